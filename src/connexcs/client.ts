@@ -1,0 +1,148 @@
+import cxRest, { type CxRestClient } from 'cxRest'
+import { ToolError } from '../lib/errors'
+import { humanDuration } from '../lib/format'
+
+/**
+ * The only door to the ConnexCS API (DESIGN D5). Tools call {@link connexcs}; nothing else in
+ * `src/` touches `cxRest`.
+ */
+
+/**
+ * Authenticates with the ConnexCS API as the user named by the app's `API_USERNAME` variable.
+ *
+ * @throws ToolError `configuration` when `API_USERNAME` is missing or blank, saying where to set it.
+ */
+export function getApi (): CxRestClient {
+  const username = process.env.API_USERNAME
+  if (username === undefined || username.trim() === '') {
+    throw new ToolError('configuration',
+      'API_USERNAME environment variable is required but not set. Set it to the email of a ConnexCS user ' +
+      'with API access: on ConnexCS in IDE → your app → Environment Variables (key API_USERNAME); ' +
+      'locally in .env or the shell environment before npm start.')
+  }
+  return cxRest.auth(username.trim())
+}
+
+/** Query values; `undefined` leaves the key out. */
+export type Query = Record<string, string | number | boolean | undefined>
+
+/** Options of one API call. */
+export interface CallOptions {
+  /** Abandon the call after this long (default 20 s). */
+  timeoutMs?: number
+  /** Retries on 429, 502 and 503 (default 2). */
+  retries?: number
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503])
+const MAX_WAIT_MS = 8_000
+
+/** Encodes a query string by hand: every key and value, always (no URLSearchParams in QuickJS). */
+export function queryString (query: Query): string {
+  const parts: string[] = []
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
+  }
+  return parts.length === 0 ? '' : `?${parts.join('&')}`
+}
+
+/** Builds an API path whose interpolated values are each encoded as one path segment. */
+export function apiPath (strings: TemplateStringsArray, ...values: (string | number)[]): string {
+  return strings.reduce((path, part, i) => path + part + (i < values.length ? encodeURIComponent(String(values[i])) : ''), '')
+}
+
+/** The HTTP status and Retry-After that a rejected cxRest call carries in its message. */
+export function statusOf (message: string): { status?: number, retryAfterS?: number } {
+  const status = /\b(?:HTTP|status)\s*:?\s*([1-5]\d\d)\b/i.exec(message) ?? /^\s*([1-5]\d\d)\b/.exec(message) ?? /\b([45]\d\d)\b/.exec(message)
+  const retry = /retry-after\s*:?\s*(\d+)/i.exec(message)
+  return {
+    ...(status === null ? {} : { status: Number(status[1]) }),
+    ...(retry === null ? {} : { retryAfterS: Number(retry[1]) })
+  }
+}
+
+function sleep (ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms))
+}
+
+function withTimeout<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ToolError('timeout', `${what} did not answer within ${humanDuration(ms)}; try again, or narrow the request`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+function toToolError (error: unknown, what: string): ToolError {
+  if (error instanceof ToolError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  const { status, retryAfterS } = statusOf(message)
+  if (status === undefined) {
+    return new ToolError('upstream', `${what} failed: ${message}`)
+  }
+  const details = { status, ...(retryAfterS === undefined ? {} : { retry_after_s: retryAfterS }) }
+  if (status === 404) return new ToolError('not_found', `${what} found nothing (HTTP 404): ${message}`, details)
+  if (status === 429) return new ToolError('rate_limited', `${what} was rate limited (HTTP 429); wait ${retryAfterS ?? 5} s and try again`, details)
+  if (status === 401 || status === 403) {
+    return new ToolError('upstream', `${what} was refused (HTTP ${status}): check that the API_USERNAME user exists and may use the API. ${message}`, details)
+  }
+  return new ToolError('upstream', `${what} failed (HTTP ${status}): ${message}`, details)
+}
+
+/** Lists from the API sometimes arrive as one object or wrapped; always give back an array. */
+export function asArray<T> (value: unknown): T[] {
+  if (Array.isArray(value)) return value as T[]
+  if (value !== null && typeof value === 'object') {
+    for (const key of ['data', 'result', 'rows']) {
+      const inner = (value as Record<string, unknown>)[key]
+      if (Array.isArray(inner)) return inner as T[]
+    }
+    return Object.keys(value).length === 0 ? [] : [value as T]
+  }
+  return []
+}
+
+/** A typed client over cxRest: encoded paths, retry with backoff, a timeout per call. */
+export class Connexcs {
+  private readonly rest: CxRestClient
+
+  constructor (rest: CxRestClient) {
+    this.rest = rest
+  }
+
+  /** GET `path` with an encoded query. */
+  get<T> (path: string, query: Query = {}, options: CallOptions = {}): Promise<T> {
+    const full = path + queryString(query)
+    return this.call(`GET ${path}`, () => this.rest.get(full), options) as Promise<T>
+  }
+
+  /** POST a JSON body to `path`. */
+  post<T> (path: string, body: unknown, options: CallOptions = {}): Promise<T> {
+    return this.call(`POST ${path}`, () => this.rest.post(path, body), options) as Promise<T>
+  }
+
+  private async call (what: string, send: () => Promise<unknown>, options: CallOptions): Promise<unknown> {
+    const retries = options.retries ?? 2
+    const timeoutMs = options.timeoutMs ?? 20_000
+    const label = `The ConnexCS API (${what})`
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await withTimeout(send(), timeoutMs, label)
+      } catch (error) {
+        const failure = toToolError(error, label)
+        const status = failure.details.status
+        if (attempt >= retries || status === undefined || !RETRY_STATUSES.has(status)) throw failure
+        const backoff = 250 * 2 ** attempt
+        const asked = (failure.details.retry_after_s ?? 0) * 1000
+        const wait = Math.min(Math.max(backoff, asked), MAX_WAIT_MS)
+        if (asked > MAX_WAIT_MS) throw failure
+        await sleep(wait)
+      }
+    }
+  }
+}
+
+/** The API client for one tool call. */
+export function connexcs (): Connexcs {
+  return new Connexcs(getApi())
+}

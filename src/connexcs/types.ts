@@ -1,0 +1,74 @@
+/**
+ * Shapes of the ConnexCS API answers the tools read, as the API returns them. Only the fields we
+ * use are typed; every field is optional where the API is known to leave it out.
+ */
+
+/** One attempted route of a call (`routing.egress_routing[]`). */
+export interface EgressRoute {
+  provider_id?: number
+  provider_name?: string
+  card_id?: string
+  rate?: number
+  sip_code?: number
+  sip_reason?: string
+}
+
+/** The routing record of one call in `GET log?s=`. */
+export interface CallRouting {
+  callid: string
+  callidb?: string
+  cli?: string
+  dest_number?: string
+  sip_code?: number
+  sip_reason?: string
+  start_time?: number
+  end_time?: number
+  server?: string
+  switch?: string
+  /** The customer's id. */
+  account_id?: number
+  egress_routing?: EgressRoute[]
+  ok?: { duration?: number, callid_b?: string, release_reason?: string, provider_id?: number }
+  params?: { si?: string, sp?: number, proto?: string, userAgent?: string }
+  log?: string[]
+}
+
+/** One entry of `GET log?s=`. */
+export interface CallLogEntry {
+  routing: CallRouting
+}
+
+/** One SIP packet of `GET log/trace` (a C-Trace). */
+export interface TracePacket {
+  id?: number
+  date: string
+  micro_ts: number
+  callid: string
+  /** A request method, or a response code as a string ("180"). */
+  method: string
+  reply_reason?: string
+  ruri?: string
+  ruri_user?: string
+  to_user?: string
+  from_user?: string
+  user_agent?: string
+  source_ip: string
+  source_port: number
+  destination_ip: string
+  destination_port: number
+  protocol?: string
+  msg: string
+  delta?: number
+}
+
+/** A media zone of `GET setup/server/rtp-group`. */
+export interface RtpServerGroup {
+  id: number
+  name: string
+  status?: number
+  alt?: number | null
+  transcoding?: number
+  location?: string
+  elastic?: number
+  max_server_per_sip?: number
+}

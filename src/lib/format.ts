@@ -1,0 +1,24 @@
+/** Formatting by hand: the sandbox has no Intl. */
+
+/** Unix seconds as an ISO 8601 UTC time without milliseconds, e.g. `2026-11-24T10:15:04Z`. */
+export function isoFromUnix (seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+/** A duration for people: `850 ms`, `2.1 s`, `4 min 05 s`. */
+export function humanDuration (ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const total = Math.round(ms / 1000)
+  return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`
+}
+
+/** `3× 503 No Routes Available, 1× 486 Busy Here`: counts, most frequent first. */
+export function countList (values: readonly string[], max = 3): string {
+  const counts = new Map<string, number>()
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+  const shown = ranked.slice(0, max).map(([value, n]) => `${n}× ${value}`)
+  if (ranked.length > max) shown.push(`${ranked.length - max} other`)
+  return shown.join(', ')
+}

@@ -1,0 +1,28 @@
+import { invalidArgument } from './errors'
+
+/** One page of a list, and where the next one starts. */
+export interface Page<T> {
+  items: T[]
+  /** How many items the whole list has. */
+  total: number
+  /** Pass this as `cursor` to get the next page; absent on the last page. */
+  next_cursor?: string
+}
+
+const CURSOR = /^o(\d{1,7})$/
+
+/** Reads a cursor made by {@link paginate}; absent means the first page. */
+export function cursorOffset (cursor: string | undefined): number {
+  if (cursor === undefined) return 0
+  const m = CURSOR.exec(cursor)
+  if (m === null) throw invalidArgument('cursor', `cursor ${JSON.stringify(cursor)} is not one this tool issued; pass the next_cursor value of the previous page exactly, or leave cursor out for the first page`)
+  return Number(m[1])
+}
+
+/** Cuts one page out of a list: the single pagination rule every tool uses. */
+export function paginate<T> (items: readonly T[], cursor: string | undefined, limit: number): Page<T> {
+  const offset = cursorOffset(cursor)
+  const page: Page<T> = { items: items.slice(offset, offset + limit), total: items.length }
+  if (offset + limit < items.length) page.next_cursor = `o${offset + limit}`
+  return page
+}

@@ -1,0 +1,86 @@
+import { searchCallLogs as fetchCallLogs } from '../connexcs/calls'
+import { connexcs } from '../connexcs/client'
+import type { CallRouting } from '../connexcs/types'
+import { defineTool } from '../lib/defineTool'
+import { countList, isoFromUnix } from '../lib/format'
+import { paginate } from '../lib/pagination'
+import { nextStep, notFound } from '../lib/result'
+import { cursorParam, limitParam } from '../lib/sharedParams'
+
+/** The API stops at about this many matches (prior-art measurement). */
+const API_MATCH_CAP = 200
+
+function outcome (routing: CallRouting): string {
+  if (routing.sip_code === undefined) return 'unknown'
+  return `${routing.sip_code}${routing.sip_reason === undefined ? '' : ' ' + routing.sip_reason}`
+}
+
+function compactCall (routing: CallRouting) {
+  const tried = routing.egress_routing ?? []
+  const chosen = tried.find(r => r.sip_code !== undefined && r.sip_code < 300) ?? tried.at(-1)
+  return {
+    callid: routing.callid,
+    callidb: routing.callidb,
+    time: routing.start_time === undefined ? undefined : isoFromUnix(routing.start_time),
+    customer_id: routing.account_id,
+    cli: routing.cli,
+    dest_number: routing.dest_number,
+    sip_code: routing.sip_code,
+    sip_reason: routing.sip_reason,
+    duration_s: routing.ok?.duration,
+    route: chosen === undefined
+      ? undefined
+      : { provider_id: chosen.provider_id, card_id: chosen.card_id, carriers_tried: tried.length }
+  }
+}
+
+/** `searchCallLogs`: find calls by number, Call-ID or IP. */
+export const searchCallLogs = defineTool({
+  name: 'searchCallLogs',
+  description: 'Find calls in the switch log by phone number (CLI or dialled), SIP Call-ID or IP address. ' +
+    'Use first when a user names a number or call. Returns newest first: callid/callidb, time, customer, ' +
+    'numbers, SIP code and reason, route chosen, with a tally of outcomes; paginated. ' +
+    'Then use getSipTrace with a callid to see why a call failed.',
+  params: {
+    search: {
+      type: 'string',
+      description: 'Phone number, SIP Call-ID or IP address to look for.',
+      required: true,
+      maxLength: 255
+    },
+    limit: limitParam(20, 50),
+    cursor: cursorParam
+  },
+  async handler ({ search, limit, cursor }) {
+    const entries = await fetchCallLogs(connexcs(), search)
+    if (entries.length === 0) {
+      return notFound(
+        `No calls match "${search}".`,
+        'The log search matches a number, a Call-ID or an IP exactly as the switch saw it; logs cover recent days only.',
+        [nextStep('searchCallLogs', { search: search.replace(/^(\+|00)/, '') }, 'Try the number without + or 00, or only its last digits.')]
+      )
+    }
+    const calls = entries.map(e => e.routing).toSorted((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))
+    const page = paginate(calls, cursor, limit)
+    const answered = calls.filter(c => c.sip_code === 200).length
+    const failed = calls.filter(c => c.sip_code !== 200)
+    const capped = entries.length >= API_MATCH_CAP
+    const firstFailed = page.items.find(c => c.sip_code !== 200)
+    const example = firstFailed ?? page.items[0]!
+
+    return {
+      summary: `${calls.length}${capped ? '+' : ''} call${calls.length === 1 ? '' : 's'} match${calls.length === 1 ? 'es' : ''} "${search}": ${answered} answered` +
+        (failed.length === 0 ? '.' : `, ${failed.length} not answered (${countList(failed.map(outcome))}).`),
+      search,
+      total: calls.length,
+      ...(capped ? { note: `The API returns at most about ${API_MATCH_CAP} matches; older calls may be missing. Search a more specific term (a Call-ID, a full number).` } : {}),
+      calls: page.items.map(compactCall),
+      ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor }),
+      next_steps: [
+        nextStep('getSipTrace', { callid: example.callid, callidb: example.callidb },
+          firstFailed === undefined ? 'See the SIP flow of the newest call.' : 'See why the newest failed call failed.'),
+        ...(page.next_cursor === undefined ? [] : [nextStep('searchCallLogs', { search, limit, cursor: page.next_cursor }, 'Next page.')])
+      ]
+    }
+  }
+})
