@@ -1,0 +1,356 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import variant from '@jitl/quickjs-ng-wasmfile-release-sync'
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSHandle
+} from 'quickjs-emscripten-core'
+import type { ApiBackend } from '../backend'
+import { builtinSources } from './builtins'
+
+/**
+ * The local ScriptForge runtime: runs a script's exported function in QuickJS-ng, with the
+ * built-in modules `cxMcpServer` and `cxRest` and the globals ScriptForge adds (`console`,
+ * `process.env`, timers).
+ *
+ * Every run gets a fresh WebAssembly instance, as ScriptForge gives every request a fresh
+ * context. That also makes the limits exact: the instance's memory cannot grow past the memory
+ * limit, and whatever a failed script leaves behind is thrown away with it.
+ */
+
+/** A `console` call of the script. */
+export interface LogEvent {
+  /** Unix milliseconds. */
+  ts: number
+  level: 'log' | 'info' | 'warn' | 'error' | 'debug'
+  /** The arguments, each as text. */
+  args: string[]
+}
+
+/** Host settings; each run may override the limits. */
+export interface HostOptions {
+  /** What `cxRest` calls reach. */
+  backend: ApiBackend
+  /** The app's environment variables, as `process.env`. */
+  env?: Record<string, string>
+  /** Memory a run may use, bytes (default 64 MiB, at least 32 MiB). */
+  memoryLimitBytes?: number
+  /** Wall-clock time a run may take, ms (default 30 s). */
+  timeLimitMs?: number
+  /** Receives the script's console output as it happens. */
+  onLog?: (event: LogEvent) => void
+}
+
+/** One invocation: the app's files, the file to run, the exported function and its argument. */
+export interface RunRequest {
+  /** ScriptForge file name → JavaScript source. Files import each other as `./name`. */
+  files: Record<string, string>
+  entry: string
+  /** Exported function to call (default `main`). */
+  fn?: string
+  /** The request body, passed to the function as its argument. */
+  data: unknown
+  memoryLimitBytes?: number
+  timeLimitMs?: number
+}
+
+/** Why a run failed. */
+export type FailureKind = 'timeout' | 'memory' | 'script'
+
+/** The outcome of one run. */
+export type RunResult =
+  | { ok: true, value: unknown, logs: LogEvent[], ms: number }
+  | { ok: false, error: { kind: FailureKind, name: string, message: string, stack?: string }, logs: LogEvent[], ms: number }
+
+const PAGE = 65_536
+const MIN_MEMORY = 32 * 1024 * 1024
+const DEFAULT_MEMORY = 64 * 1024 * 1024
+const DEFAULT_TIME_MS = 30_000
+
+let compiled: Promise<WebAssembly.Module> | undefined
+
+/** The QuickJS-ng WebAssembly module, compiled once per process. */
+function wasmModule (): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(readFileSync(createRequire(import.meta.url).resolve('@jitl/quickjs-ng-wasmfile-release-sync/wasm')))
+  return compiled
+}
+
+// The globals ScriptForge adds, written in the sandbox's own JavaScript on top of four host hooks.
+const PRELUDE = `
+(() => {
+  const host = globalThis.__cxHost
+  const text = (v) => {
+    if (typeof v === 'string') return v
+    if (v instanceof Error) return v.stack ? v.name + ': ' + v.message + '\\n' + v.stack : v.name + ': ' + v.message
+    try { const s = JSON.stringify(v); return s === undefined ? String(v) : s } catch { return String(v) }
+  }
+  const log = (level) => (...args) => host.log(level, JSON.stringify(args.map(text)))
+  globalThis.console = { log: log('log'), info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') }
+  globalThis.process = { env: JSON.parse(host.env) }
+  const timers = new Map()
+  let next = 1
+  const start = (repeat) => (fn, ms, ...args) => {
+    if (typeof fn !== 'function') throw new TypeError('timer callback must be a function')
+    const id = next++
+    timers.set(id, { fn: () => fn(...args), repeat })
+    host.timer(id, Math.max(0, Number(ms) || 0), repeat)
+    return id
+  }
+  const stop = (id) => { if (timers.delete(id)) host.clearTimer(id) }
+  globalThis.setTimeout = start(false)
+  globalThis.setInterval = start(true)
+  globalThis.clearTimeout = stop
+  globalThis.clearInterval = stop
+  globalThis.__cxFire = (id) => {
+    const timer = timers.get(id)
+    if (timer === undefined) return
+    if (!timer.repeat) timers.delete(id)
+    timer.fn()
+  }
+})()
+`
+
+/** An error thrown in the VM, as plain data. */
+function dumpError (ctx: QuickJSContext, handle: QuickJSHandle): { name: string, message: string, stack?: string } {
+  const value = ctx.dump(handle) as unknown
+  if (value !== null && typeof value === 'object') {
+    const e = value as { name?: unknown, message?: unknown, stack?: unknown }
+    return {
+      name: String(e.name ?? 'Error'),
+      message: String(e.message ?? JSON.stringify(value)),
+      ...(typeof e.stack === 'string' && e.stack !== '' ? { stack: e.stack } : {})
+    }
+  }
+  return { name: 'Error', message: String(value) }
+}
+
+function classify (error: { name: string, message: string }, timedOut: boolean): FailureKind {
+  if (timedOut || (error.name === 'InternalError' && error.message === 'interrupted')) return 'timeout'
+  if (/out of memory|memory access out of bounds|Cannot enlarge memory|OOM/i.test(error.message)) return 'memory'
+  return 'script'
+}
+
+/** Runs ScriptForge scripts locally. */
+export class ScriptForgeHost {
+  private readonly options: HostOptions
+
+  constructor (options: HostOptions) {
+    this.options = options
+  }
+
+  /** Runs `request.fn` of `request.entry` with `request.data`; never throws. */
+  async run (request: RunRequest): Promise<RunResult> {
+    const started = Date.now()
+    const logs: LogEvent[] = []
+    const memoryLimit = Math.max(MIN_MEMORY, request.memoryLimitBytes ?? this.options.memoryLimitBytes ?? DEFAULT_MEMORY)
+    const timeLimit = request.timeLimitMs ?? this.options.timeLimitMs ?? DEFAULT_TIME_MS
+    const deadline = started + timeLimit
+    const limitText = {
+      timeout: `ScriptForge time limit exceeded: the script ran longer than ${timeLimit} ms`,
+      memory: `ScriptForge memory limit exceeded: the script needed more than ${Math.round(memoryLimit / 1048576)} MiB`
+    }
+    const fail = (kind: FailureKind, error: { name: string, message: string, stack?: string }): RunResult => ({
+      ok: false,
+      error: kind === 'script' ? { kind, ...error } : { kind, name: error.name, message: `${limitText[kind]} (${error.message})` },
+      logs,
+      ms: Date.now() - started
+    })
+
+    const memory = new WebAssembly.Memory({ initial: 256, maximum: Math.floor(memoryLimit / PAGE) })
+    const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: await wasmModule(), wasmMemory: memory }))
+    const hostTimers = new Map<number, ReturnType<typeof setTimeout>>()
+    let finished = false
+    let deadlineTimer: ReturnType<typeof setTimeout> | undefined
+
+    // Settled by whatever ends the run first: the function's promise, a failure, or the deadline.
+    let settle!: (result: RunResult) => void
+    const outcome = new Promise<RunResult>(resolve => {
+      settle = result => {
+        if (finished) return
+        finished = true
+        resolve(result)
+      }
+    })
+
+    try {
+      const runtime = quickjs.newRuntime()
+      runtime.setMaxStackSize(1024 * 1024)
+      runtime.setInterruptHandler(() => Date.now() > deadline)
+      const files = request.files
+      const builtins = await builtinSources()
+      runtime.setModuleLoader(
+        name => builtins[name] ?? files[name] ?? { error: new Error(`Cannot find module '${name}': not a built-in module and no file of that name in the app`) },
+        (_base, name) => name.replace(/^\.\//, '').replace(/\.js$/, '')
+      )
+      const vm = runtime.newContext()
+
+      /** Runs the VM's pending jobs; an error thrown by a job ends the run. */
+      const pump = (): void => {
+        if (finished) return
+        try {
+          const result = runtime.executePendingJobs()
+          if (result.error !== undefined) {
+            const error = dumpError(vm, result.error)
+            result.error.dispose()
+            settle(fail(classify(error, Date.now() > deadline), error))
+          }
+        } catch (error) {
+          const e = { name: 'RuntimeError', message: error instanceof Error ? error.message : String(error) }
+          settle(fail(classify(e, Date.now() > deadline), e))
+        }
+      }
+
+      const hostObject = vm.newObject()
+      const hooks: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
+        log: (level, args) => {
+          const event: LogEvent = { ts: Date.now(), level: vm.getString(level) as LogEvent['level'], args: JSON.parse(vm.getString(args)) as string[] }
+          logs.push(event)
+          this.options.onLog?.(event)
+          return undefined
+        },
+        timer: (id, ms, repeat) => {
+          // Handles are only valid during this call: read them now.
+          const timerId = vm.getNumber(id)
+          const repeating = vm.dump(repeat) === true
+          const fire = (): void => {
+            if (finished) return
+            if (!repeating) hostTimers.delete(timerId)
+            const fn = vm.getProp(vm.global, '__cxFire')
+            const idHandle = vm.newNumber(timerId)
+            const call = vm.callFunction(fn, vm.undefined, idHandle)
+            fn.dispose()
+            idHandle.dispose()
+            if (call.error !== undefined) {
+              // A timer callback that throws fails the whole run, as on ScriptForge.
+              const error = dumpError(vm, call.error)
+              call.error.dispose()
+              settle(fail(classify(error, Date.now() > deadline), error))
+              return
+            }
+            call.value.dispose()
+            pump()
+          }
+          const delay = vm.getNumber(ms)
+          hostTimers.set(timerId, repeating ? setInterval(fire, delay) : setTimeout(fire, delay))
+          return undefined
+        },
+        clearTimer: id => {
+          const timer = hostTimers.get(vm.getNumber(id))
+          if (timer !== undefined) clearTimeout(timer)
+          hostTimers.delete(vm.getNumber(id))
+          return undefined
+        },
+        rest: requestJson => {
+          const deferred = vm.newPromise()
+          const apiRequest = JSON.parse(vm.getString(requestJson)) as Parameters<ApiBackend>[0]
+          this.options.backend(apiRequest)
+            .then(response => JSON.stringify(response))
+            .then(text => {
+              if (finished) return
+              const value = vm.newString(text)
+              deferred.resolve(value)
+              value.dispose()
+            }, (error: unknown) => {
+              if (finished) return
+              const value = vm.newError(error instanceof Error ? error.message : String(error))
+              deferred.reject(value)
+              value.dispose()
+            })
+            .finally(() => {
+              if (!finished) deferred.dispose()
+              pump()
+            })
+          return deferred.handle
+        }
+      }
+      for (const [name, hook] of Object.entries(hooks)) {
+        const fn = vm.newFunction(name, hook)
+        vm.setProp(hostObject, name, fn)
+        fn.dispose()
+      }
+      const envHandle = vm.newString(JSON.stringify(this.options.env ?? {}))
+      vm.setProp(hostObject, 'env', envHandle)
+      envHandle.dispose()
+      vm.setProp(vm.global, '__cxHost', hostObject)
+      hostObject.dispose()
+
+      const prelude = vm.evalCode(PRELUDE, 'scriptforge-prelude.js', { type: 'global' })
+      if (prelude.error !== undefined) {
+        const error = dumpError(vm, prelude.error)
+        prelude.error.dispose()
+        return fail('script', error)
+      }
+      prelude.value.dispose()
+
+      // The driver imports the entry file like any other app file, then exposes one call.
+      const fn = request.fn ?? 'main'
+      const driver = vm.evalCode(
+        `import * as entry from ${JSON.stringify(request.entry)}
+globalThis.__cxRun = async (json) => {
+  const fn = entry[${JSON.stringify(fn)}]
+  if (typeof fn !== 'function') throw new TypeError(${JSON.stringify(`${request.entry} does not export a function named ${fn}`)})
+  const out = await fn(JSON.parse(json))
+  return out === undefined ? undefined : JSON.stringify(out)
+}`, 'scriptforge-driver.js', { type: 'module' })
+      if (driver.error !== undefined) {
+        const error = dumpError(vm, driver.error)
+        driver.error.dispose()
+        return fail(classify(error, Date.now() > deadline), error)
+      }
+      deadlineTimer = setTimeout(() => settle(fail('timeout', { name: 'InternalError', message: 'interrupted' })), Math.max(0, deadline - Date.now()))
+
+      // Loading may itself be asynchronous (top-level await), so wait for it like for the call.
+      const loading = vm.resolvePromise(driver.value)
+      driver.value.dispose()
+      pump()
+      const loaded = await Promise.race([loading, outcome])
+      if ('ok' in loaded) return loaded
+      if (loaded.error !== undefined) {
+        const error = dumpError(vm, loaded.error)
+        loaded.error.dispose()
+        return fail(classify(error, Date.now() > deadline), error)
+      }
+      loaded.value.dispose()
+
+      const runFn = vm.getProp(vm.global, '__cxRun')
+      const input = vm.newString(JSON.stringify(request.data ?? {}))
+      const call = vm.callFunction(runFn, vm.undefined, input)
+      runFn.dispose()
+      input.dispose()
+      if (call.error !== undefined) {
+        const error = dumpError(vm, call.error)
+        call.error.dispose()
+        return fail(classify(error, Date.now() > deadline), error)
+      }
+      const pending = vm.resolvePromise(call.value)
+      call.value.dispose()
+      pending.then(result => {
+        if (result.error !== undefined) {
+          const error = dumpError(vm, result.error)
+          result.error.dispose()
+          settle(fail(classify(error, Date.now() > deadline), error))
+        } else {
+          const text = vm.dump(result.value) as unknown
+          result.value.dispose()
+          settle({ ok: true, value: typeof text === 'string' ? JSON.parse(text) : undefined, logs, ms: Date.now() - started })
+        }
+      }, (error: unknown) => {
+        const e = { name: 'RuntimeError', message: error instanceof Error ? error.message : String(error) }
+        settle(fail(classify(e, false), e))
+      })
+      pump()
+      return await outcome
+    } catch (error) {
+      const e = { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) }
+      return fail(classify(e, Date.now() > deadline), e)
+    } finally {
+      finished = true
+      clearTimeout(deadlineTimer)
+      for (const timer of hostTimers.values()) clearTimeout(timer)
+      // No dispose: the whole WebAssembly instance is dropped with this run, and freeing a
+      // context that ended early (pending promises, a timeout) would trip QuickJS's leak assertion.
+    }
+  }
+}
