@@ -1,0 +1,120 @@
+import { mkdirSync, statSync, readdirSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { join, relative, resolve } from 'node:path'
+import { build, type Plugin } from 'esbuild'
+import { loadConfig, ROOT, type CxConfig } from './config'
+
+/** The ScriptForge built-ins `src/` may import; everything else must be bundled. */
+export const ALLOWED_BUILTINS = ['cxMcpServer', 'cxRest'] as const
+
+/** Other ScriptForge built-ins: real, but not emulated locally, so not allowed yet. */
+const OTHER_BUILTINS = ['cxKV', 'cxKysely', 'cxCallControl', 'cxC5Server', 'cxJob', 'cxUserspace', 'cxPubSub', 'cxSend', 'cxWebSocket', 'cxRouter', 'cxRegistry']
+
+/** One built bundle. */
+export interface BuiltEntry {
+  name: string
+  source: string
+  /** Absolute path of the bundle. */
+  file: string
+  bytes: number
+}
+
+/** A build that must not be deployed; the message says which import and why. */
+export class BuildError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'BuildError'
+  }
+}
+
+const NODE_BUILTINS = new Set(builtinModules)
+
+/** Keeps `src/` ScriptForge code: the two built-ins stay external, Node and unknown modules fail the build. */
+const scriptForgeImports: Plugin = {
+  name: 'scriptforge-imports',
+  setup (build) {
+    build.onResolve({ filter: /.*/ }, args => {
+      if (args.kind === 'entry-point') return undefined
+      const from = relative(ROOT, args.importer) || args.importer
+      if ((ALLOWED_BUILTINS as readonly string[]).includes(args.path)) return { path: args.path, external: true }
+      if (args.path.startsWith('node:') || NODE_BUILTINS.has(args.path.split('/')[0]!)) {
+        return { errors: [{ text: `${from} imports "${args.path}", a Node built-in. ScriptForge has no Node: src/ may import only ${ALLOWED_BUILTINS.join(', ')} and its own files.` }] }
+      }
+      if (OTHER_BUILTINS.includes(args.path)) {
+        return { errors: [{ text: `${from} imports "${args.path}", a ScriptForge built-in the local platform does not emulate; only ${ALLOWED_BUILTINS.join(', ')} can be used and tested here.` }] }
+      }
+      if (/^(https?:)?\/\//.test(args.path) || /^esm\.sh\//.test(args.path)) {
+        return { errors: [{ text: `${from} imports "${args.path}" from a URL; the bundle must be self-contained (add the code to src/ instead).` }] }
+      }
+      return undefined
+    })
+  }
+}
+
+/** Newest modification time of the files under `dir`, ms. */
+function newest (dir: string): number {
+  let latest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs)
+  }
+  return latest
+}
+
+/** True when a bundle is missing or older than `src/` or the config. */
+export function isStale (config: CxConfig = loadConfig(), root = ROOT): boolean {
+  const inputs = Math.max(newest(resolve(root, 'src')), statSync(resolve(root, 'cx.config.json')).mtimeMs, statSync(resolve(root, 'package.json')).mtimeMs)
+  return config.entries.some(entry => {
+    try {
+      return statSync(resolve(root, config.outDir, `${entry.name}.js`)).mtimeMs < inputs
+    } catch {
+      return true
+    }
+  })
+}
+
+/**
+ * Bundles every entry of `cx.config.json` into `<outDir>/<name>.js`: one minified ES2023 module
+ * each, a source map beside it, and no imports but the ScriptForge built-ins.
+ *
+ * @throws BuildError naming the offending import when `src/` uses something ScriptForge lacks.
+ */
+export async function bundle (config: CxConfig = loadConfig(), root = ROOT): Promise<BuiltEntry[]> {
+  const outDir = resolve(root, config.outDir)
+  mkdirSync(outDir, { recursive: true })
+  const built: BuiltEntry[] = []
+  for (const entry of config.entries) {
+    const file = join(outDir, `${entry.name}.js`)
+    let result
+    try {
+      result = await build({
+        absWorkingDir: root,
+        entryPoints: [resolve(root, entry.source)],
+        outfile: file,
+        bundle: true,
+        format: 'esm',
+        platform: 'neutral',
+        target: 'es2023',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourcemap: 'external',
+        legalComments: 'none',
+        metafile: true,
+        logLevel: 'silent',
+        plugins: [scriptForgeImports]
+      })
+    } catch (error) {
+      const errors = (error as { errors?: { text: string, location?: { file: string, line: number } | null }[] }).errors
+      const text = errors === undefined
+        ? String(error)
+        : errors.map(e => (e.location === null || e.location === undefined ? '' : `${e.location.file}:${e.location.line}: `) + e.text).join('\n')
+      throw new BuildError(`Build of ${entry.source} failed:\n${text}`)
+    }
+    // A second, independent check on the output: its only imports are the allowed built-ins.
+    const output = Object.values(result.metafile.outputs).find(o => o.entryPoint !== undefined)
+    const stray = (output?.imports ?? []).filter(i => !(ALLOWED_BUILTINS as readonly string[]).includes(i.path))
+    if (stray.length > 0) throw new BuildError(`${entry.source}: the bundle imports ${stray.map(i => i.path).join(', ')}; only ${ALLOWED_BUILTINS.join(', ')} may stay external`)
+    built.push({ name: entry.name, source: entry.source, file, bytes: output?.bytes ?? statSync(file).size })
+  }
+  return built
+}

@@ -1,0 +1,128 @@
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { ScriptForgeHost } from '../platform/scriptforge/host'
+import { startHttpFront } from '../platform/scriptforge/httpFront'
+import { BundleFile } from '../platform/scriptforge/mcpEndpoint'
+import { serveStdio } from '../platform/scriptforge/stdioFront'
+import { createSwitch, DEFAULT_SEED } from '../platform/switch/index'
+import { bundle, isStale } from './lib/bundle'
+import { loadConfig, ROOT } from './lib/config'
+
+const USAGE = `Usage: npm start [-- options]
+Serves the MCP server (dist/<entry>.js) locally, on the simulated ConnexCS switch.
+
+  --stdio              serve MCP over stdin/stdout instead of HTTP
+  --port <n>           HTTP port on 127.0.0.1 (default 3000; 0 picks a free one)
+  --seed <n>           seed of the simulated data (default ${DEFAULT_SEED})
+  --now <time>         the switch's clock, ISO 8601 (default: now)
+  --entry <name>       which entry of cx.config.json to serve (default: the first)
+  --time-limit <ms>    per-request time limit of the sandbox (default 30000)
+  --memory-limit <MiB> per-request memory limit of the sandbox (default 64)
+  --help               show this`
+
+/** The local `API_USERNAME` when none is set: the simulated switch accepts any user. */
+const LOCAL_USER = 'developer@example.com'
+
+function fail (message: string): never {
+  console.error(`npm start: ${message}\n\n${USAGE}`)
+  process.exit(2)
+}
+
+function integer (name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number ≥ ${min}; got "${value}"`)
+  return n
+}
+
+let args
+try {
+  args = parseArgs({
+    options: {
+      stdio: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      seed: { type: 'string' },
+      now: { type: 'string' },
+      entry: { type: 'string' },
+      'time-limit': { type: 'string' },
+      'memory-limit': { type: 'string' },
+      help: { type: 'boolean', default: false }
+    },
+    strict: true,
+    allowPositionals: false
+  }).values
+} catch (error) {
+  fail((error as Error).message)
+}
+if (args.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
+
+// In stdio mode stdout carries protocol messages only: every other line goes to stderr.
+const log = args.stdio ? (line: string) => console.error(line) : (line: string) => console.log(line)
+
+const port = integer('port', args.port, 3000, 0)
+const seed = integer('seed', args.seed, DEFAULT_SEED, 0)
+const nowMs = args.now === undefined ? Date.now() : Date.parse(args.now)
+if (Number.isNaN(nowMs)) fail(`--now must be an ISO 8601 time such as 2026-11-24T12:00:00Z; got "${args.now}"`)
+const timeLimitMs = integer('time-limit', args['time-limit'], 30_000, 100)
+const memoryLimitBytes = integer('memory-limit', args['memory-limit'], 64, 32) * 1024 * 1024
+
+let config
+try {
+  config = loadConfig()
+} catch (error) {
+  fail((error as Error).message)
+}
+const entry = args.entry === undefined ? config.entries[0]! : config.entries.find(e => e.name === args.entry)
+if (entry === undefined) fail(`--entry ${args.entry}: cx.config.json has no entry of that name (${config.entries.map(e => e.name).join(', ')})`)
+
+if (isStale(config)) {
+  try {
+    const built = await bundle(config)
+    log(`built ${built.map(b => `${b.name}.js`).join(', ')}`)
+  } catch (error) {
+    console.error((error as Error).message)
+    process.exit(1)
+  }
+}
+
+const apiUser = process.env.API_USERNAME?.trim() || LOCAL_USER
+const simulated = createSwitch({ seed, nowMs })
+const host = new ScriptForgeHost({
+  backend: simulated.api,
+  env: { API_USERNAME: apiUser, ...(process.env.VERBOSE === undefined ? {} : { VERBOSE: process.env.VERBOSE }) },
+  timeLimitMs,
+  memoryLimitBytes,
+  onLog: event => log(`[script ${event.level}] ${event.args.join(' ')}`)
+})
+const bundleFile = new BundleFile(resolve(ROOT, config.outDir, `${entry.name}.js`), entry.name)
+const where = `simulated ConnexCS switch (seed ${seed}, clock ${new Date(nowMs).toISOString()}, ${simulated.data.calls.length} calls)`
+
+if (args.stdio) {
+  log(`ConnexCS MCP server on stdio, backed by the ${where}`)
+  await serveStdio({ host, bundle: bundleFile, input: process.stdin, output: process.stdout, log })
+} else {
+  let front
+  try {
+    front = await startHttpFront({ host, bundle: bundleFile, port, log })
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    fail(code === 'EADDRINUSE' ? `port ${port} is in use; pick another with --port <n> (0 picks a free one)` : (error as Error).message)
+  }
+  const snippet = JSON.stringify({ servers: { 'connexcs-local': { type: 'http', url: front.url } } }, null, 2)
+  log(`ConnexCS MCP server listening on ${front.url}
+Backed by the ${where}.
+
+Paste into .vscode/mcp.json:
+${snippet}
+
+Claude Code: claude mcp add --transport http connexcs-local ${front.url}
+Press Ctrl+C to stop.`)
+  const stop = (): void => {
+    void front.close().then(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}

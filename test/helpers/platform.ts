@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { ApiBackend } from '../../platform/backend'
+import { ScriptForgeHost, type HostOptions } from '../../platform/scriptforge/host'
+import { createSwitch, type SimulatedSwitch } from '../../platform/switch/index'
+import { runTool, type ToolDefinition } from '../../src/lib/defineTool'
+
+/** The clock every test runs the switch at: fixed, so expectations are exact. */
+export const NOW_MS = Date.UTC(2026, 10, 24, 12, 0, 0)
+export const SEED = 1
+
+/** The switch the tests use (generated once per file). */
+export function testSwitch (seed = SEED, nowMs = NOW_MS): SimulatedSwitch {
+  return createSwitch({ seed, nowMs })
+}
+
+/** Points the Node-side `cxRest` emulation at a backend, as the QuickJS host does inside the sandbox. */
+export function installBridge (backend: ApiBackend): void {
+  (globalThis as { __cxHost?: unknown }).__cxHost = {
+    rest: async (request: string) => JSON.stringify(await backend(JSON.parse(request) as Parameters<ApiBackend>[0]))
+  }
+}
+
+/** A tool's parsed result, run in Node against the bridge. */
+export async function runInNode (tool: ToolDefinition, args: unknown): Promise<{ result: Record<string, any>, isError: boolean, bytes: number }> {
+  const response = await runTool(tool, args)
+  const text = response.content[0]!.text
+  return { result: JSON.parse(text) as Record<string, any>, isError: response.isError === true, bytes: Buffer.byteLength(text) }
+}
+
+/** The built bundle, as it would be deployed. */
+export function bundleFiles (): Record<string, string> {
+  return { mcp: readFileSync(resolve(import.meta.dirname, '../../dist/mcp.js'), 'utf8') }
+}
+
+/** A QuickJS host over a backend, and helpers to speak MCP to the bundle through `main(data)`. */
+export function bundleClient (backend: ApiBackend, options: Partial<HostOptions> = {}) {
+  const host = new ScriptForgeHost({ backend, env: { API_USERNAME: 'test@example.com' }, ...options })
+  const files = bundleFiles()
+  let id = 0
+  const rpc = async (method: string, params?: unknown): Promise<Record<string, any>> => {
+    const run = await host.run({ files, entry: 'mcp', data: { jsonrpc: '2.0', id: ++id, method, ...(params === undefined ? {} : { params }) } })
+    if (!run.ok) throw new Error(`run failed: ${run.error.kind}: ${run.error.message}`)
+    return run.value as Record<string, any>
+  }
+  const callTool = async (name: string, args: unknown): Promise<{ result: Record<string, any>, isError: boolean }> => {
+    const response = await rpc('tools/call', { name, arguments: args })
+    if (response.error !== undefined) throw new Error(`JSON-RPC error ${JSON.stringify(response.error)}`)
+    return { result: JSON.parse(response.result.content[0].text) as Record<string, any>, isError: response.result.isError === true }
+  }
+  return { host, files, rpc, callTool }
+}

@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ApiRequest, ApiResponse } from '../../platform/backend'
+import { apiPath, connexcs, getApi, queryString, statusOf } from '../../src/connexcs/client'
+import { ToolError } from '../../src/lib/errors'
+import { installBridge } from '../helpers/platform'
+
+let calls: ApiRequest[]
+
+function script (...responses: (ApiResponse | 'hang')[]): void {
+  calls = []
+  installBridge(request => {
+    calls.push(request)
+    const next = responses.shift() ?? { status: 500, statusText: 'Internal Server Error', body: '{"error":"script ran out"}' }
+    return next === 'hang' ? new Promise<ApiResponse>(() => {}) : Promise.resolve(next)
+  })
+}
+
+const ok = (body: unknown): ApiResponse => ({ status: 200, statusText: 'OK', body: JSON.stringify(body) })
+
+async function failure (promise: Promise<unknown>): Promise<ToolError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(ToolError)
+    return error as ToolError
+  }
+  throw new Error('expected a ToolError')
+}
+
+beforeEach(() => {
+  process.env.API_USERNAME = 'dev@example.com'
+})
+
+afterEach(() => {
+  delete process.env.API_USERNAME
+})
+
+describe('getApi', () => {
+  it('fails with a message that says where to set API_USERNAME when it is missing or blank', () => {
+    for (const value of [undefined, '', '   ']) {
+      if (value === undefined) delete process.env.API_USERNAME
+      else process.env.API_USERNAME = value
+      let error: unknown
+      try {
+        getApi()
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(ToolError)
+      expect((error as ToolError).type).toBe('configuration')
+      expect((error as ToolError).message).toBe('API_USERNAME environment variable is required but not set. Set it to the email of a ConnexCS user ' +
+        'with API access: on ConnexCS in IDE → your app → Environment Variables (key API_USERNAME); locally in .env or the shell environment before npm start.')
+    }
+  })
+
+  it('authenticates as the trimmed user', async () => {
+    process.env.API_USERNAME = '  ops@example.com '
+    script(ok([]))
+    await connexcs().get('log', { s: 'x' })
+    expect(calls[0]!.user).toBe('ops@example.com')
+  })
+})
+
+describe('encoding', () => {
+  it('encodes every query value and path segment', () => {
+    expect(queryString({ s: 'a b&c', n: 5, skip: undefined, flag: true })).toBe('?s=a%20b%26c&n=5&flag=true')
+    expect(queryString({})).toBe('')
+    expect(apiPath`card/${'GjjS/../x'}/rev/${21}/rule`).toBe('card/GjjS%2F..%2Fx/rev/21/rule')
+  })
+
+  it('reads the status and Retry-After out of a rejection message', () => {
+    expect(statusOf('429 Too Many Requests (Retry-After: 3): slow')).toEqual({ status: 429, retryAfterS: 3 })
+    expect(statusOf('Request failed with status code 503')).toEqual({ status: 503 })
+    expect(statusOf('HTTP 401: Unauthorized')).toEqual({ status: 401 })
+    expect(statusOf('Unexpected token # in JSON')).toEqual({})
+  })
+})
+
+describe('Connexcs client', () => {
+  it('retries 429 and 503, honouring Retry-After, then succeeds', async () => {
+    script(
+      { status: 429, statusText: 'Too Many Requests', body: '{"error":"rate"}', retryAfter: '1' },
+      { status: 503, statusText: 'Service Unavailable', body: '{"error":"busy"}' },
+      ok([{ id: 1 }])
+    )
+    const started = Date.now()
+    expect(await connexcs().get('setup/server/rtp-group')).toEqual([{ id: 1 }])
+    expect(calls).toHaveLength(3)
+    // 1 s asked by Retry-After, then 500 ms of backoff.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500)
+  })
+
+  it('gives up after the retries with a rate_limited error carrying the status', async () => {
+    const limited = { status: 429, statusText: 'Too Many Requests', body: '{"error":"rate"}' }
+    script(limited, limited, limited)
+    const error = await failure(connexcs().get('log', { s: 'x' }, { retries: 2 }))
+    expect(calls).toHaveLength(3)
+    expect(error.type).toBe('rate_limited')
+    expect(error.message).toBe('The ConnexCS API (GET log) was rate limited (HTTP 429); wait 5 s and try again')
+    expect(error.details).toEqual({ status: 429 })
+  })
+
+  it('does not retry other failures, and maps 404 to not_found and 401 to upstream with advice', async () => {
+    script({ status: 404, statusText: 'Not Found', body: '{"error":"Record Not Found"}' })
+    const missing = await failure(connexcs().get('customer/1'))
+    expect(calls).toHaveLength(1)
+    expect([missing.type, missing.message]).toEqual(['not_found', 'The ConnexCS API (GET customer/1) found nothing (HTTP 404): 404 Not Found: Record Not Found'])
+    script({ status: 401, statusText: 'Unauthorized', body: '{"error":"bad user"}' })
+    const refused = await failure(connexcs().get('log'))
+    expect([refused.type, refused.message]).toEqual(['upstream', 'The ConnexCS API (GET log) was refused (HTTP 401): check that the API_USERNAME user exists and may use the API. 401 Unauthorized: bad user'])
+  })
+
+  it('reports a body that is not JSON as an upstream error', async () => {
+    script({ status: 200, statusText: 'OK', body: '<html>' })
+    const error = await failure(connexcs().get('docs'))
+    expect(error.type).toBe('upstream')
+    expect(error.message).toMatch(/^The ConnexCS API \(GET docs\) failed: .*JSON/)
+  })
+
+  it('abandons a call that does not answer in time', async () => {
+    script('hang')
+    const error = await failure(connexcs().get('log', {}, { timeoutMs: 50 }))
+    expect([error.type, error.message]).toEqual(['timeout', 'The ConnexCS API (GET log) did not answer within 50 ms; try again, or narrow the request'])
+  })
+})

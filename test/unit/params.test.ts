@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { ToolError } from '../../src/lib/errors'
+import { isCalendarDate, parseArgs, type ParamSpecs } from '../../src/lib/params'
+
+const specs = {
+  callid: { type: 'string', description: 'SIP Call-ID.', required: true, maxLength: 10 },
+  day: { type: 'string', description: 'A day.', format: 'date' },
+  kind: { type: 'string', description: 'Kind.', enum: ['a', 'b'], default: 'a' },
+  limit: { type: 'number', description: 'Rows.', default: 20, min: 1, max: 50, integer: true },
+  raw: { type: 'boolean', description: 'Raw.' }
+} as const satisfies ParamSpecs
+
+function problem (raw: unknown): { message: string, parameter?: string } {
+  try {
+    parseArgs(specs, raw)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ToolError)
+    const e = error as ToolError
+    expect(e.type).toBe('invalid_argument')
+    return { message: e.message, parameter: e.details.parameter }
+  }
+  throw new Error('expected parseArgs to throw')
+}
+
+describe('parseArgs', () => {
+  it('applies defaults and trims strings', () => {
+    expect(parseArgs(specs, { callid: '  abc  ' })).toEqual({ callid: 'abc', kind: 'a', limit: 20 })
+  })
+
+  it('keeps given values of every type', () => {
+    expect(parseArgs(specs, { callid: 'x', day: '2026-02-28', kind: 'b', limit: 5, raw: false }))
+      .toEqual({ callid: 'x', day: '2026-02-28', kind: 'b', limit: 5, raw: false })
+  })
+
+  it('treats an empty optional string as absent, so its default applies', () => {
+    expect(parseArgs(specs, { callid: 'x', kind: '', day: '  ' })).toEqual({ callid: 'x', kind: 'a', limit: 20 })
+  })
+
+  it('names a missing required parameter and says what it is', () => {
+    expect(problem({})).toEqual({ message: 'callid is required: SIP Call-ID.', parameter: 'callid' })
+    expect(problem({ callid: '   ' })).toEqual({ message: 'callid is required and must not be empty: SIP Call-ID.', parameter: 'callid' })
+  })
+
+  it('explains a mistyped value and how to send it', () => {
+    expect(problem({ callid: 'x', limit: '10' }).message).toBe('limit must be a number, got the string "10"; send it as a JSON number: 10.')
+    expect(problem({ callid: 7 }).message).toBe('callid must be a string, got number 7; send it as a JSON string.')
+    expect(problem({ callid: 'x', raw: 'yes' }).message).toBe('raw must be a boolean, got the string "yes"; send true or false.')
+  })
+
+  it('checks enums, ranges, whole numbers, lengths and dates', () => {
+    expect(problem({ callid: 'x', kind: 'c' }).message).toBe('kind must be one of \'a\', \'b\'; got the string "c".')
+    expect(problem({ callid: 'x', limit: 51 }).message).toBe('limit must be between 1 and 50; got 51.')
+    expect(problem({ callid: 'x', limit: 2.5 }).message).toBe('limit must be a whole number; got 2.5.')
+    expect(problem({ callid: '12345678901' }).message).toBe('callid is 11 characters long; the most it can be is 10.')
+    expect(problem({ callid: 'x', day: '2026-02-30' }).message).toBe('day must be a date written YYYY-MM-DD (UTC), e.g. 2026-01-31; got the string "2026-02-30".')
+  })
+
+  it('refuses unknown arguments and suggests the parameter meant', () => {
+    expect(problem({ callid: 'x', Limit: 5 })).toEqual({
+      message: 'Limit is not a parameter of this tool; did you mean limit? (known parameters: callid, day, kind, limit, raw).',
+      parameter: 'Limit'
+    })
+    expect(problem({ call_id: 'x' }).message).toBe(
+      'call_id is not a parameter of this tool; did you mean callid? (known parameters: callid, day, kind, limit, raw). callid is required: SIP Call-ID.'
+    )
+    expect(problem({ callid: 'x', zzzzzz: 1 }).message).toBe('zzzzzz is not a parameter of this tool (known parameters: callid, day, kind, limit, raw).')
+  })
+
+  it('refuses arguments that are not an object', () => {
+    expect(() => parseArgs(specs, ['x'])).toThrow('The arguments must be a JSON object of named parameters; got an array')
+  })
+
+  it('accepts no arguments for a tool without parameters', () => {
+    expect(parseArgs({}, undefined)).toEqual({})
+    expect(() => parseArgs({}, { a: 1 })).toThrow('a is not a parameter of this tool (this tool takes no parameters).')
+  })
+})
+
+describe('isCalendarDate', () => {
+  it('accepts real dates only', () => {
+    expect(['2024-02-29', '2026-12-31', '2026-01-01'].map(isCalendarDate)).toEqual([true, true, true])
+    expect(['2025-02-29', '2026-13-01', '2026-1-01', '26-01-01', '2026-01-01T00:00'].map(isCalendarDate)).toEqual([false, false, false, false, false])
+  })
+})
