@@ -1,0 +1,92 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testSwitch } from '../helpers/platform'
+import { FIXED_ARGS, startServer, type RunningServer } from '../helpers/server'
+
+const sw = testSwitch()
+let server: RunningServer
+let client: Client
+
+beforeAll(async () => {
+  server = await startServer(['--port', '0', ...FIXED_ARGS])
+  client = new Client({ name: 'protocol-test', version: '1.0.0' })
+  await client.connect(new StreamableHTTPClientTransport(new URL(server.url)))
+})
+
+afterAll(async () => {
+  await client?.close()
+  await server?.stop()
+})
+
+const text = (result: unknown): Record<string, any> => JSON.parse((result as { content: { text: string }[] }).content[0]!.text)
+
+function post (body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(server.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers }, body })
+}
+
+describe('npm start over Streamable HTTP, with the official SDK client', () => {
+  it('prints a ready-to-paste VS Code mcp.json snippet', () => {
+    expect(server.stdout()).toContain(JSON.stringify({ servers: { 'connexcs-local': { type: 'http', url: server.url } } }, null, 2))
+  })
+
+  it('initializes and knows the server', () => {
+    expect(client.getServerVersion()).toEqual({ name: 'ConnexCS', version: '0.1.0' })
+    expect(client.getServerCapabilities()).toEqual({ tools: { listChanged: false }, resources: { listChanged: false, subscribe: false } })
+  })
+
+  it('lists the tools', async () => {
+    const { tools } = await client.listTools()
+    expect(tools.map(t => t.name)).toEqual(['searchCallLogs', 'getSipTrace', 'getRtpServerGroups'])
+    expect(tools[1]!.inputSchema.required).toEqual(['callid'])
+  })
+
+  it('calls every tool', async () => {
+    const call = sw.data.calls[0]!
+    const logs = text(await client.callTool({ name: 'searchCallLogs', arguments: { search: call.callid } }))
+    expect(logs.calls[0].callid).toBe(call.callid)
+    const trace = text(await client.callTool({ name: 'getSipTrace', arguments: { callid: call.callid } }))
+    expect(trace.outcome.final_response).toEqual({ code: call.sip_code, reason: call.sip_reason })
+    const zones = text(await client.callTool({ name: 'getRtpServerGroups', arguments: {} }))
+    expect(zones.summary).toBe('11 media zones, 10 active; not active: Canada (Toronto).')
+  })
+
+  it('answers an unknown tool with JSON-RPC error -32602', async () => {
+    await expect(client.callTool({ name: 'getCTrace', arguments: {} })).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('Unknown tool: getCTrace') })
+  })
+
+  it('reports a missing or mistyped argument as a tool error naming it', async () => {
+    expect(await client.callTool({ name: 'getSipTrace', arguments: {} })).toEqual({
+      content: [{ type: 'text', text: 'Missing required argument "callid" (string): SIP Call-ID of the call, as searchCallLogs returns it (callid).' }],
+      isError: true
+    })
+    expect(await client.callTool({ name: 'searchCallLogs', arguments: { search: 'x', limit: '5' } })).toEqual({
+      content: [{ type: 'text', text: 'Argument "limit" must be a number, got string' }],
+      isError: true
+    })
+  })
+
+  it('answers a malformed body with 400 and -32700', async () => {
+    const response = await post('{"jsonrpc": "2.0", "id": 1, "method": ')
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } })
+  })
+
+  it('refuses a foreign Origin with 403', async () => {
+    const response = await post('{"jsonrpc":"2.0","id":1,"method":"ping"}', { Origin: 'https://evil.example.com' })
+    expect(response.status).toBe(403)
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe('Forbidden: Origin https://evil.example.com is not allowed; this local server only accepts localhost origins')
+    expect((await post('{"jsonrpc":"2.0","id":1,"method":"ping"}', { Origin: 'http://localhost:5173' })).status).toBe(200)
+  })
+
+  it('accepts a notification with 202, refuses GET with 405, and an unknown protocol version with 400', async () => {
+    const notification = await post('{"jsonrpc":"2.0","method":"notifications/initialized"}')
+    expect([notification.status, await notification.text()]).toEqual([202, ''])
+    const get = await fetch(server.url, { headers: { Accept: 'text/event-stream' } })
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST'])
+    const old = await post('{"jsonrpc":"2.0","id":1,"method":"ping"}', { 'MCP-Protocol-Version': '2024-01-01' })
+    expect(old.status).toBe(400)
+    expect(((await old.json()) as { error: { message: string } }).error.message).toBe('Unsupported MCP-Protocol-Version 2024-01-01; this server speaks 2025-11-25, 2025-06-18')
+    expect((await post('{"jsonrpc":"2.0","id":1,"method":"ping"}', { 'MCP-Protocol-Version': '2025-06-18' })).status).toBe(200)
+  })
+})
