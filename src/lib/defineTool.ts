@@ -12,6 +12,8 @@ export interface ToolDefinition<P extends ParamSpecs = ParamSpecs> {
   name: string
   /** When to use the tool and what comes back, front-loaded; every client loads all of them. */
   description: string
+  /** A question a user might ask that leads to this tool (shown in the README's tool table). */
+  example: string
   params: P
   /** Receives validated arguments with defaults applied; may throw a ToolError. */
   handler (args: ArgsOf<P>): Promise<ToolResult>

@@ -9,6 +9,7 @@ export const getRtpServerGroups = defineTool({
   description: 'List the media (RTP) zones of the account: id, name, location, active or not, failover zone, ' +
     'transcoding and elastic scaling. Use it to check where media is anchored when a call has one-way or no ' +
     'audio, or to pick a zone near a customer.',
+  example: 'Which media zones do we have, and which are down?',
   params: {},
   async handler () {
     const groups = await listRtpServerGroups(connexcs())

@@ -33,6 +33,7 @@ export const getSipTrace = defineTool({
   description: 'Fetch and analyse the SIP trace (C-Trace) of one call: how the INVITE ended (final response, ' +
     'answered/busy/cancelled/failed), PDD, setup and talk time, each leg (A = customer side, B = carrier side), ' +
     'and the message ladder. Use it to find out why a call failed. Traces are kept 7 days; find callids with searchCallLogs.',
+  example: 'Run a C-Trace on the failed call and tell me why it failed.',
   params: {
     callid: callidParam,
     callidb: callidbParam

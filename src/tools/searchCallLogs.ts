@@ -41,6 +41,7 @@ export const searchCallLogs = defineTool({
     'Use first when a user names a number or call. Returns newest first: callid/callidb, time, customer, ' +
     'numbers, SIP code and reason, route chosen, with a tally of outcomes; paginated. ' +
     'Then use getSipTrace with a callid to see why a call failed.',
+  example: 'Show me the latest calls to 447700900123.',
   params: {
     search: {
       type: 'string',
@@ -66,7 +67,7 @@ export const searchCallLogs = defineTool({
     const failed = calls.filter(c => c.sip_code !== 200)
     const capped = entries.length >= API_MATCH_CAP
     const firstFailed = page.items.find(c => c.sip_code !== 200)
-    const example = firstFailed ?? page.items[0]!
+    const pick = firstFailed ?? page.items[0]!
 
     return {
       summary: `${calls.length}${capped ? '+' : ''} call${calls.length === 1 ? '' : 's'} match${calls.length === 1 ? 'es' : ''} "${search}": ${answered} answered` +
@@ -77,7 +78,7 @@ export const searchCallLogs = defineTool({
       calls: page.items.map(compactCall),
       ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor }),
       next_steps: [
-        nextStep('getSipTrace', { callid: example.callid, callidb: example.callidb },
+        nextStep('getSipTrace', { callid: pick.callid, callidb: pick.callidb },
           firstFailed === undefined ? 'See the SIP flow of the newest call.' : 'See why the newest failed call failed.'),
         ...(page.next_cursor === undefined ? [] : [nextStep('searchCallLogs', { search, limit, cursor: page.next_cursor }, 'Next page.')])
       ]

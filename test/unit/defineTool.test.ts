@@ -7,6 +7,7 @@ import { nextStep } from '../../src/lib/result'
 const echo = defineTool({
   name: 'echoCall',
   description: 'Echoes its arguments.',
+  example: 'Echo this.',
   params: {
     callid: { type: 'string', description: 'Call-ID.', required: true },
     limit: { type: 'number', description: 'Rows.', default: 5, min: 1, max: 10 },
