@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import variant from '@jitl/quickjs-ng-wasmfile-release-sync'
 import {
+  Lifetime,
   newQuickJSWASMModuleFromVariant,
   newVariant,
   type QuickJSContext,
@@ -186,19 +187,26 @@ export class ScriptForgeHost {
       )
       const vm = runtime.newContext()
 
+      /** The failure an error handle of the VM (or a host exception) stands for. */
+      const failWith = (error: unknown): RunResult => {
+        let plain: { name: string, message: string, stack?: string }
+        if (error instanceof Lifetime) {
+          plain = dumpError(vm, error as QuickJSHandle)
+          error.dispose()
+        } else {
+          plain = { name: 'RuntimeError', message: error instanceof Error ? error.message : String(error) }
+        }
+        return fail(classify(plain, Date.now() > deadline), plain)
+      }
+
       /** Runs the VM's pending jobs; an error thrown by a job ends the run. */
       const pump = (): void => {
         if (finished) return
         try {
           const result = runtime.executePendingJobs()
-          if (result.error !== undefined) {
-            const error = dumpError(vm, result.error)
-            result.error.dispose()
-            settle(fail(classify(error, Date.now() > deadline), error))
-          }
+          if (result.error !== undefined) settle(failWith(result.error))
         } catch (error) {
-          const e = { name: 'RuntimeError', message: error instanceof Error ? error.message : String(error) }
-          settle(fail(classify(e, Date.now() > deadline), e))
+          settle(failWith(error))
         }
       }
 
@@ -224,9 +232,7 @@ export class ScriptForgeHost {
             idHandle.dispose()
             if (call.error !== undefined) {
               // A timer callback that throws fails the whole run, as on ScriptForge.
-              const error = dumpError(vm, call.error)
-              call.error.dispose()
-              settle(fail(classify(error, Date.now() > deadline), error))
+              settle(failWith(call.error))
               return
             }
             call.value.dispose()
@@ -277,11 +283,7 @@ export class ScriptForgeHost {
       hostObject.dispose()
 
       const prelude = vm.evalCode(PRELUDE, 'scriptforge-prelude.js', { type: 'global' })
-      if (prelude.error !== undefined) {
-        const error = dumpError(vm, prelude.error)
-        prelude.error.dispose()
-        return fail('script', error)
-      }
+      if (prelude.error !== undefined) return failWith(prelude.error)
       prelude.value.dispose()
 
       // The driver imports the entry file like any other app file, then exposes one call.
@@ -294,11 +296,7 @@ globalThis.__cxRun = async (json) => {
   const out = await fn(JSON.parse(json))
   return out === undefined ? undefined : JSON.stringify(out)
 }`, 'scriptforge-driver.js', { type: 'module' })
-      if (driver.error !== undefined) {
-        const error = dumpError(vm, driver.error)
-        driver.error.dispose()
-        return fail(classify(error, Date.now() > deadline), error)
-      }
+      if (driver.error !== undefined) return failWith(driver.error)
       deadlineTimer = setTimeout(() => settle(fail('timeout', { name: 'InternalError', message: 'interrupted' })), Math.max(0, deadline - Date.now()))
 
       // Loading may itself be asynchronous (top-level await), so wait for it like for the call.
@@ -307,11 +305,7 @@ globalThis.__cxRun = async (json) => {
       pump()
       const loaded = await Promise.race([loading, outcome])
       if ('ok' in loaded) return loaded
-      if (loaded.error !== undefined) {
-        const error = dumpError(vm, loaded.error)
-        loaded.error.dispose()
-        return fail(classify(error, Date.now() > deadline), error)
-      }
+      if (loaded.error !== undefined) return failWith(loaded.error)
       loaded.value.dispose()
 
       const runFn = vm.getProp(vm.global, '__cxRun')
@@ -319,27 +313,17 @@ globalThis.__cxRun = async (json) => {
       const call = vm.callFunction(runFn, vm.undefined, input)
       runFn.dispose()
       input.dispose()
-      if (call.error !== undefined) {
-        const error = dumpError(vm, call.error)
-        call.error.dispose()
-        return fail(classify(error, Date.now() > deadline), error)
-      }
+      if (call.error !== undefined) return failWith(call.error)
       const pending = vm.resolvePromise(call.value)
       call.value.dispose()
       pending.then(result => {
-        if (result.error !== undefined) {
-          const error = dumpError(vm, result.error)
-          result.error.dispose()
-          settle(fail(classify(error, Date.now() > deadline), error))
-        } else {
+        if (result.error !== undefined) settle(failWith(result.error))
+        else {
           const text = vm.dump(result.value) as unknown
           result.value.dispose()
           settle({ ok: true, value: typeof text === 'string' ? JSON.parse(text) : undefined, logs, ms: Date.now() - started })
         }
-      }, (error: unknown) => {
-        const e = { name: 'RuntimeError', message: error instanceof Error ? error.message : String(error) }
-        settle(fail(classify(e, false), e))
-      })
+      }, (error: unknown) => settle(failWith(error)))
       pump()
       return await outcome
     } catch (error) {
