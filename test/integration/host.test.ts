@@ -61,13 +61,13 @@ describe('ScriptForge host', () => {
     const result = await run(host(), `export function main () {
       return new Promise(resolve => {
         const order = []
-        setTimeout(() => order.push('b'), 60)
-        setTimeout(() => order.push('a'), 30)
+        setTimeout(() => order.push('b'), 200)
+        setTimeout(() => order.push('a'), 100)
         const cancelled = setTimeout(() => order.push('never'), 10)
         clearTimeout(cancelled)
         let n = 0
         const every = setInterval(() => { if (++n === 3) { clearInterval(every); order.push('tick3') } }, 1)
-        setTimeout(() => resolve(order), 90)
+        setTimeout(() => resolve(order), 250)
       })
     }`)
     expect(result).toMatchObject({ ok: true, value: ['tick3', 'a', 'b'] })
