@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, readdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { join, relative, resolve } from 'node:path'
 import { build, type Plugin } from 'esbuild'
@@ -75,13 +75,15 @@ export function isStale (config: CxConfig = loadConfig(), root = ROOT): boolean 
 
 /**
  * Bundles every entry of `cx.config.json` into `<outDir>/<name>.js`: one minified ES2023 module
- * each, a source map beside it, and no imports but the ScriptForge built-ins.
+ * each, a source map beside it, and no imports but the ScriptForge built-ins. A copy of each goes
+ * to `<outDir>/src/<name>.js`, the flat layout the vendor `cx` CLI pushes from, so that
+ * `cx push <name>` run in `<outDir>` uploads the same file `npm run deploy` does.
  *
  * @throws BuildError naming the offending import when `src/` uses something ScriptForge lacks.
  */
 export async function bundle (config: CxConfig = loadConfig(), root = ROOT): Promise<BuiltEntry[]> {
   const outDir = resolve(root, config.outDir)
-  mkdirSync(outDir, { recursive: true })
+  mkdirSync(join(outDir, 'src'), { recursive: true })
   const built: BuiltEntry[] = []
   for (const entry of config.entries) {
     const file = join(outDir, `${entry.name}.js`)
@@ -114,6 +116,7 @@ export async function bundle (config: CxConfig = loadConfig(), root = ROOT): Pro
     const output = Object.values(result.metafile.outputs).find(o => o.entryPoint !== undefined)
     const stray = (output?.imports ?? []).filter(i => !(ALLOWED_BUILTINS as readonly string[]).includes(i.path))
     if (stray.length > 0) throw new BuildError(`${entry.source}: the bundle imports ${stray.map(i => i.path).join(', ')}; only ${ALLOWED_BUILTINS.join(', ')} may stay external`)
+    copyFileSync(file, join(outDir, 'src', `${entry.name}.js`))
     built.push({ name: entry.name, source: entry.source, file, bytes: output?.bytes ?? statSync(file).size })
   }
   return built
