@@ -71,8 +71,8 @@ async function pushFile (api: CxApi, appId: string, file: PlannedFile): Promise<
   return id!
 }
 
-/** Ready-to-paste client configurations for the MCP endpoint, with a placeholder for the token. */
-export function clientConfigs (name: string, url: string): string {
+/** Ready-to-paste client configurations for the MCP endpoint, with a placeholder for the token; one line per item. */
+export function clientConfigs (name: string, url: string): string[] {
   const vscode = {
     servers: { [name]: { type: 'http', url, headers: { Authorization: 'Bearer ${input:connexcs-token}' } } },
     inputs: [{ type: 'promptString', id: 'connexcs-token', description: 'ConnexCS JWT access token', password: true }]
@@ -89,7 +89,7 @@ export function clientConfigs (name: string, url: string): string {
     JSON.stringify(claude, null, 2),
     '',
     `Or: claude mcp add --transport http ${name} ${url} --header "Authorization: Bearer <ACCESS_TOKEN>"`
-  ].join('\n')
+  ].flatMap(text => text.split('\n'))
 }
 
 async function deployFiles (io: Io, api: CxApi, app: RemoteApp, dryRun: boolean): Promise<number> {
@@ -131,7 +131,7 @@ async function deployFiles (io: Io, api: CxApi, app: RemoteApp, dryRun: boolean)
   io.out(`Deployed to app ${appId} (${app.name}): ${count('create')} created, ${count('update')} updated, ${count('unchanged')} unchanged.`)
   const server = config.entries[0]!.name
   io.out('')
-  io.out(clientConfigs(config.app, mcpEndpoint(api.baseUrl, ids.get(server)!)))
+  for (const line of clientConfigs(config.app, mcpEndpoint(api.baseUrl, ids.get(server)!))) io.out(line)
   return 0
 }
 

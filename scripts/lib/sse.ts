@@ -10,7 +10,7 @@ export interface StreamEvent {
 }
 
 /** The events of a stream, as they arrive; an event cut off by the end of the stream is still given. */
-export async function * readEvents (body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamEvent> {
+export async function* readEvents (body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamEvent> {
   const decoder = new TextDecoder()
   let buffer = ''
   let event = ''

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connexcs } from '../../src/connexcs/client'
+import { findCustomer, findRecentCall } from '../../src/connexcs/discovery'
+import { createMcpServer } from '../../src/mcp'
+import { CASES, runSelfTest, type SelfTestCase, type SelfTestOptions } from '../../src/selfTest'
+import { tools } from '../../src/tools/index'
+import { installBridge, NOW_MS, testSwitch } from '../helpers/platform'
+
+// The self-test in Node, against the simulated switch: the same code that runs on the platform.
+const sw = testSwitch()
+
+beforeAll(() => {
+  installBridge(sw.api)
+  process.env.API_USERNAME = 'ops@example.com'
+})
+
+afterAll(() => {
+  delete process.env.API_USERNAME
+})
+
+const text = (value: unknown) => ({ content: [{ type: 'text' as const, text: JSON.stringify(value) }] })
+
+async function selfTest (options: Partial<SelfTestOptions> = {}) {
+  const lines: { line: string, failed: boolean }[] = []
+  const report = await runSelfTest({
+    server: createMcpServer(),
+    cases: CASES,
+    discover: { call: () => findRecentCall(connexcs(), NOW_MS), customer: () => findCustomer(connexcs()) },
+    nowMs: NOW_MS,
+    log: (line, failed) => lines.push({ line, failed }),
+    verbose: false,
+    ...options
+  })
+  return { report, lines, failing: lines.filter(l => l.failed).map(l => l.line) }
+}
+
+describe('self-test', () => {
+  it('has a case for every registered tool, and no case for a tool that is not', () => {
+    expect(Object.keys(CASES).toSorted()).toEqual(tools.map(t => t.name).toSorted())
+  })
+
+  it('passes every tool on an account with a recent call, with one line per tool and N passed, N failed', async () => {
+    const { report, lines, failing } = await selfTest()
+    expect(failing).toEqual([])
+    expect(report.summary).toBe(`${tools.length + 1} passed, 0 failed`)
+    expect(report.results.map(r => [r.name, r.ok])).toEqual([['initialize + tools/list', true], ...tools.map(t => [t.name, true])])
+    const ip = sw.data.customers.find(c => c.ips.length > 0)!.ips[0]
+    const newest = sw.data.calls.filter(c => c.customer_ip === ip && c.start_ms > NOW_MS - 7 * 86_400_000).toSorted((a, b) => b.start_ms - a.start_ms)[0]!
+    expect(report.discovery.call).toMatch(new RegExp(`^${newest.callid} \\(the newest call from a customer's IP in the call log; `))
+    expect(lines.at(-1)).toEqual({ line: report.summary, failed: false })
+  })
+
+  it('checks the "not found" answer when the account has nothing to ask about', async () => {
+    const { report, failing } = await selfTest({ discover: { call: () => Promise.resolve({ how: 'no calls today' }), customer: () => Promise.resolve({ how: 'none' }) } })
+    expect(failing).toEqual([])
+    expect(report.discovery).toEqual({ call: 'none: no calls today' })
+    expect(report.results.find(r => r.name === 'getSipTrace')!.detail).toBe('No SIP trace for Call-ID cx-mcp-self-test-no-such-call. (not-found answer checked)')
+  })
+
+  it('fails a registered tool that has no case, and a case whose tool is gone', async () => {
+    const server = createMcpServer()
+    server.addTool('newTool', 'A tool someone forgot to self-test.', () => text({ summary: 'fine' }))
+    const { report, failing } = await selfTest({ server, cases: { ...CASES, goneTool: { args: () => ({}), expect: {} } } })
+    expect(report.summary).toBe(`${tools.length + 1} passed, 2 failed`)
+    expect(failing).toEqual([
+      'FAIL newTool (0 ms): no self-test case: add one for newTool to CASES in src/selfTest.ts',
+      'FAIL goneTool (0 ms): a self-test case for a tool that is not registered: remove or rename it in src/selfTest.ts',
+      report.summary
+    ])
+  })
+
+  it('fails an answer of the wrong shape: tool error, missing fields, no summary, unknown next step, over the cap', async () => {
+    const server = createMcpServer()
+    const bad: Record<string, unknown> = {
+      erring: { ...text({ summary: 'Upstream failed', error: { type: 'upstream', message: 'HTTP 500' } }), isError: true },
+      shapeless: text({ summary: 'ok', zones: {} }),
+      silent: text({ zones: [] }),
+      wandering: text({ summary: 'ok', zones: [], next_steps: [{ tool: 'noSuchTool', args: {}, why: 'x' }] }),
+      huge: text({ summary: 'ok', zones: ['x'.repeat(25_000)] }),
+      unfound: text({ summary: 'nothing', found: false, zones: [] })
+    }
+    for (const [name, answer] of Object.entries(bad)) server.addTool(name, `${name} test tool`, () => answer)
+    const zones: SelfTestCase = { args: () => ({}), expect: { zones: 'array' } }
+    const cases = { ...CASES, ...Object.fromEntries(Object.keys(bad).map(name => [name, zones])) }
+    const { failing } = await selfTest({ server, cases })
+    expect(failing.map(line => line.replace(/\(\d+ ms\)/, '(n ms)'))).toEqual([
+      'FAIL erring (n ms): tool error upstream: HTTP 500',
+      'FAIL shapeless (n ms): zones is object, expected array',
+      'FAIL silent (n ms): no summary',
+      'FAIL wandering (n ms): next_steps names "noSuchTool", which is not a registered tool',
+      'FAIL huge (n ms): 25029 bytes, over the 20000-byte cap',
+      'FAIL unfound (n ms): found nothing for a real identifier: nothing',
+      `${tools.length + 1} passed, 6 failed`
+    ])
+  })
+
+  it('with verbose, also logs each answer', async () => {
+    const { lines } = await selfTest({ verbose: true })
+    const answers = lines.filter(l => l.line.startsWith('{"summary":'))
+    expect(answers).toHaveLength(tools.length)
+    expect(JSON.parse(answers.at(-1)!.line).summary).toMatch(/^\d+ media zones/)
+  })
+})
