@@ -47,6 +47,8 @@ describe('npm run deploy', () => {
     expect(stored('mcp')!.code).toBe(built('mcp'))
     expect(stored('selfTest')!.code).toBe(built('selfTest'))
     expect(first.out).toContain(`  mcp       created (id ${stored('mcp')!.id}, verified)`)
+    // The vendor CLI pushes ./src/<name>.js of the folder it runs in: from dist/, the same bytes.
+    for (const name of ['mcp', 'selfTest']) expect(readFileSync(join(project.root, 'dist/src', `${name}.js`), 'utf8')).toBe(stored(name)!.code)
     expect(first.out).toContain('Deployed to app 1 (cx-mcp): 2 created, 0 updated, 0 unchanged.')
 
     const second = await deploy()

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connexcs } from '../../src/connexcs/client'
 import { findCustomer, findRecentCall } from '../../src/connexcs/discovery'
@@ -99,5 +100,14 @@ describe('self-test', () => {
     const answers = lines.filter(l => l.line.startsWith('{"summary":'))
     expect(answers).toHaveLength(tools.length)
     expect(JSON.parse(answers.at(-1)!.line).summary).toMatch(/^\d+ media zones/)
+  })
+})
+
+describe('dist/selfTest.js', () => {
+  it('imports the deployed server file ./mcp instead of carrying its own copy of the tools', () => {
+    const source = readFileSync('dist/selfTest.js', 'utf8')
+    const imports = [...source.matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g)].map(m => m[1])
+    expect([...new Set(imports)].toSorted()).toEqual(['./mcp', 'cxRest'])
+    for (const tool of tools) expect(source).not.toContain(tool.description.slice(0, 40))
   })
 })
