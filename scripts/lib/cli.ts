@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createInterface } from 'node:readline/promises'
+import { createInterface, type Interface } from 'node:readline/promises'
 import { Writable } from 'node:stream'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { loadConfig, ROOT, type CxConfig } from './config'
+import { jwtExpiry } from './cxApi'
 import { readEnvFile } from './envFile'
 
 /**
@@ -43,10 +44,19 @@ export interface Io {
   sleep?: (ms: number) => Promise<void>
 }
 
+/** Ctrl+C at a question ends the command as a shell expects, not as a silent success. */
+function exitOnInterrupt (rl: Interface): void {
+  rl.once('SIGINT', () => {
+    process.stdout.write('\n')
+    process.exit(130)
+  })
+}
+
 /** The terminal's prompter: readline, with echo muted for secrets. */
 const terminalPrompter: Prompter = {
   async ask (question) {
     const rl = createInterface({ input: process.stdin, output: process.stdout })
+    exitOnInterrupt(rl)
     try {
       return (await rl.question(question)).trim()
     } finally {
@@ -57,6 +67,7 @@ const terminalPrompter: Prompter = {
     process.stdout.write(question)
     const muted = new Writable({ write: (_chunk, _encoding, done) => done() })
     const rl = createInterface({ input: process.stdin, output: muted, terminal: true })
+    exitOnInterrupt(rl)
     try {
       return await rl.question('')
     } finally {
@@ -113,13 +124,24 @@ export function project (io: Io): { config: CxConfig, baseUrl: string } {
   return { config, baseUrl }
 }
 
-/** The refresh token and app id, from the environment or `.env`; says how to get them when missing. */
+/** Warn this long before the refresh token expires. */
+const EXPIRY_WARNING_DAYS = 7
+
+/**
+ * The refresh token and app id, from the environment or `.env`; says how to get them when
+ * missing, and warns when the token is about to expire.
+ */
 export function credentials (io: Io): { refreshToken: string, appId: string } {
   const refreshToken = setting(io, 'CX_REFRESH_TOKEN')
   const appId = setting(io, 'APP_ID')
   const missing = [refreshToken === undefined ? 'CX_REFRESH_TOKEN' : undefined, appId === undefined ? 'APP_ID' : undefined].filter(k => k !== undefined)
   if (missing.length > 0) {
     throw new CliError(`${missing.join(' and ')} not set: run \`npm run configure\` (it writes them to .env), or set them in the environment (in CI, as secrets).`)
+  }
+  const exp = jwtExpiry(refreshToken!)
+  const daysLeft = exp === undefined ? undefined : (exp * 1000 - Date.now()) / 86_400_000
+  if (daysLeft !== undefined && daysLeft > 0 && daysLeft < EXPIRY_WARNING_DAYS) {
+    io.err(`Warning: the refresh token expires on ${new Date(exp! * 1000).toISOString().slice(0, 10)}: run \`npm run configure\` for a new one (and update the CX_REFRESH_TOKEN secret in CI).`)
   }
   return { refreshToken: refreshToken!, appId: appId! }
 }

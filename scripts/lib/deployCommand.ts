@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { bundle, BuildError, type BuiltEntry } from './bundle'
 import { CliError, credentials, parseCommandLine, project, reportFailure, type Io } from './cli'
+import type { CxConfig } from './config'
 import { CxApi } from './cxApi'
 import { readEnvFile } from './envFile'
 import {
@@ -92,8 +93,7 @@ export function clientConfigs (name: string, url: string): string[] {
   ].flatMap(text => text.split('\n'))
 }
 
-async function deployFiles (io: Io, api: CxApi, app: RemoteApp, dryRun: boolean): Promise<number> {
-  const { config } = project(io)
+async function deployFiles (io: Io, api: CxApi, config: CxConfig, app: RemoteApp, dryRun: boolean): Promise<number> {
   const appId = String(app.id)
   let built: BuiltEntry[]
   try {
@@ -219,7 +219,7 @@ export async function deployCommand (argv: string[], io: Io): Promise<number> {
       return 0
     }
     if (values.env !== true && (values.prune === true || values.yes === true)) throw new CliError(`--prune and --yes belong to --env\n\n${USAGE}`, 2)
-    const { baseUrl } = project(io)
+    const { config, baseUrl } = project(io)
     const { refreshToken, appId } = credentials(io)
     const api = new CxApi({ baseUrl, refreshToken, onRetry: m => io.err(`  ${m}`), ...(io.sleep === undefined ? {} : { sleep: io.sleep }) })
     const apps = await listApps(api)
@@ -231,7 +231,7 @@ export async function deployCommand (argv: string[], io: Io): Promise<number> {
     const dryRun = values['dry-run'] === true
     return values.env === true
       ? await deployEnv(io, api, app, { dryRun, yes: values.yes === true, prune: values.prune === true })
-      : await deployFiles(io, api, app, dryRun)
+      : await deployFiles(io, api, config, app, dryRun)
   } catch (error) {
     return reportFailure(io, error)
   }

@@ -117,6 +117,15 @@ describe('npm run deploy', () => {
     expect(fake.store.writes).toEqual([])
   })
 
+  it('warns when the refresh token is about to expire, and still deploys', async () => {
+    const token = fake.platform.issueToken(USER, 'refresh', 3 * 86_400)
+    const run = await deploy(['--dry-run'], { CX_REFRESH_TOKEN: token })
+    expect(run.code).toBe(0)
+    const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).exp as number
+    const day = new Date(exp * 1000).toISOString().slice(0, 10)
+    expect(run.err).toEqual([`Warning: the refresh token expires on ${day}: run \`npm run configure\` for a new one (and update the CX_REFRESH_TOKEN secret in CI).`])
+  })
+
   it('refuses an APP_ID that is not an app of the account, and missing credentials', async () => {
     const unknown = await deploy([], { APP_ID: '99' })
     expect(unknown.code).toBe(1)
