@@ -104,8 +104,9 @@ export function reportFailure (io: Io, error: unknown): number {
 
 /** A variable from the environment, else from `.env`; blank counts as unset (CI passes unset secrets as ''). */
 export function setting (io: Io, key: string): string | undefined {
-  const value = io.env[key] ?? readEnvFile(resolve(io.root, '.env'))[key]
-  return value === undefined || value.trim() === '' ? undefined : value.trim()
+  const blank = (value: string | undefined): boolean => value === undefined || value.trim() === ''
+  const value = blank(io.env[key]) ? readEnvFile(resolve(io.root, '.env'))[key] : io.env[key]
+  return blank(value) ? undefined : value!.trim()
 }
 
 /** The project's config and the API base URL (`CX_BASE_URL` overrides `apiBaseUrl`). */

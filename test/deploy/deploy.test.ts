@@ -51,7 +51,8 @@ describe('npm run deploy', () => {
     for (const name of ['mcp', 'selfTest']) expect(readFileSync(join(project.root, 'dist/src', `${name}.js`), 'utf8')).toBe(stored(name)!.code)
     expect(first.out).toContain('Deployed to app 1 (cx-mcp): 2 created, 0 updated, 0 unchanged.')
 
-    const second = await deploy()
+    // Blank variables count as unset (an unset repository variable reaches CI as ''): .env decides.
+    const second = await deploy([], { CX_BASE_URL: '', APP_ID: ' ' })
     expect(second.code).toBe(0)
     expect(planLines(second.out)).toEqual(['mcp unchanged', 'selfTest unchanged'])
     expect(fileWrites()).toEqual(['create mcp', 'create selfTest'])

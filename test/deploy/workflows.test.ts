@@ -62,9 +62,12 @@ describe('GitHub Actions workflows', () => {
     const deploy = load('deploy.yml')
     expect(deploy.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: null })
     expect(runs(deploy)).toEqual(['npm ci', 'npm test', 'npm run build', 'npm run deploy', 'npm run remote -- selfTest'])
-    const job = deploy.jobs.deploy!
-    expect(job.env).toEqual({ CX_REFRESH_TOKEN: '${{ secrets.CX_REFRESH_TOKEN }}', APP_ID: '${{ secrets.APP_ID }}', CX_BASE_URL: '${{ vars.CX_BASE_URL }}' })
-    // A secret reaches the commands through the environment only, never through a command line.
+    // The credentials reach the two steps that talk to ConnexCS, through their environment only.
+    const credentials = { CX_REFRESH_TOKEN: '${{ secrets.CX_REFRESH_TOKEN }}', APP_ID: '${{ secrets.APP_ID }}', CX_BASE_URL: '${{ vars.CX_BASE_URL }}' }
+    const steps = deploy.jobs.deploy!.steps
+    expect(steps.filter(s => s.env !== undefined).map(s => [s.run, s.env])).toEqual([['npm run deploy', credentials], ['npm run remote -- selfTest', credentials]])
+    expect(deploy.env).toBeUndefined()
+    expect(deploy.jobs.deploy!.env).toBeUndefined()
     for (const line of runs(deploy)) expect(line).not.toMatch(/secrets\.|CX_REFRESH_TOKEN/)
   })
 
