@@ -67,7 +67,7 @@ export class ScriptForgeStore {
     this.now = now
     this.apps = (seed.apps ?? [{ id: 1, name: 'cx-mcp' }]).map(app => ({ ...app }))
     this.nextId = Math.max(0, ...this.apps.map(app => app.id)) + 1
-    for (const v of seed.vars ?? []) this.vars.push({ id: this.nextId++, ...v })
+    for (const v of seed.vars ?? []) this.vars.push({ id: this.newId(), ...v })
     for (const f of seed.files ?? []) this.addFile(f.app_id, f.name, f.code, f.type ?? 'quickjs')
   }
 
@@ -83,7 +83,7 @@ export class ScriptForgeStore {
 
   /** Adds a file (without recording a write: seeds and the API both use it). */
   addFile (appId: number, name: string, code: string, type: string): FileRecord {
-    const id = this.nextId++
+    const id = this.newId()
     const at = new Date(this.now()).toISOString()
     const file: FileRecord = { id, uuid: `5f0c7e1a-0000-4000-8000-${String(id).padStart(12, '0')}`, name, app_id: appId, type, code, created_at: at, updated_at: at }
     this.files.push(file)
@@ -95,10 +95,12 @@ export class ScriptForgeStore {
     return Object.fromEntries(this.vars.filter(v => v.app_id === appId).map(v => [v.key, v.value]))
   }
 
+  /** Marks a file as changed now. */
   touch (file: FileRecord): void {
     file.updated_at = new Date(this.now()).toISOString()
   }
 
+  /** The next free id (apps, files and variables share one counter). */
   newId (): number {
     return this.nextId++
   }
@@ -133,8 +135,17 @@ function fail (status: number, message: string): ApiResponse {
 }
 
 /** The file without its code, as the list endpoint gives it. */
-function summary ({ code: _code, ...rest }: FileRecord): Omit<FileRecord, 'code'> {
+function withoutCode ({ code: _code, ...rest }: FileRecord): Omit<FileRecord, 'code'> {
   return rest
+}
+
+/** A path segment decoded; a malformed escape is kept as it is (it then names nothing). */
+function decodeSegment (segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
 }
 
 /** The body as JSON (empty is `{}`), or the 400 answer. */
@@ -219,7 +230,7 @@ export function scriptForgeApi (options: ScriptForgeApiOptions): PlatformRoute {
     if (store.files.some(f => f.app_id === app.id && f.name === name)) return fail(409, `A file named ${name} already exists in app ${app.id}`)
     const file = store.addFile(app.id, name, code, typeof type === 'string' ? type : 'quickjs')
     store.writes.push({ op: 'create', kind: 'file', id: file.id, name })
-    return json(200, summary(file))
+    return json(200, withoutCode(file))
   }
 
   const updateFile = (file: FileRecord, body: Record<string, unknown>): ApiResponse => {
@@ -356,13 +367,13 @@ export function scriptForgeApi (options: ScriptForgeApiOptions): PlatformRoute {
   }
 
   return async request => {
-    const [root, ...rest] = request.path.split('/').map(decodeURIComponent)
+    const [root, ...rest] = request.path.split('/').map(decodeSegment)
     if (request.path === 'setup/app') return request.method === 'GET' ? json(200, store.apps) : fail(405, `Method ${request.method} not allowed on setup/app`)
     if (root === 'setup' && rest[0] === 'var') return vars(request, rest.slice(1))
     if (root !== 'scriptforge') return undefined
 
     if (rest.length === 0) {
-      if (request.method === 'GET') return json(200, store.files.map(summary))
+      if (request.method === 'GET') return json(200, store.files.map(withoutCode))
       if (request.method !== 'POST') return fail(405, `Method ${request.method} not allowed on scriptforge`)
       const parsed = parseObject(request.body)
       return 'error' in parsed ? parsed.error : createFile(parsed.value)
