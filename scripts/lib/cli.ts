@@ -90,7 +90,7 @@ export function terminalIo (): Io {
   }
 }
 
-/** Runs a command and sets the process's exit status from it; a CliError's message goes to stderr. */
+/** Runs a command in this terminal and sets the process's exit status from what it returns. */
 export async function runCommand (command: (argv: string[], io: Io) => Promise<number>): Promise<void> {
   const io = terminalIo()
   process.exitCode = await command(process.argv.slice(2), io)
