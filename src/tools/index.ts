@@ -2,10 +2,12 @@ import type { ToolDefinition } from '../lib/defineTool'
 import { getRtpServerGroups } from './getRtpServerGroups'
 import { getSipTrace } from './getSipTrace'
 import { searchCallLogs } from './searchCallLogs'
+import { searchCdr } from './searchCdr'
 
 /** Every tool the server offers, in the order clients list them. */
 export const tools: readonly ToolDefinition[] = [
   searchCallLogs,
+  searchCdr,
   getSipTrace,
   getRtpServerGroups
 ]
