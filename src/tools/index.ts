@@ -1,6 +1,7 @@
 import type { ToolDefinition } from '../lib/defineTool'
 import { getRtpServerGroups } from './getRtpServerGroups'
 import { getSipTrace } from './getSipTrace'
+import { listRtpServers } from './listRtpServers'
 import { searchCallLogs } from './searchCallLogs'
 import { searchCdr } from './searchCdr'
 
@@ -9,5 +10,6 @@ export const tools: readonly ToolDefinition[] = [
   searchCallLogs,
   searchCdr,
   getSipTrace,
-  getRtpServerGroups
+  getRtpServerGroups,
+  listRtpServers
 ]
