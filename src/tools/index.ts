@@ -1,6 +1,8 @@
 import type { ToolDefinition } from '../lib/defineTool'
+import { getAiAgentLogs } from './getAiAgentLogs'
 import { getRtpServerGroups } from './getRtpServerGroups'
 import { getSipTrace } from './getSipTrace'
+import { getTranscription } from './getTranscription'
 import { listRtpServers } from './listRtpServers'
 import { searchCallLogs } from './searchCallLogs'
 import { searchCdr } from './searchCdr'
@@ -10,6 +12,8 @@ export const tools: readonly ToolDefinition[] = [
   searchCallLogs,
   searchCdr,
   getSipTrace,
+  getTranscription,
+  getAiAgentLogs,
   getRtpServerGroups,
   listRtpServers
 ]
