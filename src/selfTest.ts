@@ -49,7 +49,22 @@ export const CASES: Readonly<Record<string, SelfTestCase>> = {
     args: ({ call }) => ({ callid: call.callid, ...(call.callidb === undefined ? {} : { callidb: call.callidb }) }),
     expect: { outcome: 'object', legs: 'array', ladder: 'array' }
   },
-  getRtpServerGroups: { args: () => ({}), expect: { zones: 'array' } }
+  searchCdr: {
+    needs: 'customer',
+    args: ({ customer, weekAgo, today }) => ({ start_date: weekAgo, end_date: today, customer_id: customer.customer_id, limit: 5 }),
+    expect: { calls: 'array', totals: 'object' },
+    mayFindNothing: true
+  },
+  getTranscription: { needs: 'call', args: ({ call }) => ({ callid: call.callid }), expect: { lines: 'array' }, mayFindNothing: true },
+  getAiAgentLogs: {
+    needs: 'call',
+    // A made-up call has no day in the log: give one, so the answer is the tool's "not found".
+    args: ({ call, today }) => ({ callid: call.callid, ...(call.start_time === undefined ? { date: today } : {}) }),
+    expect: { steps: 'array' },
+    mayFindNothing: true
+  },
+  getRtpServerGroups: { args: () => ({}), expect: { zones: 'array' } },
+  listRtpServers: { args: () => ({ limit: 10 }), expect: { servers: 'array' }, mayFindNothing: true }
 }
 
 /** Identifiers that exist nowhere: used when the account has no call or customer to offer. */
