@@ -4,6 +4,7 @@
  * known, so the normaliser reads every shape and spelling we have reason to expect, and reports
  * the fields it did not read, so that a new name shows up instead of silently giving "no data".
  */
+import { pick } from '../lib/records'
 import { MOS_METHOD, mosFromRtcp, type MosEstimate, type MosUnavailable } from './eModel'
 import { staticPayloadName } from './sdp'
 import { max, mean, min, round } from './stats'
@@ -72,13 +73,6 @@ function num (value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value)
   return null
-}
-
-function pick (obj: Obj, names: readonly string[]): unknown {
-  for (const name of names) {
-    for (const key of [name, name.toUpperCase()]) if (obj[key] !== undefined && obj[key] !== null && obj[key] !== '') return obj[key]
-  }
-  return undefined
 }
 
 function pickNumber (obj: Obj, names: readonly string[]): number | null {

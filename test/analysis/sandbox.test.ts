@@ -41,7 +41,7 @@ function input (): SandboxInput {
 
 describe('the analysis in the ScriptForge sandbox', () => {
   it('gives the same answers in QuickJS as in Node', async () => {
-    const host = new ScriptForgeHost({ backend: async () => { throw new Error('no API in this test') } })
+    const host = new ScriptForgeHost({ backend: async () => Promise.reject(new Error('no API in this test')) })
     const data = input()
     const run = await host.run({ files: { analysis: await bundled() }, entry: 'analysis', data })
     if (!run.ok) throw new Error(`${run.error.kind}: ${run.error.message}`)
