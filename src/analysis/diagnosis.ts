@@ -6,10 +6,9 @@
 import { humanDuration } from '../lib/format'
 import type { NextStep } from '../lib/result'
 import { rankFindings, type Finding, type Severity } from './findings'
-import { numberProblems } from './numbers'
 import type { QualitySummary, StreamQuality } from './rtcp'
 import type { CallState, TraceAnalysis } from './sipTrace'
-import { explainCarrierResponse, explainSwitchRefusal, type Explanation } from './traceFindings'
+import { explainCarrierResponse, explainNumber, explainSwitchRefusal, type Explanation } from './traceFindings'
 
 /** A carrier the switch tried, from the routing record (`egress_routing`). */
 export interface CarrierAttempt {
@@ -104,17 +103,10 @@ function routingFindings (routing: RoutingFacts): Finding[] {
     }
     if (explanation !== undefined) out.push({ ...explanation, evidence: [] })
   }
-  const problem = routing.dest_number === null || routing.dest_number === undefined ? undefined : numberProblems(routing.dest_number)[0]
-  if (problem !== undefined) {
+  if (routing.dest_number !== null && routing.dest_number !== undefined) {
     const failedOnNumber = out.some(f => f.code === 'no_route' || f.code === 'blocked_by_dial_plan') || [404, 484, 485, 604].includes(code ?? 0)
-    out.push({
-      code: problem.kind === 'trunk_prefix_left' ? 'trunk_prefix_left' : problem.kind === 'too_long' || problem.kind === 'not_digits' ? 'number_malformed' : 'duplicated_prefix',
-      severity: failedOnNumber ? 'critical' : code !== undefined && code < 300 ? 'info' : 'warning',
-      title: `The dialled number (${routing.dest_number}) is malformed: ${problem.detail}`,
-      meaning: `Routes are matched by the longest prefix of the number, so a malformed number matches no route or the wrong one.${problem.corrected === undefined ? '' : ` It was probably meant as ${problem.corrected}.`}`,
-      fix: `Have the customer dial in E.164 form${problem.corrected === undefined ? '' : ` (${problem.corrected})`}, or add a translation on the customer's routing that strips the extra prefix.`,
-      evidence: []
-    })
+    const explanation = explainNumber(routing.dest_number, failedOnNumber ? 'critical' : code !== undefined && code < 300 ? 'info' : 'warning')
+    if (explanation !== undefined) out.push({ ...explanation, evidence: [] })
   }
   return out
 }
@@ -143,12 +135,24 @@ function qualityFinding (quality: QualitySummary): Finding | undefined {
   }
 }
 
-function describeEnd (trace: TraceAnalysis): string {
+/** `and ended normally: the caller hung up after 1 min 02 s of talk`, from the trace's release. */
+function describeEnd (trace: TraceAnalysis | undefined): string {
+  if (trace === undefined) return ''
   const release = trace.release
   const talk = trace.call.talk_time_ms
-  if (release === null || release.method !== 'BYE') return ''
+  if (release === null || release.method !== 'BYE') return ' (no hang-up in the trace)'
   const who = release.by === 'customer' ? 'the caller' : release.by === 'carrier' ? 'the called party' : 'the switch'
-  return `: ${who} hung up${talk === null ? '' : ` after ${humanDuration(talk)} of talk`}`
+  return ` and ended normally: ${who} hung up${talk === null ? '' : ` after ${humanDuration(talk)} of talk`}`
+}
+
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  answered: 'was answered',
+  busy: 'was busy',
+  cancelled: 'was cancelled before answer',
+  rejected: 'failed',
+  redirected: 'was redirected',
+  no_final_response: 'got no final response',
+  unknown: ''
 }
 
 /**
@@ -196,7 +200,9 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
 
   const ranked = rankFindings(all)
   const top = ranked[0]
-  const rootFinding = top !== undefined && (top.severity !== 'info' || outcome !== 'answered') ? top : undefined
+  // A busy call is explained by the busy answer, even when a warning (a long PDD) ranks above it.
+  const busy = outcome === 'busy' ? ranked.find(f => f.code === 'carrier_rejected' || f.code === 'call_failed') : undefined
+  const rootFinding = busy ?? (top !== undefined && (top.severity !== 'info' || outcome !== 'answered') ? top : undefined)
   const root = rootFinding === undefined
     ? null
     : { code: rootFinding.code, severity: rootFinding.severity, title: rootFinding.title, meaning: rootFinding.meaning, fix: rootFinding.fix, ...(rootFinding.leg === undefined ? {} : { leg: rootFinding.leg }) }
@@ -221,11 +227,9 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
   let summary: string
   const name = `Call ${input.callid}`
   if (outcome === 'unknown') summary = `Nothing could be established about call ${input.callid}: neither its trace nor its routing record was available.`
-  else if (root === null) summary = `${name} was answered and ended normally${trace === undefined ? '' : describeEnd(trace)}. No fault found.`
-  else {
-    const verb: Record<Outcome, string> = { answered: 'was answered', busy: 'was busy', cancelled: 'was cancelled before answer', rejected: 'failed', redirected: 'was redirected', no_final_response: 'got no final response', unknown: '' }
-    summary = `${name} ${verb[outcome]}. ${outcome === 'answered' ? 'Problem' : 'Cause'}: ${root.title}.`
-  }
+  else if (root !== null) summary = `${name} ${OUTCOME_WORDS[outcome]}. ${outcome === 'answered' ? 'Problem' : 'Cause'}: ${root.title}.`
+  else if (outcome === 'answered') summary = `${name} was answered${describeEnd(trace)}. No fault found.`
+  else summary = `${name} ${OUTCOME_WORDS[outcome]}; what was fetched shows no specific cause.`
 
   return {
     outcome,

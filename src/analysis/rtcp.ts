@@ -136,9 +136,10 @@ function readSample (obj: Obj, context: Context, legs: Record<string, string>, u
   const src = pick(obj, ALIASES.src)
   const dst = pick(obj, ALIASES.dst)
   const ownLeg = pick(obj, ALIASES.leg)
+  // A sample names its leg, or its Call-ID does (mapped to A/B1 when the caller knows the legs).
   const leg = ownLeg !== undefined
     ? String(ownLeg)
-    : typeof callid === 'string' && legs[callid] !== undefined ? legs[callid]! : context.leg
+    : typeof callid === 'string' && callid !== '' ? legs[callid] ?? callid : context.leg
   const ownDirection = direction(pick(obj, ALIASES.direction))
   const dir = ownDirection ?? (src !== undefined && dst !== undefined ? `${String(src)} → ${String(dst)}` : context.direction)
   const codec = codecName(pick(obj, ALIASES.codec)) ?? context.codec
@@ -152,7 +153,6 @@ function readSample (obj: Obj, context: Context, legs: Record<string, string>, u
         : { leg, direction: direction(k) ?? k, codec }
       readSample(value as Obj, next, legs, unread, depth + 1, out)
     }
-    if (!hasMetrics(obj)) return
   }
   if (!hasMetrics(obj)) return
   for (const key of Object.keys(obj)) {

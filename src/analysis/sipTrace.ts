@@ -1,12 +1,12 @@
 import type { Finding } from './findings'
 import { addressClass, isIpAddress, isUnreachable } from './ipAddress'
-import { audioOf, isHold, negotiate, parseSdp, type Direction, type Negotiation, type Sdp } from './sdp'
+import { audioOf, isHold, negotiate, type Direction, type Negotiation } from './sdp'
 import { q850Name } from './sipCodes'
-import {
-  cseqOf, hasCredentials, header, headerParam, parseSipMessage, parseUri, parseVia, reasonsOf, toTag, topVia,
-  type ReasonCause, type SipMessage
-} from './sipMessage'
+import { header, parseUri, parseVia, reasonsOf, topVia, type ReasonCause, type SipMessage } from './sipMessage'
 import { traceFindings } from './traceFindings'
+import {
+  endpointText, isResponse, readPackets, refOf, transactionsOf, type Packet, type Transaction
+} from './tracePackets'
 
 /** One captured SIP packet, as a C-Trace gives it. */
 export interface TraceMessage {
@@ -254,123 +254,6 @@ export interface TraceOptions {
   maxFindings?: number
 }
 
-interface Endpoint {
-  ip: string
-  port: number
-}
-
-interface Packet {
-  index: number
-  t_ms: number
-  micro: number
-  src: Endpoint
-  dst: Endpoint
-  source: string
-  destination: string
-  callid: string
-  sip: SipMessage | undefined
-  /** Method or status code as text. */
-  what: string
-  code: number | undefined
-  reason: string
-  cseq: { seq: number, method: string } | undefined
-  branch: string | undefined
-  toTag: string | undefined
-  sdp: Sdp | undefined
-  transport: string
-  bytes: number
-  ruriUser: string | undefined
-  /** The index of the message this one repeats, when it is a retransmission. */
-  repeats?: number
-  label: string
-}
-
-interface Transaction {
-  method: string
-  seq: number | undefined
-  initial: boolean
-  requests: Packet[]
-  /** Distinct responses; their retransmissions are in `copies`. */
-  responses: Packet[]
-  copies: Map<Packet, Packet[]>
-  final: Packet | undefined
-  credentials: boolean
-  /** ACK of a non-2xx final (same branch), or of the 2xx (matched by CSeq). */
-  ack: Packet | undefined
-  acks: Packet[]
-}
-
-const DUPLICATE_WINDOW_US = 50_000
-
-function endpointText (e: Endpoint): string {
-  if (e.port === 5060 || !Number.isFinite(e.port)) return e.ip
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`
-}
-
-function sameEndpoint (a: Endpoint, b: Endpoint): boolean {
-  return a.ip === b.ip && a.port === b.port
-}
-
-function refOf (p: Packet): MessageRef {
-  return { message: p.index, t_ms: p.t_ms, label: p.label }
-}
-
-function isResponse (p: Packet): boolean {
-  return p.code !== undefined
-}
-
-function labelOf (p: Omit<Packet, 'label'>): string {
-  if (p.code === undefined) {
-    if (p.sip !== undefined && p.what === 'INVITE' && p.toTag !== undefined) {
-      const audio = audioOf(p.sdp)
-      return audio !== undefined && isHold(audio) ? 're-INVITE (hold)' : 're-INVITE'
-    }
-    return p.sip !== undefined && hasCredentials(p.sip) ? `${p.what} (with credentials)` : p.what
-  }
-  const text = `${p.code}${p.reason === '' ? '' : ' ' + p.reason}`
-  return p.cseq === undefined || p.cseq.method === 'INVITE' ? text : `${text} (${p.cseq.method})`
-}
-
-function microOf (m: TraceMessage): number {
-  if (Number.isFinite(m.micro_ts)) return m.micro_ts
-  const parsed = m.date === undefined ? NaN : Date.parse(m.date)
-  return Number.isFinite(parsed) ? parsed * 1000 : 0
-}
-
-function toPacket (m: TraceMessage, index: number, micro: number, t0: number): Packet {
-  const raw = typeof m.msg === 'string' ? m.msg : ''
-  const sip = parseSipMessage(raw)
-  const what = sip === undefined ? String(m.method ?? '') : sip.kind === 'request' ? sip.method! : String(sip.status)
-  const code = /^\d{3}$/.test(what) ? Number(what) : undefined
-  const body = sip?.body ?? ''
-  const contentType = sip === undefined ? undefined : header(sip, 'content-type')
-  const sdp = body !== '' && (contentType === undefined || /application\/sdp/i.test(contentType)) ? parseSdp(body) : undefined
-  const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
-  const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
-  const packet: Omit<Packet, 'label'> = {
-    index,
-    t_ms: Math.round((micro - t0) / 1000),
-    micro,
-    src,
-    dst,
-    source: endpointText(src),
-    destination: endpointText(dst),
-    callid: (sip === undefined ? undefined : header(sip, 'call-id')) ?? String(m.callid ?? ''),
-    sip,
-    what,
-    code,
-    reason: sip === undefined ? (m.reply_reason ?? '') : (sip.reason ?? ''),
-    cseq: sip === undefined ? undefined : cseqOf(sip),
-    branch: sip === undefined ? undefined : parseVia(topVia(sip))?.branch,
-    toTag: sip === undefined ? undefined : toTag(sip),
-    sdp,
-    transport: (m.protocol ?? parseVia(sip === undefined ? undefined : topVia(sip))?.transport ?? 'UDP').toUpperCase(),
-    bytes: raw.length,
-    ruriUser: m.ruri_user
-  }
-  return { ...packet, label: labelOf(packet) }
-}
-
 function reasonInfo (sip: SipMessage | undefined): ReasonInfo | null {
   if (sip === undefined) return null
   const causes = reasonsOf(sip)
@@ -404,6 +287,7 @@ function timerOf (kind: string, intervals: number[]): Pick<Retransmission, 'patt
     final: 'Timer G: the error response is resent at T1 doubling up to T2 (4 s) until its ACK arrives',
     provisional: 'the provisional response is resent (reliable 1xx or keep-alive) until acknowledged',
     ACK: 'the ACK is repeated for each retransmitted 200 OK',
+    response: 'the response is repeated each time its request is resent',
     request: 'Timer E: the request is resent at T1 doubling up to T2 (4 s) until a response arrives (Timer F gives up at 32 s)'
   }
   return { pattern, timer: timers[kind] ?? timers.request! }
@@ -424,84 +308,6 @@ interface LegContext {
   callerRole: string
   calleeRole: string
   switchIps: Set<string>
-}
-
-function txKey (p: Packet, method: string): string {
-  const seq = p.cseq?.seq ?? ''
-  if (p.branch !== undefined && p.branch !== '') return `${p.branch}|${seq}|${method}`
-  // RFC 2543 peers have no branch: the CSeq and the From tag name the transaction.
-  const fromTag = p.sip === undefined ? '' : headerParam(header(p.sip, 'from') ?? '', 'tag') ?? ''
-  return `-|${seq}|${method}|${fromTag}`
-}
-
-/** Groups a leg's packets into transactions and marks retransmissions. */
-function transactionsOf (packets: Packet[]): { list: Transaction[], ackCopies: Packet[][] } {
-  const byKey = new Map<string, Transaction>()
-  const list: Transaction[] = []
-  const acks = new Map<string, Packet[]>()
-  for (const p of packets) {
-    if (!isResponse(p)) {
-      if (p.what === 'ACK') {
-        const invite = byKey.get(txKey(p, 'INVITE'))
-        if (invite !== undefined && invite.final !== undefined && invite.final.code! >= 300) {
-          if (invite.ack === undefined) invite.ack = p
-          else p.repeats = invite.ack.index
-          invite.acks.push(p)
-          continue
-        }
-        // An ACK of a 2xx is its own transaction; it belongs to the INVITE with its CSeq number.
-        const owner = list.findLast(t => t.method === 'INVITE' && t.seq === p.cseq?.seq && t.final !== undefined && t.final.code! < 300)
-        if (owner !== undefined) {
-          owner.ack ??= p
-          owner.acks.push(p)
-        }
-        const key = txKey(p, 'ACK')
-        const copies = acks.get(key)
-        if (copies === undefined) acks.set(key, [p])
-        else {
-          p.repeats = copies[0]!.index
-          copies.push(p)
-        }
-        continue
-      }
-      const key = txKey(p, p.what)
-      const existing = byKey.get(key)
-      if (existing !== undefined) {
-        p.repeats = existing.requests[0]!.index
-        existing.requests.push(p)
-        continue
-      }
-      const tx: Transaction = {
-        method: p.what,
-        seq: p.cseq?.seq,
-        initial: p.what === 'INVITE' && p.toTag === undefined,
-        requests: [p],
-        responses: [],
-        copies: new Map(),
-        final: undefined,
-        credentials: p.sip !== undefined && hasCredentials(p.sip),
-        ack: undefined,
-        acks: []
-      }
-      byKey.set(key, tx)
-      list.push(tx)
-      continue
-    }
-    const method = p.cseq?.method ?? 'INVITE'
-    const tx = byKey.get(txKey(p, method)) ?? list.findLast(t => t.method === method && t.seq !== undefined && t.seq === p.cseq?.seq)
-    if (tx === undefined) continue
-    // A retransmission is the same response again; a second 183 with new SDP is a new response.
-    const original = tx.responses.find(r => r.code === p.code && r.toTag === p.toTag && sameEndpoint(r.src, p.src) && r.sip?.body === p.sip?.body)
-    if (original !== undefined) {
-      p.repeats = original.index
-      tx.copies.get(original)!.push(p)
-      continue
-    }
-    tx.responses.push(p)
-    tx.copies.set(p, [p])
-    if (p.code! >= 200) tx.final ??= p
-  }
-  return { list, ackCopies: [...acks.values()] }
 }
 
 function stateOf (final: FinalResponse | null, cancelled: boolean): CallState {
@@ -649,7 +455,7 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
     }
     for (const [response, sent] of tx.copies) {
       if (sent.length < 2) continue
-      const kind = response.code! < 200 ? 'provisional' : response.code! < 300 ? '2xx' : 'final'
+      const kind = tx.method !== 'INVITE' ? 'response' : response.code! < 200 ? 'provisional' : response.code! < 300 ? '2xx' : 'final'
       groups.push(retransmission(sent, kind, tx.method === 'INVITE' && response.code! >= 200 ? tx.ack !== undefined : true))
       copies += sent.length - 1
     }
@@ -777,22 +583,7 @@ function ladderOf (packets: Packet[], legName: Map<string, string>, maxSteps: nu
  */
 export function analyzeTrace (messages: readonly TraceMessage[], callid?: string, options: TraceOptions = {}): TraceAnalysis {
   const maxLegs = options.maxLegs ?? 20
-  const timed = messages.map((m, i) => ({ m, i, micro: microOf(m) })).sort((a, b) => a.micro - b.micro || a.i - b.i)
-  // The same packet seen twice within 50 ms (mirror ports, two interfaces) is one packet.
-  const lastSeen = new Map<string, number>()
-  let duplicates = 0
-  const kept = timed.filter(({ m, micro }) => {
-    const key = `${m.source_ip}:${m.source_port}>${m.destination_ip}:${m.destination_port}|${m.msg}`
-    const previous = lastSeen.get(key)
-    lastSeen.set(key, micro)
-    if (previous !== undefined && micro - previous < DUPLICATE_WINDOW_US) {
-      duplicates++
-      return false
-    }
-    return true
-  })
-  const t0 = kept[0]?.micro ?? 0
-  const packets = kept.map(({ m, micro }, index) => toPacket(m, index, micro, t0))
+  const { packets, t0, duplicates } = readPackets(messages)
 
   const byCallid = new Map<string, Packet[]>()
   for (const p of packets) {

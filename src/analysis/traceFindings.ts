@@ -30,11 +30,9 @@ function make (code: FindingCode, severity: Severity, leg: LegAnalysis, title: s
   return { code, severity, title, meaning, fix, leg: leg.leg, evidence: evidence(leg, refs) }
 }
 
-/** `the carrier (B1, 192.0.2.20)` or `the customer (203.0.113.10)`. */
-function who (leg: LegAnalysis, side: 'caller' | 'callee'): string {
-  const role = side === 'caller' ? leg.caller_role : leg.callee_role
-  const address = side === 'caller' ? leg.from : leg.to
-  return role === 'carrier' ? `the carrier (${leg.leg}, ${address})` : `the ${role} (${address})`
+/** `the carrier (B1, 192.0.2.20)`. */
+function carrierOf (leg: LegAnalysis): string {
+  return `the carrier (${leg.leg}, ${leg.to})`
 }
 
 function finalText (leg: LegAnalysis): string {
@@ -171,7 +169,7 @@ function carrierOutcome (b: LegAnalysis, customerCancelled: boolean, callFailed:
 }
 
 function carrierFailure (b: LegAnalysis, customerCancelled: boolean, out: Finding[]): void {
-  const carrier = who(b, 'callee')
+  const carrier = carrierOf(b)
   if (b.release?.method === 'CANCEL' && b.release.by === 'caller') {
     if (customerCancelled) return
     const rang = b.ringing === null ? 'before it rang' : `after ${humanDuration(b.release.at.t_ms - b.ringing.t_ms)} of ringing`
@@ -306,26 +304,31 @@ function mediaFindings (leg: LegAnalysis, out: Finding[]): void {
   }
 }
 
-function numberFindings (leg: LegAnalysis, failedOnNumber: boolean, answered: boolean, out: Finding[]): void {
-  if (leg.dialled === null) return
-  const problems = numberProblems(leg.dialled)
-  if (problems.length === 0) return
-  const codes: Record<NumberProblem['kind'], FindingCode> = {
-    duplicated_country_code: 'duplicated_prefix',
-    duplicated_international_prefix: 'duplicated_prefix',
-    trunk_prefix_left: 'trunk_prefix_left',
-    too_long: 'number_malformed',
-    not_digits: 'number_malformed'
-  }
-  const p = problems[0]!
-  const sentTo = leg.callee_role === 'carrier' ? 'sent to the carrier' : 'dialled'
-  const severity: Severity = failedOnNumber ? 'critical' : answered ? 'info' : 'warning'
-  out.push(make(codes[p.kind], severity, leg, `The number ${sentTo} (${leg.dialled}) is malformed: ${p.detail}`,
-    `Routes and rates are matched by the longest prefix of the number, so a number in the wrong form matches no route, the wrong one, or an unallocated range.${p.corrected === undefined ? '' : ` It was probably meant as ${p.corrected}.`}`,
-    leg.callee_role === 'carrier'
+const NUMBER_CODES: Record<NumberProblem['kind'], FindingCode> = {
+  duplicated_country_code: 'duplicated_prefix',
+  duplicated_international_prefix: 'duplicated_prefix',
+  trunk_prefix_left: 'trunk_prefix_left',
+  too_long: 'number_malformed',
+  not_digits: 'number_malformed'
+}
+
+/**
+ * Explains what is wrong with a dialled number, if anything (see {@link numberProblems}).
+ *
+ * @param toCarrier the number as the switch sent it to a carrier, rather than as the customer dialled it.
+ */
+export function explainNumber (dialled: string, severity: Severity, toCarrier = false): Explanation | undefined {
+  const p = numberProblems(dialled)[0]
+  if (p === undefined) return undefined
+  return {
+    code: NUMBER_CODES[p.kind],
+    severity,
+    title: `The number ${toCarrier ? 'sent to the carrier' : 'dialled'} (${dialled}) is malformed: ${p.detail}`,
+    meaning: `Routes and rates are matched by the longest prefix of the number, so a number in the wrong form matches no route, the wrong one, or an unallocated range.${p.corrected === undefined ? '' : ` It was probably meant as ${p.corrected}.`}`,
+    fix: toCarrier
       ? 'Fix the number translation on the route to this carrier (prefix strip/add rules).'
-      : `Have the customer dial in E.164 form${p.corrected === undefined ? '' : ` (${p.corrected})`}, or add a translation on the customer's routing that strips the extra prefix.`,
-    [leg.invite, leg.final]))
+      : `Have the customer dial in E.164 form${p.corrected === undefined ? '' : ` (${p.corrected})`}, or add a translation on the customer's routing that strips the extra prefix.`
+  }
 }
 
 function releaseFindings (trace: TraceBase, out: Finding[]): void {
@@ -392,10 +395,12 @@ export function traceFindings (trace: TraceBase, options: { pddWarnMs: number })
   const failedOnNumber = [a, ...bs].some(l => l.final_response !== null && [404, 484, 485, 604].includes(l.final_response.code)) ||
     out.some(f => f.code === 'no_route' || f.code === 'blocked_by_dial_plan')
   const dialled = new Set<string>()
+  const numberSeverity: Severity = failedOnNumber ? 'critical' : a.state === 'answered' ? 'info' : 'warning'
   for (const leg of trace.legs) {
     if (leg.dialled === null || dialled.has(leg.dialled)) continue
     dialled.add(leg.dialled)
-    numberFindings(leg, failedOnNumber, a.state === 'answered', out)
+    const explanation = explainNumber(leg.dialled, numberSeverity, leg.callee_role === 'carrier')
+    if (explanation !== undefined) out.push(place(explanation, leg, [leg.invite, leg.final]))
   }
 
   for (const leg of trace.legs) {

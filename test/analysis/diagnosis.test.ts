@@ -36,6 +36,21 @@ describe('diagnoseCall', () => {
     })
   })
 
+  it('explains a busy call by the busy answer, even with a long PDD ranked above it', () => {
+    const b = leg('call-b', { ip: SWITCH }, { ip: '192.0.2.20' })
+    const busy = analyzeTrace([
+      A.req(0, 'INVITE', { branch: 'z9hG4bKa1', cseq: 1 }),
+      b.req(40, 'INVITE', { branch: 'z9hG4bKb1', cseq: 1 }),
+      b.res(6200, 180, 'Ringing', { branch: 'z9hG4bKb1', cseq: 1, toTag: 'c' }),
+      A.res(6250, 180, 'Ringing', { branch: 'z9hG4bKa1', cseq: 1, toTag: 's' }),
+      b.res(9000, 486, 'Busy Here', { branch: 'z9hG4bKb1', cseq: 1, toTag: 'c' }),
+      A.res(9050, 486, 'Busy Here', { branch: 'z9hG4bKa1', cseq: 1, toTag: 's' })
+    ])
+    const d = diagnoseCall({ callid: 'call-a', trace: busy })
+    expect(d.findings.map(f => f.code)).toEqual(['pdd_high', 'carrier_rejected'])
+    expect([d.root_cause?.code, d.summary]).toEqual(['carrier_rejected', 'Call call-a was busy. Cause: The carrier (B1, 192.0.2.20) answered 486 Busy Here.'])
+  })
+
   it('finds no fault in a normal answered call with good audio, and says who hung up', () => {
     const d = diagnoseCall({ callid: 'call-a', trace: answered, quality: goodAudio })
     expect([d.outcome, d.root_cause, d.summary, d.recommendations, d.next_steps, d.missing]).toEqual([
@@ -70,7 +85,7 @@ describe('diagnoseCall', () => {
       unavailable: [{ part: 'trace', why: 'empty: older than 7 days' }]
     })
     expect(d.findings.map(f => [f.code, f.severity])).toEqual([['duplicated_prefix', 'critical'], ['no_route', 'critical']])
-    expect(d.root_cause?.title).toBe('The dialled number (44447700900123) is malformed: the country code 44 is there twice (44 44 7700900123)')
+    expect(d.root_cause?.title).toBe('The number dialled (44447700900123) is malformed: the country code 44 is there twice (44 44 7700900123)')
     expect(d.missing).toEqual(['trace: empty: older than 7 days'])
     expect(d.next_steps).toEqual([
       { tool: 'getSipTrace', args: { callid: 'call-x' }, why: 'Read the SIP flow of the call (kept 7 days).' },
@@ -94,6 +109,10 @@ describe('diagnoseCall', () => {
       next_steps: [{ tool: 'getSipTrace', args: { callid: 'call-z' }, why: 'Read the SIP flow of the call (kept 7 days).' }],
       missing: ['trace: ConnexCS API error 502', 'routing: not found']
     })
+    const pending = analyzeTrace([A.req(0, 'INVITE', { branch: 'z9hG4bKp', cseq: 1 }), A.res(10, 100, 'Trying', { branch: 'z9hG4bKp', cseq: 1 })])
+    expect(diagnoseCall({ callid: 'call-p', trace: pending }).summary).toBe('Call call-p got no final response; what was fetched shows no specific cause.')
+    const unended = analyzeTrace(answeredLeg('call-u', { ip: CUSTOMER }, { ip: SWITCH }, { ring: 2100, answer: 8100, bye: 68100 }).slice(0, 5))
+    expect(diagnoseCall({ callid: 'call-u', trace: unended, quality: goodAudio }).summary).toBe('Call call-u was answered (no hang-up in the trace). No fault found.')
     const ivr = diagnoseCall({ callid: 'call-a', trace: answered, quality: goodAudio, class5: { present: true, kinds: ['ivr', 'ai_agent'] } })
     expect([ivr.root_cause, ivr.findings]).toEqual([null, [{ code: 'class5', severity: 'info', title: 'The call used Class 5 features (ivr, ai_agent)' }]])
     expect(ivr.next_steps.map(s => s.tool)).toEqual(['getTranscription', 'getAiAgentLogs'])

@@ -43,6 +43,7 @@ describe('normaliseRtcp', () => {
       { leg: 'B1', direction: 'inbound', codec: 'G729', jitter_ms: 12, loss_pct: 1.953125, rtt_ms: 180, reported_mos: null },
       { leg: 'B1', direction: 'outbound', codec: 'G729', jitter_ms: 3, loss_pct: 1, rtt_ms: null, reported_mos: null }
     ])
+    expect(normaliseRtcp([{ callid: 'other-leg', jitter: 2 }], { legs: { 'call-b': 'B1' } }).samples[0]!.leg).toBe('other-leg')
   })
 
   it('reads samples grouped per leg, RTP-unit jitter, payload types and src/dst pairs', () => {
