@@ -123,3 +123,90 @@ export function toTag (message: SipMessage): string | undefined {
   const to = header(message, 'to')
   return to === undefined ? undefined : headerParam(to, 'tag')
 }
+
+/** Every value of a header, comma-separated values split (a message may carry several Via lines). */
+export function headerValues (message: SipMessage, name: string): string[] {
+  return (message.headers[name.toLowerCase()] ?? []).flatMap(splitValues)
+}
+
+/** A host and an optional port; IPv6 hosts keep no brackets. */
+export interface HostPort {
+  host: string
+  port?: number
+}
+
+/** Reads `host`, `host:port`, `[v6]` or `[v6]:port`. */
+export function parseHostPort (text: string): HostPort | undefined {
+  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text)
+  if (v6 !== null) return { host: v6[1]!, ...(v6[2] === undefined ? {} : { port: Number(v6[2]) }) }
+  const m = /^([^:\s[\]]+)(?::(\d+))?$/.exec(text)
+  if (m === null) return undefined
+  return { host: m[1]!, ...(m[2] === undefined ? {} : { port: Number(m[2]) }) }
+}
+
+/** One Via value: `SIP/2.0/UDP host:port;branch=…;received=…;rport=…`. */
+export interface Via extends HostPort {
+  transport: string
+  branch?: string
+  received?: string
+  /** `''` when the client asked for rport (RFC 3581) and nobody filled it in. */
+  rport?: string
+}
+
+/** Parses a Via value; `undefined` when it is empty or not a Via (a bare `Via:` must not break anything). */
+export function parseVia (value: string | undefined): Via | undefined {
+  const m = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+([^;\s]+)/i.exec((value ?? '').trim())
+  if (m === null) return undefined
+  const sentBy = parseHostPort(m[2]!)
+  if (sentBy === undefined) return undefined
+  const via: Via = { transport: m[1]!.toUpperCase(), ...sentBy }
+  const branch = headerParam(value!, 'branch')
+  const received = headerParam(value!, 'received')
+  const rport = headerParam(value!, 'rport')
+  if (branch !== undefined) via.branch = branch
+  if (received !== undefined && received !== '') via.received = received
+  if (rport !== undefined) via.rport = rport
+  return via
+}
+
+/** The user and host:port of a SIP URI, bare or inside a name-addr (`"n" <sip:user@host:port;p>`). */
+export interface UriParts extends HostPort {
+  user?: string
+}
+
+/** Reads the URI of a From/To/Contact value or a Request-URI; `undefined` for `*` or a non-SIP URI. */
+export function parseUri (value: string | undefined): UriParts | undefined {
+  if (value === undefined) return undefined
+  const inside = /<([^>]*)>/.exec(value)?.[1] ?? value.split(/[;\s]/).find(p => /^(sips?|tel):/i.test(p)) ?? value.trim()
+  const m = /^(sips?|tel):(?:([^@;?]*)@)?([^;?>]*)/i.exec(inside.trim())
+  if (m === null) return undefined
+  if (m[1]!.toLowerCase() === 'tel') return { user: m[3]!, host: '' }
+  const hostPort = parseHostPort(m[3]!)
+  if (hostPort === undefined) return undefined
+  return { ...(m[2] === undefined || m[2] === '' ? {} : { user: m[2] }), ...hostPort }
+}
+
+/** One cause of a Reason header (RFC 3326): `Q.850;cause=16;text="Normal call clearing"`. */
+export interface ReasonCause {
+  protocol: string
+  cause: number
+  text?: string
+}
+
+/** The causes of every Reason header of a message, in order. */
+export function reasonsOf (message: SipMessage): ReasonCause[] {
+  const causes: ReasonCause[] = []
+  for (const value of headerValues(message, 'reason')) {
+    const protocol = /^\s*([A-Za-z0-9.]+)/.exec(value)?.[1]
+    const cause = Number(headerParam(value, 'cause'))
+    if (protocol === undefined || !Number.isInteger(cause)) continue
+    const text = headerParam(value, 'text')
+    causes.push({ protocol: protocol.toUpperCase(), cause, ...(text === undefined || text === '' ? {} : { text }) })
+  }
+  return causes
+}
+
+/** Whether a request carries digest credentials (after a 401/407 challenge). */
+export function hasCredentials (message: SipMessage): boolean {
+  return header(message, 'authorization') !== undefined || header(message, 'proxy-authorization') !== undefined
+}

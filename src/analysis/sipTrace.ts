@@ -1,17 +1,31 @@
-import { cseqOf, header, parseSipMessage, toTag, topViaBranch, type SipMessage } from './sipMessage'
+import type { Finding } from './findings'
+import { addressClass, isIpAddress, isUnreachable } from './ipAddress'
+import { audioOf, isHold, negotiate, type Direction, type Negotiation } from './sdp'
+import { q850Name } from './sipCodes'
+import { header, parseUri, parseVia, reasonsOf, topVia, type ReasonCause, type SipMessage } from './sipMessage'
+import { traceFindings } from './traceFindings'
+import {
+  endpointText, isResponse, readPackets, refOf, transactionsOf, type Packet, type Transaction
+} from './tracePackets'
 
 /** One captured SIP packet, as a C-Trace gives it. */
 export interface TraceMessage {
   /** Capture time, microseconds since the epoch. */
   micro_ts: number
+  /** ISO capture time; used when `micro_ts` is missing. */
+  date?: string
   callid: string
   /** Request method or response code as text; used when `msg` cannot be parsed. */
   method: string
   reply_reason?: string
+  /** The Request-URI's user, when the API gives it and `msg` cannot be parsed. */
+  ruri_user?: string
   source_ip: string
   source_port: number
   destination_ip: string
   destination_port: number
+  /** UDP, TCP or TLS; UDP when missing. Only UDP retransmits. */
+  protocol?: string
   msg: string
 }
 
@@ -22,17 +36,112 @@ export interface FinalResponse {
 }
 
 /** How a call leg's INVITE ended. */
-export type CallState = 'answered' | 'busy' | 'cancelled' | 'rejected' | 'no_final_response'
+export type CallState = 'answered' | 'busy' | 'cancelled' | 'rejected' | 'redirected' | 'no_final_response'
 
-/** One line of the message ladder. */
+/** A message of the trace: its position in time order, its time, and how the ladder labels it. */
+export interface MessageRef {
+  message: number
+  /** Milliseconds since the first packet of the trace. */
+  t_ms: number
+  label: string
+}
+
+/** One line of the message ladder; retransmissions are folded into the line of their original. */
 export interface LadderStep {
   /** Milliseconds since the first packet of the trace. */
   t_ms: number
-  /** `A` for the leg the trace was asked for, `B1`, `B2`… for the legs after it. */
+  /** `A` for the first leg (the customer's), `B1`, `B2`… for the legs after it. */
   leg: string
   from: string
   to: string
   label: string
+  /** Position of the (first) message in the trace. */
+  message: number
+  /** How many times it was sent: 1, or more when retransmitted. */
+  sent: number
+}
+
+/** A Reason header cause, with the Q.850 name when it is one. */
+export interface ReasonInfo extends ReasonCause {
+  name?: string
+}
+
+/** How the parties' requests or responses were repeated, and which timer the spacing shows. */
+export interface Retransmission {
+  label: string
+  first: MessageRef
+  /** Copies sent, the first included. */
+  sent: number
+  /** Milliseconds between consecutive copies (at most 10). */
+  intervals_ms: number[]
+  /** `doubling` (T1, 2·T1…), `doubling_capped` (stops growing at T2), `irregular`, or `single` (one repeat). */
+  pattern: 'doubling' | 'doubling_capped' | 'irregular' | 'single'
+  /** The RFC 3261 timer the spacing matches, in words. */
+  timer: string
+  /** For a request, whether any response came back; for a response, whether it was acknowledged. */
+  answered: boolean
+}
+
+/** Who ended a leg, how, and why. */
+export interface ReleaseInfo {
+  /** BYE after answer, CANCEL before it, or the final response of a failed INVITE. */
+  method: 'BYE' | 'CANCEL' | 'final_response'
+  by: 'caller' | 'callee'
+  /** The role of that side: customer, switch or carrier. */
+  party: string
+  at: MessageRef
+  reason: ReasonInfo | null
+  /** The final response the BYE or CANCEL got (200, 481…), `null` when none was captured. */
+  response: number | null
+}
+
+/** A sign of NAT or of an address the other side cannot reach. */
+export interface NatObservation {
+  check: 'private_contact' | 'private_via' | 'private_sdp' | 'bad_sdp_address' | 'via_source_mismatch' | 'via_port_mismatch'
+    | 'contact_source_mismatch' | 'received_differs' | 'switch_nat_flag'
+  /** The party whose address it is. */
+  party: string
+  /** The address as written in the message. */
+  value: string
+  /** Where the packet actually came from. */
+  source: string
+  at: MessageRef
+}
+
+/** A hold or resume seen in a re-INVITE or UPDATE. */
+export interface HoldEvent {
+  at: MessageRef
+  by: string
+  /** `sendonly`, `inactive`, `c=0.0.0.0` (legacy hold) or `resume`. */
+  kind: Direction | 'c=0.0.0.0' | 'resume'
+}
+
+/** The audio of a leg: the initial offer and answer, early media, holds. */
+export interface MediaAnalysis extends Negotiation {
+  offer_at: MessageRef
+  answer_at: MessageRef | null
+  /** Media addresses (SDP c=) of the offer and the answer. */
+  addresses: { offer: string | null, answer: string | null }
+  /** A 18x carried SDP: media before answer (ringback, announcements). */
+  early_media: boolean
+  /** At most 5. */
+  holds: HoldEvent[]
+  /** The last re-offer left the call on hold. */
+  on_hold_at_end: boolean
+}
+
+/** Digest authentication on a leg (RFC 3261 §22). */
+export interface AuthAnalysis {
+  /** Initial INVITEs answered with 401 or 407. */
+  challenges: number
+  /** Of those, challenges marked `stale=true` (a new nonce, not a refusal). */
+  stale: number
+  /** INVITEs that carried credentials. */
+  with_credentials: number
+  /** An INVITE with credentials was challenged again (not stale): the credentials are wrong. */
+  rejected_credentials: boolean
+  /** Three or more non-stale challenges. */
+  loop: boolean
 }
 
 /** What one leg (one Call-ID) of the call did. */
@@ -42,169 +151,529 @@ export interface LegAnalysis {
   /** Sender of the first INVITE, and where it went. */
   from: string
   to: string
+  /** Roles of the two sides: customer → switch on the A leg, switch → carrier on B legs. */
+  caller_role: string
+  callee_role: string
+  /** The Request-URI user of the first INVITE: the number as dialled on this leg. */
+  dialled: string | null
+  transport: string
   state: CallState
   final_response: FinalResponse | null
   /** INVITE transactions challenged with 401/407 before the last one. */
   auth_challenges: number
   messages: number
-  /** First INVITE → first 180/183 (or the 200 when there was no 18x). */
+  /** First INVITE → first 180/183 (or the 200 when there was no 18x); 100 Trying does not count. */
   pdd_ms: number | null
+  /** The authenticated INVITE → first 180/183 (or 200): the network's part, without the challenge. */
+  pdd_after_auth_ms: number | null
   /** First INVITE → 200 OK of the INVITE. */
   setup_time_ms: number | null
+  /** First 180/183 → the final response. */
+  ring_time_ms: number | null
+  /** 200 OK → its ACK. */
+  answer_to_ack_ms: number | null
   /** 200 OK of the INVITE → first BYE. */
   talk_time_ms: number | null
+  /** First INVITE → the final response of the last INVITE. */
+  final_after_ms: number | null
+  invite: MessageRef | null
+  ringing: MessageRef | null
+  answer: MessageRef | null
+  final: MessageRef | null
+  /** The ACK of the 200 OK. */
+  ack: MessageRef | null
+  /** The Reason header of the final response (RFC 6432), and its Warning header (RFC 3261 §20.43). */
+  final_reason: ReasonInfo | null
+  final_warning: string | null
+  /** Distinct provisional responses to the INVITE (at most 8). */
+  provisional: Array<{ code: number, reason: string, sdp: boolean, at: MessageRef }>
+  auth: AuthAnalysis
+  release: ReleaseInfo | null
+  /** Retransmitted messages (at most 8), and how many extra copies there were in all. */
+  retransmissions: Retransmission[]
+  retransmitted_copies: number
+  /** INVITE retransmissions that got no response of any kind. */
+  unanswered_invites: number
+  /** A 100 Trying or other response arrived for the first INVITE. */
+  got_response: boolean
+  /** Request/response transactions (INVITE, CANCEL, BYE…); ACKs belong to their INVITE. */
+  transactions: number
+  /** At most 8, one per check and address. */
+  nat: NatObservation[]
+  media: MediaAnalysis | null
+  /** Session-Expires of the 200 OK (or the INVITE), RFC 4028. */
+  session_expires_s: number | null
+  /** Size in bytes of the first INVITE: on UDP, above 1300 risks fragmentation. */
+  invite_bytes: number | null
 }
 
-/** The analysis of a whole trace. */
+/** Who ended the call as a whole. */
+export interface CallRelease {
+  /** customer, switch or carrier. */
+  by: string
+  leg: string
+  method: ReleaseInfo['method']
+  at: MessageRef
+  reason: ReasonInfo | null
+}
+
+/** The analysis of a whole trace. Every list is capped; each `*_omitted` says how much was left out. */
 export interface TraceAnalysis {
   callid: string
   message_count: number
+  /** ISO time of the first packet. */
+  started_at: string | null
   /** First packet → last packet: how long the capture spans, not how long anyone talked. */
   trace_span_ms: number
   /** The A leg, which decides the call's outcome. */
   call: LegAnalysis
   legs: LegAnalysis[]
+  legs_omitted: number
+  release: CallRelease | null
+  /** Ranked, most likely root cause first. */
+  findings: Finding[]
+  findings_omitted: number
   ladder: LadderStep[]
+  /** Messages not shown in `ladder` (the middle of a long trace). */
+  ladder_omitted: number
+  /** The same packet captured twice within 50 ms (a mirror port), dropped before analysis. */
+  capture_duplicates: number
+  /** Packets whose `msg` is not SIP; they keep their `method` in the ladder. */
+  unparsed: number
 }
 
-interface Packet {
-  t_ms: number
-  source: string
-  destination: string
+/** Options of {@link analyzeTrace}. */
+export interface TraceOptions {
+  /** PDD above this is a finding (default 5000 ms). */
+  pddWarnMs?: number
+  /** Ladder steps kept (default 200: the first 150 and the last 50). */
+  maxLadder?: number
+  /** Legs kept (default 20). */
+  maxLegs?: number
+  /** Findings kept (default 20). */
+  maxFindings?: number
+}
+
+function reasonInfo (sip: SipMessage | undefined): ReasonInfo | null {
+  if (sip === undefined) return null
+  const causes = reasonsOf(sip)
+  const cause = causes.find(c => c.protocol === 'Q.850') ?? causes[0]
+  if (cause === undefined) return null
+  return cause.protocol === 'Q.850' ? { ...cause, name: q850Name(cause.cause) } : { ...cause }
+}
+
+/**
+ * Describes the spacing of repeated copies: INVITE Timer A doubles from T1 without a cap; Timer E
+ * (non-INVITE requests), Timer G (non-2xx finals) and the 2xx retransmission double up to T2.
+ */
+function timerOf (kind: string, intervals: number[]): Pick<Retransmission, 'pattern' | 'timer'> {
+  if (intervals.length === 1) return { pattern: 'single', timer: 'one repeat: too few copies to tell the timer' }
+  let capped = false
+  let doubling = true
+  for (let i = 1; i < intervals.length; i++) {
+    const ratio = intervals[i]! / Math.max(1, intervals[i - 1]!)
+    if (ratio >= 1.5 && ratio <= 2.6 && !capped) continue
+    if (intervals[i - 1]! >= 3000 && ratio > 0.8 && ratio < 1.25) {
+      capped = true
+      continue
+    }
+    doubling = false
+  }
+  if (!doubling) return { pattern: 'irregular', timer: 'irregular spacing: not an RFC 3261 timer (capture duplicates, or the sender\'s own timers)' }
+  const pattern = capped ? 'doubling_capped' : 'doubling'
+  const timers: Record<string, string> = {
+    INVITE: 'Timer A: the INVITE is resent at T1 (0.5 s) doubling each time until a response arrives (Timer B gives up at 32 s)',
+    '2xx': 'the 200 OK is resent at T1 doubling up to T2 (4 s) until its ACK arrives; after 32 s without one the dialog is ended',
+    final: 'Timer G: the error response is resent at T1 doubling up to T2 (4 s) until its ACK arrives',
+    provisional: 'the provisional response is resent (reliable 1xx or keep-alive) until acknowledged',
+    ACK: 'the ACK is repeated for each retransmitted 200 OK',
+    response: 'the response is repeated each time its request is resent',
+    request: 'Timer E: the request is resent at T1 doubling up to T2 (4 s) until a response arrives (Timer F gives up at 32 s)'
+  }
+  return { pattern, timer: timers[kind] ?? timers.request! }
+}
+
+function retransmission (copies: Packet[], kind: string, answered: boolean): Retransmission {
+  const intervals = copies.slice(1, 11).map((c, i) => c.t_ms - copies[i]!.t_ms)
+  return { label: copies[0]!.label, first: refOf(copies[0]!), sent: copies.length, intervals_ms: intervals, ...timerOf(kind, intervals), answered }
+}
+
+function truthyFlag (value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on|y)$/i.test(value.trim())
+}
+
+interface LegContext {
   callid: string
-  sip: SipMessage | undefined
-  /** Method or status code as text. */
-  what: string
-  reason: string
-}
-
-function endpoint (ip: string, port: number): string {
-  return port === 5060 || !Number.isFinite(port) ? ip : `${ip}:${port}`
-}
-
-function toPacket (message: TraceMessage, t0: number): Packet {
-  const sip = parseSipMessage(message.msg ?? '')
-  const what = sip === undefined ? String(message.method) : sip.kind === 'request' ? sip.method! : String(sip.status)
-  const reason = sip === undefined ? (message.reply_reason ?? '') : (sip.reason ?? '')
-  return {
-    t_ms: Math.round((message.micro_ts - t0) / 1000),
-    source: endpoint(message.source_ip, message.source_port),
-    destination: endpoint(message.destination_ip, message.destination_port),
-    callid: (sip === undefined ? undefined : header(sip, 'call-id')) ?? message.callid,
-    sip,
-    what,
-    reason
-  }
-}
-
-function isResponse (packet: Packet): boolean {
-  return /^\d{3}$/.test(packet.what)
-}
-
-function cseqMethod (packet: Packet): string | undefined {
-  return packet.sip === undefined ? undefined : cseqOf(packet.sip)?.method
-}
-
-/** An INVITE that starts a dialog (no To tag); re-INVITEs inside the dialog do not decide the outcome. */
-function isInitialInvite (packet: Packet): boolean {
-  return packet.what === 'INVITE' && (packet.sip === undefined || toTag(packet.sip) === undefined)
-}
-
-function label (packet: Packet): string {
-  if (!isResponse(packet)) {
-    const auth = packet.sip !== undefined && (header(packet.sip, 'authorization') ?? header(packet.sip, 'proxy-authorization')) !== undefined
-    return auth ? `${packet.what} (with credentials)` : packet.what
-  }
-  const method = cseqMethod(packet)
-  const text = `${packet.what}${packet.reason === '' ? '' : ' ' + packet.reason}`
-  return method === undefined || method === 'INVITE' ? text : `${text} (${method})`
+  leg: string
+  callerRole: string
+  calleeRole: string
+  switchIps: Set<string>
 }
 
 function stateOf (final: FinalResponse | null, cancelled: boolean): CallState {
   if (final === null) return 'no_final_response'
   if (final.code >= 200 && final.code < 300) return 'answered'
+  if (final.code >= 300 && final.code < 400) return 'redirected'
   if (final.code === 486 || final.code === 600) return 'busy'
   if (final.code === 487 && cancelled) return 'cancelled'
   return 'rejected'
 }
 
-/**
- * Groups the INVITE transactions of one leg. A transaction is the INVITE's top-Via branch; a
- * response belongs to it by the same branch, or by CSeq number when a branch is missing.
- */
-function analyzeLeg (callid: string, leg: string, packets: Packet[]): LegAnalysis {
-  const invites = packets.filter(isInitialInvite)
-  const transactions: { key: string, seq: number | undefined, start: Packet, final: Packet | undefined }[] = []
-  for (const invite of invites) {
-    const branch = invite.sip === undefined ? undefined : topViaBranch(invite.sip)
-    const seq = invite.sip === undefined ? undefined : cseqOf(invite.sip)?.seq
-    const key = branch ?? `cseq:${seq ?? transactions.length}`
-    // The same branch again is a retransmission of the same transaction, not a new attempt.
-    if (!transactions.some(t => t.key === key)) transactions.push({ key, seq, start: invite, final: undefined })
+function natObservations (packets: Packet[], ctx: LegContext, partyOf: (p: Packet) => string): NatObservation[] {
+  const seen = new Map<string, NatObservation>()
+  const add = (check: NatObservation['check'], party: string, value: string, p: Packet): void => {
+    const key = `${check}|${party}|${value}`
+    if (!seen.has(key) && seen.size < 8) seen.set(key, { check, party, value, source: p.source, at: refOf(p) })
   }
-  const inviteResponses = packets.filter(p => isResponse(p) && cseqMethod(p) === 'INVITE')
-  for (const response of inviteResponses) {
-    const code = Number(response.what)
-    if (code < 200) continue
-    const branch = response.sip === undefined ? undefined : topViaBranch(response.sip)
-    const seq = response.sip === undefined ? undefined : cseqOf(response.sip)?.seq
-    const owner = transactions.find(t => t.key === branch) ?? transactions.find(t => t.seq !== undefined && t.seq === seq)
-    if (owner !== undefined && owner.final === undefined) owner.final = response
+  for (const p of packets) {
+    if (p.sip === undefined || p.repeats !== undefined) continue
+    if (ctx.switchIps.has(p.src.ip)) {
+      // Our own responses tell where the requester really was (received/rport, RFC 3261 §18.2.1, RFC 3581).
+      const via = isResponse(p) ? parseVia(topVia(p.sip)) : undefined
+      if (via?.received !== undefined && isIpAddress(via.host) && via.received !== via.host) {
+        add('received_differs', partyOf({ ...p, src: p.dst }), `${via.host} (received=${via.received}${via.rport === undefined || via.rport === '' ? '' : `, rport=${via.rport}`})`, p)
+      }
+      continue
+    }
+    const party = partyOf(p)
+    // Behind an edge proxy the packet's source is the proxy; X-Orig-IP names the real sender.
+    const origIp = header(p.sip, 'x-orig-ip')?.trim()
+    const proxied = origIp !== undefined && isIpAddress(origIp)
+    const source = proxied ? origIp : p.src.ip
+    if (truthyFlag(header(p.sip, 'x-cx-nat'))) add('switch_nat_flag', party, `X-CX-NAT: ${header(p.sip, 'x-cx-nat')!.trim()}`, p)
+    if (!isResponse(p)) {
+      const via = parseVia(topVia(p.sip))
+      if (via !== undefined && isIpAddress(via.host)) {
+        if (isUnreachable(via.host)) add('private_via', party, via.host, p)
+        else if (via.host !== source) add('via_source_mismatch', party, via.host, p)
+        if (!proxied && via.transport === 'UDP' && p.transport === 'UDP' && (via.port ?? 5060) !== p.src.port) add('via_port_mismatch', party, `${via.host}:${via.port ?? 5060}`, p)
+      }
+    }
+    const contact = parseUri(header(p.sip, 'contact'))
+    if (contact !== undefined && isIpAddress(contact.host)) {
+      if (isUnreachable(contact.host)) add('private_contact', party, contact.host, p)
+      else if (contact.host !== source) add('contact_source_mismatch', party, contact.host, p)
+    }
+    for (const media of p.sdp?.media ?? []) {
+      const address = media.address
+      if (address === undefined || address === '0.0.0.0' || !isIpAddress(address)) continue
+      const kind = addressClass(address)
+      if (kind === 'loopback' || kind === 'link_local') add('bad_sdp_address', party, address, p)
+      else if (kind === 'private' || kind === 'cgnat') add('private_sdp', party, address, p)
+    }
   }
+  return [...seen.values()]
+}
 
-  const first = transactions[0]?.start
-  const last = transactions.at(-1)
+function mediaOf (initial: Transaction[], packets: Packet[], partyOf: (p: Packet) => string): MediaAnalysis | null {
+  const last = initial.at(-1)
+  if (last === undefined) return null
+  const invite = last.requests[0]!
+  const answers = last.responses.filter(r => r.sdp !== undefined && r.code! < 300)
+  const answerPacket = answers.find(r => r.code! >= 200) ?? answers[0]
+  let offerPacket: Packet | undefined = invite.sdp === undefined ? undefined : invite
+  let replyPacket = answerPacket
+  if (offerPacket === undefined) {
+    // Late offer: the 200 offers and the ACK answers.
+    offerPacket = answerPacket
+    replyPacket = last.ack?.sdp === undefined ? undefined : last.ack
+  }
+  const offer = audioOf(offerPacket?.sdp)
+  if (offerPacket === undefined || offer === undefined) return null
+  const answer = audioOf(replyPacket?.sdp)
+  const holds: HoldEvent[] = []
+  let onHold = false
+  for (const p of packets) {
+    if (p.repeats !== undefined || isResponse(p) || (p.what !== 'INVITE' && p.what !== 'UPDATE') || p.toTag === undefined) continue
+    const audio = audioOf(p.sdp)
+    if (audio === undefined) continue
+    const hold = isHold(audio)
+    if (hold && holds.length < 5) holds.push({ at: refOf(p), by: partyOf(p), kind: audio.address === '0.0.0.0' ? 'c=0.0.0.0' : audio.direction })
+    else if (!hold && onHold && holds.length < 5) holds.push({ at: refOf(p), by: partyOf(p), kind: 'resume' })
+    onHold = hold
+  }
+  return {
+    ...negotiate(offer, answer),
+    offer_at: refOf(offerPacket),
+    answer_at: replyPacket === undefined || answer === undefined ? null : refOf(replyPacket),
+    addresses: { offer: offer.address ?? null, answer: answer?.address ?? null },
+    early_media: initial.some(t => t.responses.some(r => r.code! > 100 && r.code! < 200 && r.sdp !== undefined)),
+    holds,
+    on_hold_at_end: onHold
+  }
+}
+
+function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
+  const { list, ackCopies } = transactionsOf(packets)
+  const initial = list.filter(t => t.initial)
+  const firstInvite = initial[0]?.requests[0]
+  const caller = firstInvite?.src ?? packets[0]!.src
+  const callee = firstInvite?.dst ?? packets[0]!.dst
+  const partyOf = (p: Packet): string =>
+    p.src.ip === caller.ip && (caller.ip !== callee.ip || p.src.port === caller.port) ? ctx.callerRole : ctx.calleeRole
+  const sideOf = (p: Packet): 'caller' | 'callee' => partyOf(p) === ctx.callerRole ? 'caller' : 'callee'
+
+  const last = initial.at(-1)
   const finalPacket = last?.final
-  const final = finalPacket === undefined ? null : { code: Number(finalPacket.what), reason: finalPacket.reason }
-  const cancelled = packets.some(p => p.what === 'CANCEL')
-  const challenges = transactions.slice(0, -1).filter(t => t.final !== undefined && ['401', '407'].includes(t.final.what)).length
+  const final = finalPacket === undefined ? null : { code: finalPacket.code!, reason: finalPacket.reason }
+  const cancels = list.filter(t => t.method === 'CANCEL')
+  const challenged = initial.filter(t => t.final !== undefined && (t.final.code === 401 || t.final.code === 407))
+  const isStale = (t: Transaction): boolean => {
+    const challenge = t.final?.sip === undefined ? undefined : header(t.final.sip, t.final.code === 401 ? 'www-authenticate' : 'proxy-authenticate')
+    return challenge !== undefined && /stale\s*=\s*"?true/i.test(challenge)
+  }
+  const nonStale = challenged.filter(t => !isStale(t))
 
-  const start = first?.t_ms
-  const ringing = inviteResponses.find(p => p.what === '180' || p.what === '183')
-  const answer = inviteResponses.find(p => p.what.startsWith('2'))
-  const bye = answer === undefined ? undefined : packets.find(p => p.what === 'BYE' && p.t_ms >= answer.t_ms)
-  const since = (packet: Packet | undefined, from: number | undefined): number | null =>
-    packet === undefined || from === undefined ? null : packet.t_ms - from
+  const provisional = initial.flatMap(t => t.responses.filter(r => r.code! > 100 && r.code! < 200))
+  const ringingPacket = provisional.find(r => r.code === 180 || r.code === 183)
+  const answerPacket = initial.map(t => t.final).find(f => f !== undefined && f.code! >= 200 && f.code! < 300)
+  const authInvite = challenged.length === 0 ? undefined : initial.find(t => t.credentials)?.requests[0] ?? initial[initial.indexOf(challenged.at(-1)!) + 1]?.requests[0]
+  const ackPacket = answerPacket === undefined ? undefined : initial.find(t => t.final === answerPacket)?.ack
+  const bye = list.find(t => t.method === 'BYE')
+  const byePacket = bye?.requests[0]
+  const since = (to: Packet | undefined, from: Packet | undefined): number | null =>
+    to === undefined || from === undefined ? null : to.t_ms - from.t_ms
+  const ring = ringingPacket ?? answerPacket
+
+  let release: ReleaseInfo | null = null
+  if (byePacket !== undefined) {
+    release = { method: 'BYE', by: sideOf(byePacket), party: partyOf(byePacket), at: refOf(byePacket), reason: reasonInfo(byePacket.sip), response: bye!.final?.code ?? null }
+  } else if (cancels[0] !== undefined) {
+    const cancel = cancels[0].requests[0]!
+    release = { method: 'CANCEL', by: sideOf(cancel), party: partyOf(cancel), at: refOf(cancel), reason: reasonInfo(cancel.sip), response: cancels[0].final?.code ?? null }
+  } else if (finalPacket !== undefined && finalPacket.code! >= 300) {
+    release = { method: 'final_response', by: sideOf(finalPacket), party: partyOf(finalPacket), at: refOf(finalPacket), reason: reasonInfo(finalPacket.sip), response: null }
+  }
+
+  // Retransmissions: requests, responses, and ACKs of the 2xx.
+  const groups: Retransmission[] = []
+  let copies = 0
+  for (const tx of list) {
+    if (tx.requests.length > 1) {
+      groups.push(retransmission(tx.requests, tx.method === 'INVITE' ? 'INVITE' : 'request', tx.responses.length > 0))
+      copies += tx.requests.length - 1
+    }
+    for (const [response, sent] of tx.copies) {
+      if (sent.length < 2) continue
+      const kind = tx.method !== 'INVITE' ? 'response' : response.code! < 200 ? 'provisional' : response.code! < 300 ? '2xx' : 'final'
+      groups.push(retransmission(sent, kind, tx.method === 'INVITE' && response.code! >= 200 ? tx.ack !== undefined : true))
+      copies += sent.length - 1
+    }
+    if (tx.method === 'INVITE' && tx.acks.length > 1 && tx.final !== undefined && tx.final.code! >= 300) {
+      copies += tx.acks.length - 1
+    }
+  }
+  for (const sent of ackCopies) {
+    if (sent.length < 2) continue
+    groups.push(retransmission(sent, 'ACK', true))
+    copies += sent.length - 1
+  }
+  groups.sort((a, b) => a.first.t_ms - b.first.t_ms)
+
+  const sessionSource = answerPacket?.sip ?? firstInvite?.sip
+  const sessionExpires = sessionSource === undefined ? NaN : parseInt(header(sessionSource, 'session-expires') ?? '', 10)
+  const dialled = (firstInvite?.sip?.uri === undefined ? undefined : parseUri(firstInvite.sip.uri)?.user) ?? firstInvite?.ruriUser ?? null
 
   return {
-    callid,
-    leg,
-    from: first?.source ?? packets[0]?.source ?? '',
-    to: first?.destination ?? packets[0]?.destination ?? '',
-    state: stateOf(final, cancelled),
+    callid: ctx.callid,
+    leg: ctx.leg,
+    from: endpointText(caller),
+    to: endpointText(callee),
+    caller_role: ctx.callerRole,
+    callee_role: ctx.calleeRole,
+    dialled: dialled === null ? null : decodeURIComponentSafe(dialled),
+    transport: firstInvite?.transport ?? packets[0]!.transport,
+    state: stateOf(final, cancels.length > 0),
     final_response: final,
-    auth_challenges: challenges,
+    auth_challenges: initial.slice(0, -1).filter(t => challenged.includes(t)).length,
     messages: packets.length,
-    pdd_ms: since(ringing ?? answer, start),
-    setup_time_ms: since(answer, start),
-    talk_time_ms: since(bye, answer?.t_ms)
+    pdd_ms: since(ring, firstInvite),
+    pdd_after_auth_ms: authInvite === undefined ? null : since(ring, authInvite),
+    setup_time_ms: since(answerPacket, firstInvite),
+    ring_time_ms: since(finalPacket, ringingPacket),
+    answer_to_ack_ms: since(ackPacket, answerPacket),
+    talk_time_ms: answerPacket === undefined || byePacket === undefined || byePacket.t_ms < answerPacket.t_ms ? null : byePacket.t_ms - answerPacket.t_ms,
+    final_after_ms: since(finalPacket, firstInvite),
+    invite: firstInvite === undefined ? null : refOf(firstInvite),
+    ringing: ringingPacket === undefined ? null : refOf(ringingPacket),
+    answer: answerPacket === undefined ? null : refOf(answerPacket),
+    final: finalPacket === undefined ? null : refOf(finalPacket),
+    ack: ackPacket === undefined ? null : refOf(ackPacket),
+    final_reason: finalPacket === undefined ? null : reasonInfo(finalPacket.sip),
+    final_warning: finalPacket?.sip === undefined ? null : header(finalPacket.sip, 'warning') ?? null,
+    provisional: provisional.slice(0, 8).map(r => ({ code: r.code!, reason: r.reason, sdp: r.sdp !== undefined, at: refOf(r) })),
+    auth: {
+      challenges: challenged.length,
+      stale: challenged.length - nonStale.length,
+      with_credentials: initial.filter(t => t.credentials).length,
+      rejected_credentials: nonStale.some(t => t.credentials),
+      loop: nonStale.length >= 3
+    },
+    release,
+    retransmissions: groups.slice(0, 8),
+    retransmitted_copies: copies,
+    unanswered_invites: initial.filter(t => t.responses.length === 0).reduce((n, t) => n + t.requests.length, 0),
+    got_response: initial[0] !== undefined && initial[0].responses.length > 0,
+    transactions: list.length,
+    nat: natObservations(packets, ctx, partyOf),
+    media: mediaOf(initial, packets, partyOf),
+    session_expires_s: Number.isFinite(sessionExpires) && sessionExpires > 0 ? sessionExpires : null,
+    invite_bytes: firstInvite?.bytes ?? null
+  }
+}
+
+function decodeURIComponentSafe (text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
   }
 }
 
 /**
- * Analyses a C-Trace: the message ladder, and per leg the outcome of the INVITE transaction and
- * its timings. Pure: the same packets always give the same answer.
+ * The release of the whole call. Answered: the first BYE on any leg. Not answered: the
+ * customer's CANCEL, else the failure: the last carrier's final response when a carrier refused,
+ * the switch's own when it refused or gave up.
+ */
+function callRelease (legs: LegAnalysis[]): CallRelease | null {
+  const call = legs[0]
+  if (call === undefined) return null
+  const of = (leg: LegAnalysis): CallRelease => ({ by: leg.release!.party, leg: leg.leg, method: leg.release!.method, at: leg.release!.at, reason: leg.release!.reason })
+  if (call.state === 'answered') {
+    const byes = legs.filter(l => l.release?.method === 'BYE').sort((a, b) => a.release!.at.t_ms - b.release!.at.t_ms)
+    return byes[0] === undefined ? null : of(byes[0])
+  }
+  if (call.release?.method === 'CANCEL' && call.release.by === 'caller') return of(call)
+  if (call.final_response === null) return null
+  const carrier = legs.slice(1).findLast(l => l.release?.method === 'final_response' && l.release.party === 'carrier')
+  return carrier === undefined ? of(call) : of(carrier)
+}
+
+const LADDER_HEAD = 0.75
+
+function ladderOf (packets: Packet[], legName: Map<string, string>, maxSteps: number): { steps: LadderStep[], omitted: number } {
+  const steps: LadderStep[] = []
+  const stepOf = new Map<number, LadderStep>()
+  for (const p of packets) {
+    const original = p.repeats === undefined ? undefined : stepOf.get(p.repeats)
+    if (original !== undefined) {
+      original.sent++
+      continue
+    }
+    const step = { t_ms: p.t_ms, leg: legName.get(p.callid) ?? '?', from: p.source, to: p.destination, label: p.label, message: p.index, sent: 1 }
+    stepOf.set(p.index, step)
+    steps.push(step)
+  }
+  if (steps.length <= maxSteps) return { steps, omitted: 0 }
+  const head = Math.ceil(maxSteps * LADDER_HEAD)
+  const tail = maxSteps - head
+  const middle = steps.slice(head, steps.length - tail)
+  return { steps: [...steps.slice(0, head), ...steps.slice(steps.length - tail)], omitted: middle.reduce((n, s) => n + s.sent, 0) }
+}
+
+/**
+ * Analyses a C-Trace: per leg (one Call-ID each) the transactions, the outcome of the INVITE,
+ * timings, authentication, retransmissions, NAT signs, the audio negotiation and who released
+ * the call; for the whole call the findings, ranked, and a bounded ladder. Pure: the same
+ * packets always give the same answer.
  *
  * @param messages the trace's packets, in any order.
- * @param callid the Call-ID that was asked for; its leg is `A`. Defaults to the first packet's.
+ * @param callid the Call-ID that was asked for (reported back); legs are named by order of
+ *   appearance: `A` is the first (the customer's INVITE reaches the switch first), then `B1`, `B2`.
  */
-export function analyzeTrace (messages: readonly TraceMessage[], callid?: string): TraceAnalysis {
-  const sorted = messages.toSorted((a, b) => a.micro_ts - b.micro_ts)
-  const t0 = sorted[0]?.micro_ts ?? 0
-  const packets = sorted.map(m => toPacket(m, t0))
+export function analyzeTrace (messages: readonly TraceMessage[], callid?: string, options: TraceOptions = {}): TraceAnalysis {
+  const maxLegs = options.maxLegs ?? 20
+  const { packets, t0, duplicates } = readPackets(messages)
 
-  const ids = [...new Set(packets.map(p => p.callid))]
-  const aLeg = callid !== undefined && ids.includes(callid) ? callid : ids[0] ?? callid ?? ''
-  const ordered = [aLeg, ...ids.filter(id => id !== aLeg)]
-  const names = new Map(ordered.map((id, i) => [id, i === 0 ? 'A' : `B${i}`]))
-  const legs = ordered.map(id => analyzeLeg(id, names.get(id)!, packets.filter(p => p.callid === id)))
+  const byCallid = new Map<string, Packet[]>()
+  for (const p of packets) {
+    const list = byCallid.get(p.callid)
+    if (list === undefined) byCallid.set(p.callid, [p])
+    else list.push(p)
+  }
+  const ids = [...byCallid.keys()]
+  const legName = new Map(ids.map((id, i) => [id, i === 0 ? 'A' : `B${i}`]))
+  const first = (id: string): Packet => byCallid.get(id)!.find(p => p.what === 'INVITE') ?? byCallid.get(id)![0]!
+  // The switch is where the customer's INVITE goes and where the carriers' INVITEs come from.
+  const switchIps = new Set<string>(ids.length === 0 ? [] : [first(ids[0]!).dst.ip, ...ids.slice(1).map(id => first(id).src.ip)])
 
-  return {
-    callid: aLeg,
+  // Every leg is analysed (the findings speak of all of them); only the list returned is capped.
+  const legs = ids.map((id, i) => analyzeLeg({
+    callid: id,
+    leg: legName.get(id)!,
+    callerRole: i === 0 ? 'customer' : 'switch',
+    calleeRole: i === 0 ? 'switch' : 'carrier',
+    switchIps
+  }, byCallid.get(id)!))
+  const empty = analyzeLegless(callid ?? '')
+  const call = legs[0] ?? empty
+  const { steps, omitted } = ladderOf(packets, legName, options.maxLadder ?? 200)
+  const release = callRelease(legs)
+  const base = {
+    callid: callid ?? call.callid,
     message_count: packets.length,
-    trace_span_ms: packets.length === 0 ? 0 : packets.at(-1)!.t_ms,
-    call: legs[0]!,
+    started_at: packets.length === 0 ? null : new Date(Math.floor(t0 / 1000)).toISOString(),
+    trace_span_ms: packets.at(-1)?.t_ms ?? 0,
+    call,
     legs,
-    ladder: packets.map(p => ({ t_ms: p.t_ms, leg: names.get(p.callid)!, from: p.source, to: p.destination, label: label(p) }))
+    legs_omitted: 0,
+    release,
+    ladder: steps,
+    ladder_omitted: omitted,
+    capture_duplicates: duplicates,
+    unparsed: packets.filter(p => p.sip === undefined).length
+  }
+  const findings = traceFindings(base, { pddWarnMs: options.pddWarnMs ?? 5000 })
+  const maxFindings = options.maxFindings ?? 20
+  return {
+    ...base,
+    legs: legs.slice(0, maxLegs),
+    legs_omitted: Math.max(0, legs.length - maxLegs),
+    findings: findings.slice(0, maxFindings),
+    findings_omitted: Math.max(0, findings.length - maxFindings)
+  }
+}
+
+/** The leg of an empty trace: nothing happened. */
+function analyzeLegless (callid: string): LegAnalysis {
+  return {
+    callid,
+    leg: 'A',
+    from: '',
+    to: '',
+    caller_role: 'customer',
+    callee_role: 'switch',
+    dialled: null,
+    transport: 'UDP',
+    state: 'no_final_response',
+    final_response: null,
+    auth_challenges: 0,
+    messages: 0,
+    pdd_ms: null,
+    pdd_after_auth_ms: null,
+    setup_time_ms: null,
+    ring_time_ms: null,
+    answer_to_ack_ms: null,
+    talk_time_ms: null,
+    final_after_ms: null,
+    invite: null,
+    ringing: null,
+    answer: null,
+    final: null,
+    ack: null,
+    final_reason: null,
+    final_warning: null,
+    provisional: [],
+    auth: { challenges: 0, stale: 0, with_credentials: 0, rejected_credentials: false, loop: false },
+    release: null,
+    retransmissions: [],
+    retransmitted_copies: 0,
+    unanswered_invites: 0,
+    got_response: false,
+    transactions: 0,
+    nat: [],
+    media: null,
+    session_expires_s: null,
+    invite_bytes: null
   }
 }

@@ -14,6 +14,7 @@ const STATE_WORDS: Record<LegAnalysis['state'], string> = {
   busy: 'was busy',
   cancelled: 'was cancelled by the caller before answer',
   rejected: 'failed',
+  redirected: 'was redirected',
   no_final_response: 'got no final response'
 }
 
@@ -50,8 +51,9 @@ export const getSipTrace = defineTool({
     }
     const analysis = analyzeTrace(packets, callid)
     const { call } = analysis
-    const ladder = analysis.ladder.slice(0, LADDER_STEPS)
-      .map(s => `+${s.t_ms}ms ${s.leg} ${s.from} → ${s.to} ${s.label}`)
+    const steps = analysis.ladder.slice(0, LADDER_STEPS)
+    const ladder = steps.map(s => `+${s.t_ms}ms ${s.leg} ${s.from} → ${s.to} ${s.label}${s.sent > 1 ? ` ×${s.sent}` : ''}`)
+    const shown = steps.reduce((n, s) => n + s.sent, 0)
 
     return {
       summary: `Call ${callid} ${describe(call)}. ${analysis.legs.length} leg${analysis.legs.length === 1 ? '' : 's'}, ${analysis.message_count} SIP messages.`,
@@ -74,7 +76,7 @@ export const getSipTrace = defineTool({
         messages: leg.messages
       })),
       ladder,
-      ...(analysis.ladder.length > LADDER_STEPS ? { ladder_truncated: { shown: LADDER_STEPS, of: analysis.ladder.length } } : {}),
+      ...(shown < analysis.message_count ? { ladder_truncated: { shown, of: analysis.message_count } } : {}),
       next_steps: [nextStep('searchCallLogs', { search: callid }, 'See the routing record of this call: customer, carriers tried, SIP code.')]
     }
   }

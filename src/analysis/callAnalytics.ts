@@ -1,0 +1,263 @@
+/**
+ * Carrier KPIs over call attempts: ASR, ACD, NER, ISA, PDD percentiles, failure codes, short
+ * and zero-duration calls, per day or hour and per customer, provider or destination.
+ *
+ * Definitions (voip-diagnostics §3.1; every result repeats them in `definitions`):
+ * - attempts: the records given. Each is one attempt as the caller counts it: a call that cranked
+ *   back through three carriers is one attempt for the customer and three for the carriers.
+ * - answered: final SIP code 2xx.
+ * - ASR = answered / attempts × 100 (ITU-T E.411).
+ * - ACD = Σ duration of answered calls / answered calls with a duration, in seconds.
+ * - NER = (answered + user outcomes) / attempts × 100 (ITU-T E.425): the user outcomes are busy
+ *   (486, 600), no answer or absent (480), caller abandoned (487) and declined (603): the network
+ *   worked, the user did not take the call. This is RFC 6076's SEER set plus 487.
+ * - ISA = attempts ending 408, 500, 503 or 504 / attempts × 100 (RFC 6076 §4.8): infrastructure failures.
+ * - PDD percentiles by nearest rank over the attempts with a PDD above 0 (0 or none means not measured).
+ * - zero-duration calls: answered with a duration of at most 1 s (FAS probes, instant hang-ups).
+ * - short calls: answered with a duration under `shortCallS` (6 s by default), zero-duration included;
+ *   their share is of the answered calls (SDC %).
+ */
+import { sipCodeInfo, type FailureKind } from './sipCodes'
+import { pct, percentile, round } from './stats'
+
+/** One call attempt, normalised from the call logs or the CDR. */
+export interface AttemptRecord {
+  /** Start of the attempt, unix seconds. */
+  time: number
+  /** The final SIP code; 2xx is an answer. 0 or missing means no final code. */
+  sip_code: number
+  sip_reason?: string | null
+  /** Billable seconds of an answered call. */
+  duration_s?: number | null
+  pdd_ms?: number | null
+  customer?: string | number | null
+  provider?: string | number | null
+  destination?: string | null
+}
+
+/** The KPIs of a set of attempts. */
+export interface Kpis {
+  attempts: number
+  answered: number
+  failed: number
+  asr_pct: number | null
+  acd_s: number | null
+  ner_pct: number | null
+  isa_pct: number | null
+  /** Σ duration of answered calls / 60, 2 decimals. */
+  minutes: number
+  pdd_ms: { samples: number, avg: number, p50: number, p95: number } | null
+  zero_duration: number
+  short_calls: number
+  short_call_pct: number | null
+}
+
+/** The KPIs of one bucket or group, compact. */
+export interface SliceKpis {
+  key: string
+  attempts: number
+  answered: number
+  asr_pct: number | null
+  acd_s: number | null
+  ner_pct: number | null
+  pdd_p50_ms: number | null
+}
+
+/** One failure code and how often it ended an attempt. */
+export interface FailureCount {
+  code: number
+  /** The most frequent reason phrase given with it. */
+  reason: string
+  kind: FailureKind | 'none'
+  count: number
+  pct_of_failures: number
+  pct_of_attempts: number
+}
+
+/** Everything {@link callAnalytics} computes. Lists are capped; `*_omitted` says how much was left out. */
+export interface CallAnalytics {
+  totals: Kpis
+  /** Most frequent first. */
+  failure_codes: FailureCount[]
+  failure_codes_omitted: number
+  /** In time order. */
+  buckets: SliceKpis[]
+  buckets_omitted: number
+  /** Most attempts first. */
+  groups: SliceKpis[]
+  groups_omitted: number
+  definitions: Record<string, string>
+}
+
+/** Options of {@link callAnalytics}. */
+export interface AnalyticsOptions {
+  bucket?: 'day' | 'hour' | 'none'
+  groupBy?: 'customer' | 'provider' | 'destination'
+  shortCallS?: number
+  maxFailureCodes?: number
+  maxBuckets?: number
+  maxGroups?: number
+}
+
+const USER_OUTCOMES = new Set([486, 600, 480, 487, 603])
+const INFRASTRUCTURE = new Set([408, 500, 503, 504])
+
+/** The definitions behind the numbers, for the result. */
+export const KPI_DEFINITIONS: Record<string, string> = {
+  answered: 'final SIP code 2xx',
+  asr_pct: 'answered / attempts × 100 (ITU-T E.411)',
+  acd_s: 'Σ duration of answered calls / answered calls with a duration, seconds',
+  ner_pct: '(answered + 486, 600, 480, 487, 603) / attempts × 100 (ITU-T E.425; RFC 6076 SEER plus 487)',
+  isa_pct: 'attempts ending 408, 500, 503 or 504 / attempts × 100 (RFC 6076)',
+  pdd_ms: 'percentiles by nearest rank over attempts with a PDD above 0',
+  zero_duration: 'answered calls lasting at most 1 s',
+  short_calls: 'answered calls shorter than the short-call threshold (zero-duration included)'
+}
+
+function isAnswered (code: number): boolean {
+  return code >= 200 && code < 300
+}
+
+/** Accumulates one set of attempts. */
+class Tally {
+  attempts = 0
+  answered = 0
+  effective = 0
+  infrastructure = 0
+  durationSum = 0
+  durationCount = 0
+  zero = 0
+  short = 0
+  pdds: number[] = []
+
+  add (r: AttemptRecord, code: number, shortCallS: number): void {
+    this.attempts++
+    if (USER_OUTCOMES.has(code)) this.effective++
+    if (INFRASTRUCTURE.has(code)) this.infrastructure++
+    const pdd = r.pdd_ms
+    if (typeof pdd === 'number' && Number.isFinite(pdd) && pdd > 0) this.pdds.push(pdd)
+    if (!isAnswered(code)) return
+    this.answered++
+    this.effective++
+    const d = r.duration_s
+    if (typeof d === 'number' && Number.isFinite(d) && d >= 0) {
+      this.durationSum += d
+      this.durationCount++
+      if (d <= 1) this.zero++
+      if (d < shortCallS) this.short++
+    }
+  }
+
+  acd (): number | null {
+    return this.durationCount === 0 ? null : round(this.durationSum / this.durationCount, 1)
+  }
+
+  kpis (): Kpis {
+    const sorted = this.pdds.toSorted((a, b) => a - b)
+    let sum = 0
+    for (const v of sorted) sum += v
+    return {
+      attempts: this.attempts,
+      answered: this.answered,
+      failed: this.attempts - this.answered,
+      asr_pct: pct(this.answered, this.attempts),
+      acd_s: this.acd(),
+      ner_pct: pct(this.effective, this.attempts),
+      isa_pct: pct(this.infrastructure, this.attempts),
+      minutes: round(this.durationSum / 60, 2),
+      pdd_ms: sorted.length === 0 ? null : { samples: sorted.length, avg: Math.round(sum / sorted.length), p50: percentile(sorted, 50)!, p95: percentile(sorted, 95)! },
+      zero_duration: this.zero,
+      short_calls: this.short,
+      short_call_pct: pct(this.short, this.answered)
+    }
+  }
+
+  slice (key: string): SliceKpis {
+    const sorted = this.pdds.toSorted((a, b) => a - b)
+    return {
+      key,
+      attempts: this.attempts,
+      answered: this.answered,
+      asr_pct: pct(this.answered, this.attempts),
+      acd_s: this.acd(),
+      ner_pct: pct(this.effective, this.attempts),
+      pdd_p50_ms: percentile(sorted, 50)
+    }
+  }
+}
+
+function bucketOf (time: number, bucket: 'day' | 'hour'): string {
+  if (!Number.isFinite(time)) return 'unknown'
+  const iso = new Date(time * 1000).toISOString()
+  return bucket === 'day' ? iso.slice(0, 10) : `${iso.slice(0, 13)}:00Z`
+}
+
+/**
+ * Computes the KPIs of a set of call attempts (definitions in this module's comment).
+ *
+ * @param records the attempts, in any order.
+ */
+export function callAnalytics (records: Iterable<AttemptRecord>, options: AnalyticsOptions = {}): CallAnalytics {
+  const shortCallS = options.shortCallS ?? 6
+  const bucket = options.bucket ?? 'day'
+  const totals = new Tally()
+  const buckets = new Map<string, Tally>()
+  const groups = new Map<string, Tally>()
+  const failures = new Map<number, { count: number, reasons: Map<string, number> }>()
+
+  for (const r of records) {
+    const code = Number.isFinite(r.sip_code) ? r.sip_code : 0
+    totals.add(r, code, shortCallS)
+    if (bucket !== 'none') {
+      const key = bucketOf(r.time, bucket)
+      let tally = buckets.get(key)
+      if (tally === undefined) buckets.set(key, tally = new Tally())
+      tally.add(r, code, shortCallS)
+    }
+    if (options.groupBy !== undefined) {
+      const value = r[options.groupBy]
+      const key = value === undefined || value === null || value === '' ? 'unknown' : String(value)
+      let tally = groups.get(key)
+      if (tally === undefined) groups.set(key, tally = new Tally())
+      tally.add(r, code, shortCallS)
+    }
+    if (!isAnswered(code)) {
+      let entry = failures.get(code)
+      if (entry === undefined) failures.set(code, entry = { count: 0, reasons: new Map() })
+      entry.count++
+      const reason = r.sip_reason ?? ''
+      entry.reasons.set(reason, (entry.reasons.get(reason) ?? 0) + 1)
+    }
+  }
+
+  const failed = totals.attempts - totals.answered
+  const ranked = [...failures].sort((a, b) => b[1].count - a[1].count || a[0] - b[0])
+  const maxCodes = options.maxFailureCodes ?? 10
+  const failureCodes = ranked.slice(0, maxCodes).map(([code, entry]): FailureCount => {
+    const reason = [...entry.reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0]
+    return {
+      code,
+      reason: reason === '' && code > 0 ? sipCodeInfo(code).name : reason,
+      kind: code === 0 ? 'none' : sipCodeInfo(code).kind,
+      count: entry.count,
+      pct_of_failures: pct(entry.count, failed)!,
+      pct_of_attempts: pct(entry.count, totals.attempts)!
+    }
+  })
+
+  const maxBuckets = options.maxBuckets ?? 744
+  const bucketList = [...buckets].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0).map(([key, t]) => t.slice(key))
+  const maxGroups = options.maxGroups ?? 20
+  const groupList = [...groups].map(([key, t]) => t.slice(key)).sort((a, b) => b.attempts - a.attempts || (a.key < b.key ? -1 : 1))
+
+  return {
+    totals: totals.kpis(),
+    failure_codes: failureCodes,
+    failure_codes_omitted: Math.max(0, ranked.length - maxCodes),
+    buckets: bucketList.slice(0, maxBuckets),
+    buckets_omitted: Math.max(0, bucketList.length - maxBuckets),
+    groups: groupList.slice(0, maxGroups),
+    groups_omitted: Math.max(0, groupList.length - maxGroups),
+    definitions: { ...KPI_DEFINITIONS, short_calls: `answered calls shorter than ${shortCallS} s (zero-duration included)` }
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The diagnosis of one call: root cause, evidence, recommendations and next steps, from whatever
+ * parts a tool managed to fetch. Every part is optional: a call with no trace is diagnosed from
+ * its routing record, one with neither says what is missing and how to get it.
+ */
+import { humanDuration } from '../lib/format'
+import type { NextStep } from '../lib/result'
+import { rankFindings, type Finding, type Severity } from './findings'
+import type { QualitySummary, StreamQuality } from './rtcp'
+import type { CallState, TraceAnalysis } from './sipTrace'
+import { explainCarrierResponse, explainNumber, explainSwitchRefusal, type Explanation } from './traceFindings'
+
+/** A carrier the switch tried, from the routing record (`egress_routing`). */
+export interface CarrierAttempt {
+  provider_id?: number | string | null
+  provider_name?: string | null
+  sip_code?: number | null
+  sip_reason?: string | null
+}
+
+/** What the routing record (`GET log?s=`) says about the call, in the API's field names. */
+export interface RoutingFacts {
+  sip_code?: number | null
+  sip_reason?: string | null
+  dest_number?: string | null
+  cli?: string | null
+  customer_id?: number | string | null
+  /** Carriers tried, in order. */
+  attempts?: readonly CarrierAttempt[] | null
+  release_reason?: string | null
+  duration_s?: number | null
+}
+
+/** A part of the investigation that could not be fetched, and why. */
+export interface UnavailablePart {
+  part: 'trace' | 'routing' | 'quality' | 'class5' | 'transcription' | 'ai_agent'
+  why: string
+}
+
+/** Everything a tool could gather about one call; each part may be missing. */
+export interface DiagnosisInput {
+  callid: string
+  trace?: TraceAnalysis | null
+  routing?: RoutingFacts | null
+  quality?: QualitySummary | null
+  /** Whether the call used Class 5 features (`log/class5` non-empty), and which. */
+  class5?: { present: boolean, kinds?: readonly string[] } | null
+  unavailable?: readonly UnavailablePart[]
+}
+
+/** The outcome of the call as far as it is known. */
+export type Outcome = CallState | 'unknown'
+
+/** A finding in the diagnosis' short list. */
+export interface FindingBrief {
+  code: Finding['code']
+  severity: Severity
+  title: string
+  leg?: string
+}
+
+/** The diagnosis: small, plain language, root cause first. */
+export interface Diagnosis {
+  outcome: Outcome
+  /** One or two sentences. */
+  summary: string
+  root_cause: (Explanation & { leg?: string }) | null
+  /** At most 5 lines: which message, what the routing log or RTCP says. */
+  evidence: string[]
+  /** At most 4, most important first. */
+  recommendations: string[]
+  /** At most 8, ranked. */
+  findings: FindingBrief[]
+  findings_omitted: number
+  /** At most 4. */
+  next_steps: NextStep[]
+  /** The parts that were not available, in words. */
+  missing: string[]
+}
+
+function outcomeOfCode (code: number): Outcome {
+  if (code >= 200 && code < 300) return 'answered'
+  if (code >= 300 && code < 400) return 'redirected'
+  if (code === 486 || code === 600) return 'busy'
+  if (code === 487) return 'cancelled'
+  return 'rejected'
+}
+
+/** Findings from the routing record alone, for a call without a usable trace. */
+function routingFindings (routing: RoutingFacts): Finding[] {
+  const out: Finding[] = []
+  const code = routing.sip_code ?? undefined
+  const reason = routing.sip_reason ?? ''
+  const attempts = routing.attempts ?? []
+  if (code !== undefined && code >= 300) {
+    const tried = attempts.filter(t => typeof t.sip_code === 'number')
+    const last = tried.at(-1)
+    let explanation: Explanation | undefined
+    if (last === undefined) explanation = explainSwitchRefusal(code, reason)
+    else {
+      const name = last.provider_name ?? (last.provider_id === undefined || last.provider_id === null ? 'the carrier' : `carrier ${last.provider_id}`)
+      explanation = explainCarrierResponse(last.sip_code!, last.sip_reason ?? '', { sender: last.provider_name === undefined || last.provider_name === null ? name : `the carrier ${name}` })
+    }
+    if (explanation !== undefined) out.push({ ...explanation, evidence: [] })
+  }
+  if (routing.dest_number !== null && routing.dest_number !== undefined) {
+    const failedOnNumber = out.some(f => f.code === 'no_route' || f.code === 'blocked_by_dial_plan') || [404, 484, 485, 604].includes(code ?? 0)
+    const explanation = explainNumber(routing.dest_number, failedOnNumber ? 'critical' : code !== undefined && code < 300 ? 'info' : 'warning')
+    if (explanation !== undefined) out.push({ ...explanation, evidence: [] })
+  }
+  return out
+}
+
+const QUALITY_FIX: Record<string, string> = {
+  jitter: 'Jitter comes from congestion or Wi-Fi on the path: check the network between that party and the media server; a larger jitter buffer hides some of it.',
+  loss: 'Packet loss comes from congestion, a saturated uplink or a bad link: check bandwidth and the path between that party and the media server.',
+  RTT: 'High delay comes from long paths: use a media zone close to the parties.',
+  MOS: 'Check the stream\'s jitter, loss and delay, and the codec (a low-bitrate codec lowers MOS).'
+}
+
+function qualityFinding (quality: QualitySummary): Finding | undefined {
+  const worst: StreamQuality | undefined = quality.streams[0]
+  if (worst === undefined || (worst.grade !== 'poor' && worst.grade !== 'bad')) return undefined
+  const mos = worst.mos.mos === null ? (worst.reported_mos === null ? 'no MOS' : `reported MOS ${worst.reported_mos.avg}`) : `MOS ${worst.mos.mos}`
+  const first = worst.issues[0] ?? ''
+  const key = Object.keys(QUALITY_FIX).find(k => first.startsWith(k)) ?? 'MOS'
+  return {
+    code: 'poor_quality',
+    severity: worst.grade === 'bad' ? 'critical' : 'warning',
+    title: `Audio quality was ${worst.grade} on leg ${worst.leg}, ${worst.direction}: ${mos}`,
+    meaning: `RTCP for that stream: ${worst.issues.join('; ') || 'past the thresholds'}.`,
+    fix: QUALITY_FIX[key]!,
+    leg: worst.leg,
+    evidence: []
+  }
+}
+
+/** `and ended normally: the caller hung up after 1 min 02 s of talk`, from the trace's release. */
+function describeEnd (trace: TraceAnalysis | undefined): string {
+  if (trace === undefined) return ''
+  const release = trace.release
+  const talk = trace.call.talk_time_ms
+  if (release === null || release.method !== 'BYE') return ' (no hang-up in the trace)'
+  const who = release.by === 'customer' ? 'the caller' : release.by === 'carrier' ? 'the called party' : 'the switch'
+  return ` and ended normally: ${who} hung up${talk === null ? '' : ` after ${humanDuration(talk)} of talk`}`
+}
+
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  answered: 'was answered',
+  busy: 'was busy',
+  cancelled: 'was cancelled before answer',
+  rejected: 'failed',
+  redirected: 'was redirected',
+  no_final_response: 'got no final response',
+  unknown: ''
+}
+
+/**
+ * Builds the diagnosis of one call from the parts a tool fetched. Pure and small (a few hundred
+ * bytes to a couple of KB), whatever the size of the parts.
+ */
+export function diagnoseCall (input: DiagnosisInput): Diagnosis {
+  const trace = input.trace !== null && input.trace !== undefined && input.trace.message_count > 0 ? input.trace : undefined
+  const routing = input.routing ?? undefined
+  const quality = input.quality ?? undefined
+  const missing: string[] = (input.unavailable ?? []).map(u => `${u.part}: ${u.why}`)
+  const next: NextStep[] = []
+
+  let outcome: Outcome = 'unknown'
+  if (trace !== undefined) outcome = trace.call.state
+  else if (typeof routing?.sip_code === 'number') outcome = outcomeOfCode(routing.sip_code)
+
+  const all: Finding[] = []
+  if (trace !== undefined) all.push(...trace.findings)
+  else if (routing !== undefined) all.push(...routingFindings(routing))
+  if (trace === undefined) {
+    if (!missing.some(m => m.startsWith('trace:'))) missing.push('trace: not fetched')
+    next.push({ tool: 'getSipTrace', args: { callid: input.callid }, why: 'Read the SIP flow of the call (kept 7 days).' })
+  }
+  if (quality !== undefined && quality.samples > 0) {
+    const f = qualityFinding(quality)
+    if (f !== undefined) all.push(f)
+  } else if (outcome === 'answered') {
+    if (!missing.some(m => m.startsWith('quality:'))) missing.push(quality === undefined ? 'quality: RTCP not fetched' : 'quality: no RTCP samples (RTCP must be enabled on both ends)')
+    if (quality === undefined) next.push({ tool: 'getCallQuality', args: { callid: input.callid }, why: 'Check jitter, loss and MOS of the answered call.' })
+  }
+  if (input.class5?.present === true) {
+    const kinds = input.class5.kinds?.slice(0, 4).join(', ')
+    all.push({
+      code: 'class5',
+      severity: 'info',
+      title: `The call used Class 5 features${kinds === undefined || kinds === '' ? '' : ` (${kinds})`}`,
+      meaning: 'Part of the call was handled by the switch\'s own applications (IVR, queue, voicemail, conference or AI agent), so their logs can explain what the caller experienced.',
+      fix: 'Read the transcription and the AI agent or application logs of the call.',
+      evidence: []
+    })
+    next.push({ tool: 'getTranscription', args: { callid: input.callid }, why: 'What was said on the call.' })
+    next.push({ tool: 'getAiAgentLogs', args: { callid: input.callid }, why: 'What the AI agent did on the call.' })
+  }
+
+  const ranked = rankFindings(all)
+  const top = ranked[0]
+  // A busy call is explained by the busy answer, even when a warning (a long PDD) ranks above it.
+  const busy = outcome === 'busy' ? ranked.find(f => f.code === 'carrier_rejected' || f.code === 'call_failed') : undefined
+  const rootFinding = busy ?? (top !== undefined && (top.severity !== 'info' || outcome !== 'answered') ? top : undefined)
+  const root = rootFinding === undefined
+    ? null
+    : { code: rootFinding.code, severity: rootFinding.severity, title: rootFinding.title, meaning: rootFinding.meaning, fix: rootFinding.fix, ...(rootFinding.leg === undefined ? {} : { leg: rootFinding.leg }) }
+
+  const evidence: string[] = []
+  for (const e of rootFinding?.evidence ?? []) evidence.push(`${e.leg} +${humanDuration(e.t_ms)}: ${e.label} (message ${e.message})`)
+  if (routing !== undefined && typeof routing.sip_code === 'number') {
+    const carriers = (routing.attempts ?? []).slice(0, 3).map(t => `${t.provider_name ?? t.provider_id ?? '?'} ${t.sip_code ?? ''}`.trim())
+    evidence.push(`routing log: ${routing.sip_code} ${routing.sip_reason ?? ''}`.trim() + (carriers.length === 0 ? '' : `; carriers tried: ${carriers.join(', ')}`))
+  }
+  if (routing?.release_reason !== undefined && routing.release_reason !== null && routing.release_reason !== '') evidence.push(`release reason: ${routing.release_reason}`)
+  if (quality !== undefined && quality.samples > 0 && quality.streams[0] !== undefined) {
+    const s = quality.streams[0]
+    evidence.push(`RTCP worst stream ${s.leg} ${s.direction}: ${s.grade}${s.mos.mos === null ? '' : `, MOS ${s.mos.mos}`}${s.jitter_ms === null ? '' : `, jitter ${s.jitter_ms.avg} ms`}${s.loss_pct === null ? '' : `, loss ${s.loss_pct.avg} %`}`)
+  }
+
+  const recommendations = [...new Set(ranked.filter(f => f.severity !== 'info' || f === rootFinding).map(f => f.fix))].slice(0, 4)
+  if (routing?.dest_number !== undefined && routing.dest_number !== null && ranked.some(f => ['no_route', 'duplicated_prefix', 'trunk_prefix_left', 'number_malformed', 'blocked_by_dial_plan'].includes(f.code))) {
+    next.push({ tool: 'searchCallLogs', args: { search: routing.dest_number }, why: 'See whether other calls to this number fail the same way.' })
+  }
+
+  let summary: string
+  const name = `Call ${input.callid}`
+  if (outcome === 'unknown') summary = `Nothing could be established about call ${input.callid}: neither its trace nor its routing record was available.`
+  else if (root !== null) summary = `${name} ${OUTCOME_WORDS[outcome]}. ${outcome === 'answered' ? 'Problem' : 'Cause'}: ${root.title}.`
+  else if (outcome === 'answered') summary = `${name} was answered${describeEnd(trace)}. No fault found.`
+  else summary = `${name} ${OUTCOME_WORDS[outcome]}; what was fetched shows no specific cause.`
+
+  return {
+    outcome,
+    summary,
+    root_cause: root,
+    evidence: evidence.slice(0, 5),
+    recommendations,
+    findings: ranked.slice(0, 8).map(f => ({ code: f.code, severity: f.severity, title: f.title, ...(f.leg === undefined ? {} : { leg: f.leg }) })),
+    findings_omitted: Math.max(0, ranked.length - 8) + (trace?.findings_omitted ?? 0),
+    next_steps: next.slice(0, 4),
+    missing
+  }
+}
