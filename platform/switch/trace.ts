@@ -37,9 +37,14 @@ const INVITE_RETRANSMITS_MS = [500, 1500, 3500, 7500, 15_500, 31_500]
 /** A 2xx is sent again until the ACK comes (T1 doubling, capped at T2), for 32 s. */
 const OK_RETRANSMITS_MS = [500, 1500, 3500, 7500, 11_500, 15_500, 19_500, 23_500, 27_500, 31_500]
 
-/** The codec a carrier picks from an offer: its first preference the offer has. */
+/** The codecs the caller offers, in its order of preference. */
+function offerOf (call: SimCall): string[] {
+  return call.codecs === 'g729' ? ['G729'] : ['PCMU', 'PCMA', 'G729']
+}
+
+/** The codec a carrier picks from the caller's offer: its first preference the offer has (the Class 5 server takes PCMA). */
 export function negotiatedCodec (call: SimCall, carrier: Carrier | undefined): string | undefined {
-  const offer = call.codecs === 'g729' ? ['G729'] : ['PCMU', 'PCMA', 'G729']
+  const offer = offerOf(call)
   return carrier === undefined ? offer[1] ?? offer[0] : carrier.codecs.find(c => offer.includes(c))
 }
 
@@ -53,7 +58,7 @@ export function buildTrace (call: SimCall, context: TraceContext): TracePacketRe
   const switchEnd: Endpoint = { ip: SWITCH.signalling, port: 5060, host: SWITCH.signalling, ua: 'ConnexCS' }
   const customerEnd: Endpoint = { ip: call.customer_ip, port: call.customer_port, host: call.private_ip ?? call.customer_ip, ua: call.user_agent }
   const a = new LegWriter(call.callid, customerEnd, switchEnd, call.cli, call.dest_number, random)
-  const offer = call.codecs === 'g729' ? ['G729'] : ['PCMU', 'PCMA', 'G729']
+  const offer = offerOf(call)
   const session = (): number => random.int(1e9, 2e9)
   const media = mediaPlan(call, context.seed)
 
@@ -100,7 +105,7 @@ export function buildTrace (call: SimCall, context: TraceContext): TracePacketRe
     a.reply(call.final_ms, 487, 'Request Terminated')
     a.ack(call.final_ms + 40, false)
   } else {
-    a.reply(call.final_ms, call.sip_code, call.sip_reason, { headers: failureHeaders(call.sip_code) })
+    a.reply(call.final_ms, call.sip_code, call.sip_reason, { headers: failureHeaders(call.sip_code, call.sip_reason) })
     a.ack(call.final_ms + random.int(20, 60), false)
   }
 
@@ -108,9 +113,9 @@ export function buildTrace (call: SimCall, context: TraceContext): TracePacketRe
   return toRecords(call, steps)
 }
 
-/** Headers a failure carries: the Q.850 cause, and Retry-After on a 503. */
-function failureHeaders (code: number): string[] {
-  if (code === 503) return ['Retry-After: 60', 'Reason: Q.850;cause=34']
+/** Headers a failure carries: the Q.850 cause, and Retry-After on a carrier's 503. */
+function failureHeaders (code: number, reason: string): string[] {
+  if (code === 503) return reason === 'Service Unavailable' ? ['Retry-After: 60', 'Reason: Q.850;cause=34'] : []
   if (code === 486) return ['Reason: Q.850;cause=17']
   if (code === 404) return ['Reason: Q.850;cause=1']
   if (code === 484) return ['Reason: Q.850;cause=28']
@@ -154,7 +159,7 @@ function bLeg (call: SimCall, attempt: EgressAttempt, context: TraceContext, swi
       if (attempt.final_at_ms - t > 70) b.reply(t + random.int(25, 60), 100, 'Trying')
       if (attempt.ring_at_ms !== null) b.reply(attempt.ring_at_ms, 180, 'Ringing')
       const warning = attempt.sip_code === 488 ? [`Warning: 304 ${far.ip} "Media type not available"`] : []
-      b.reply(attempt.final_at_ms, attempt.sip_code, attempt.sip_reason, { headers: [...warning, ...failureHeaders(attempt.sip_code)] })
+      b.reply(attempt.final_at_ms, attempt.sip_code, attempt.sip_reason, { headers: [...warning, ...failureHeaders(attempt.sip_code, attempt.sip_reason)] })
       b.ack(attempt.final_at_ms + 5, false)
     }
   }

@@ -16,7 +16,8 @@ let live: RunningServer | undefined
 let client: Client
 
 beforeAll(async () => {
-  switchServer = await startServer(['--port', '0', '--quiet', ...FIXED_ARGS], 30_000, { script: 'switch', ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/cp\/)/ })
+  // A fault for a path the tools do not use, to see --fault at work without changing their answers.
+  switchServer = await startServer(['--port', '0', '--quiet', '--fault', 'docs=503', ...FIXED_ARGS], 30_000, { script: 'switch', ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/cp\/)/ })
   const token = /^CX_REFRESH_TOKEN=(\S+)$/m.exec(switchServer.stdout())![1]!
   live = await startServer(['--live', '--port', '0'], 30_000, { env: { ...process.env, CX_BASE_URL: switchServer.url, CX_REFRESH_TOKEN: token, CONNEXCS_API_TOKEN: '' } })
   client = new Client({ name: 'live-test', version: '1.0.0' })
@@ -35,6 +36,15 @@ describe('npm start -- --live against npm run switch', () => {
   it('says what it is backed by, and never prints the token', () => {
     expect(live!.stdout()).toContain(`Backed by the ConnexCS API at ${switchServer!.url} (token from CX_REFRESH_TOKEN).`)
     expect(live!.stdout()).not.toContain('eyJ')
+  })
+
+  it('npm run switch serves the API behind authentication, with the faults asked for', async () => {
+    const basic = { Authorization: 'Basic ' + Buffer.from('developer@example.com:developer').toString('base64') }
+    expect((await fetch(`${switchServer!.url}setup/server/rtp-group`)).status).toBe(401)
+    expect((await fetch(`${switchServer!.url}setup/server/rtp-group`, { headers: basic })).status).toBe(200)
+    const faulty = await fetch(`${switchServer!.url}docs?s=nat`, { headers: basic })
+    expect([faulty.status, await faulty.json()]).toEqual([503, { error: 'Service Unavailable (injected fault)' }])
+    expect(switchServer!.stdout()).toContain('Data: seed 1, clock 2026-11-24T12:00:00.000Z, ')
   })
 
   it('gives the same MCP answers as the switch in-process', async () => {
