@@ -217,7 +217,7 @@ const SCENARIOS: ScenarioDef[] = [
   {
     id: 'poor_quality',
     title: 'Poor call quality (jitter, loss, RTT)',
-    description: 'Three answered calls of Saffron Calling to Indian mobiles go through Budget Route Ltd; RTCP shows jitter 40–70 ms, 3–6 % loss and RTT 350–450 ms: MOS around 2.5–3.1.',
+    description: 'Three answered calls of Saffron Calling to Indian mobiles go through Budget Route Ltd; RTCP shows jitter 45–70 ms, 3–6 % loss and RTT 350–450 ms on the carrier leg (less on the customer leg): MOS around 2.5 to 3.6, below 3.5 on average.',
     place: ctx => [250, 235, 220].map((minutes, k) => call(ctx, 'Saffron Calling', minutes, { dest_number: ctx.number('India - Mobile'), attempts: [{ carrier_id: ctx.carrier('Budget Route Ltd').id, result: 'answered' }], talk_ms: (75 + k * 40) * 1000, hangup: 'caller', rtcp: 'poor' }, 'poor_quality')),
     describe: ctx => ({
       provider_id: ctx.carrier('Budget Route Ltd').id,
