@@ -7,8 +7,15 @@ import type { ScriptForgeHost } from './host'
  * stdio) share it, so they answer alike.
  */
 
+/** The app's files and the one that serves MCP, however they are stored. */
+export interface ScriptSource {
+  /** The app's files as the host wants them. */
+  files (): Record<string, string>
+  readonly entry: string
+}
+
 /** The script that serves MCP: a bundle on disk, re-read when it changes (a rebuild needs no restart). */
-export class BundleFile {
+export class BundleFile implements ScriptSource {
   private readonly path: string
   private readonly name: string
   private cached: { mtime: number, source: string } | undefined
@@ -51,7 +58,7 @@ function describe (message: unknown): string {
 }
 
 /** Answers one parsed JSON-RPC message by running the bundle's `main(data)` in a fresh context. */
-export async function answerMessage (host: ScriptForgeHost, bundle: BundleFile, message: unknown): Promise<Answer> {
+export async function answerMessage (host: ScriptForgeHost, bundle: ScriptSource, message: unknown): Promise<Answer> {
   const what = describe(message)
   const result = await host.run({ files: bundle.files(), entry: bundle.entry, data: message })
   const id = message !== null && typeof message === 'object' ? (message as { id?: unknown }).id : undefined

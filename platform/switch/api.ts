@@ -25,7 +25,7 @@ interface Context {
   index: Index
 }
 
-/** One endpoint: `name` is how the catalog and the tests refer to it (`GET log/trace`). */
+/** One endpoint; `METHOD path` (`GET log/trace`) is how ENDPOINTS and the tests name it. */
 interface Route {
   method: ApiRequest['method']
   path: string

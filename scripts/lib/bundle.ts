@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, readdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { join, relative, resolve } from 'node:path'
 import { build, type Plugin } from 'esbuild'
@@ -51,6 +51,25 @@ const scriptForgeImports: Plugin = {
   }
 }
 
+/**
+ * An entry that imports another entry (the self-test imports `./mcp`) keeps that import: on
+ * ScriptForge the two are files of one app, and `./name` loads the other file. So the self-test
+ * runs the deployed server itself, not a copy, and a change to a tool changes only that file.
+ */
+function entryImports (config: CxConfig, root: string, self: string): Plugin {
+  const byPath = new Map(config.entries.filter(e => e.name !== self).map(e => [resolve(root, e.source), e.name]))
+  return {
+    name: 'scriptforge-entry-imports',
+    setup (build) {
+      build.onResolve({ filter: /^\.\.?\// }, args => {
+        const target = resolve(args.resolveDir, args.path)
+        const name = byPath.get(target) ?? byPath.get(`${target}.ts`)
+        return name === undefined ? undefined : { path: `./${name}`, external: true }
+      })
+    }
+  }
+}
+
 /** Newest modification time of the files under `dir`, ms. */
 function newest (dir: string): number {
   let latest = 0
@@ -75,13 +94,15 @@ export function isStale (config: CxConfig = loadConfig(), root = ROOT): boolean 
 
 /**
  * Bundles every entry of `cx.config.json` into `<outDir>/<name>.js`: one minified ES2023 module
- * each, a source map beside it, and no imports but the ScriptForge built-ins.
+ * each, a source map beside it, and no imports but the ScriptForge built-ins. A copy of each goes
+ * to `<outDir>/src/<name>.js`, the flat layout the vendor `cx` CLI pushes from, so that
+ * `cx push <name>` run in `<outDir>` uploads the same file `npm run deploy` does.
  *
  * @throws BuildError naming the offending import when `src/` uses something ScriptForge lacks.
  */
 export async function bundle (config: CxConfig = loadConfig(), root = ROOT): Promise<BuiltEntry[]> {
   const outDir = resolve(root, config.outDir)
-  mkdirSync(outDir, { recursive: true })
+  mkdirSync(join(outDir, 'src'), { recursive: true })
   const built: BuiltEntry[] = []
   for (const entry of config.entries) {
     const file = join(outDir, `${entry.name}.js`)
@@ -101,7 +122,7 @@ export async function bundle (config: CxConfig = loadConfig(), root = ROOT): Pro
         legalComments: 'none',
         metafile: true,
         logLevel: 'silent',
-        plugins: [scriptForgeImports]
+        plugins: [entryImports(config, root, entry.name), scriptForgeImports]
       })
     } catch (error) {
       const errors = (error as { errors?: { text: string, location?: { file: string, line: number } | null }[] }).errors
@@ -110,10 +131,12 @@ export async function bundle (config: CxConfig = loadConfig(), root = ROOT): Pro
         : errors.map(e => (e.location === null || e.location === undefined ? '' : `${e.location.file}:${e.location.line}: `) + e.text).join('\n')
       throw new BuildError(`Build of ${entry.source} failed:\n${text}`)
     }
-    // A second, independent check on the output: its only imports are the allowed built-ins.
+    // A second, independent check on the output: its only imports are the allowed built-ins and other entries.
     const output = Object.values(result.metafile.outputs).find(o => o.entryPoint !== undefined)
-    const stray = (output?.imports ?? []).filter(i => !(ALLOWED_BUILTINS as readonly string[]).includes(i.path))
-    if (stray.length > 0) throw new BuildError(`${entry.source}: the bundle imports ${stray.map(i => i.path).join(', ')}; only ${ALLOWED_BUILTINS.join(', ')} may stay external`)
+    const allowed = [...ALLOWED_BUILTINS, ...config.entries.filter(e => e.name !== entry.name).map(e => `./${e.name}`)]
+    const stray = (output?.imports ?? []).filter(i => !allowed.includes(i.path))
+    if (stray.length > 0) throw new BuildError(`${entry.source}: the bundle imports ${stray.map(i => i.path).join(', ')}; only ${allowed.join(', ')} may stay external`)
+    copyFileSync(file, join(outDir, 'src', `${entry.name}.js`))
     built.push({ name: entry.name, source: entry.source, file, bytes: output?.bytes ?? statSync(file).size })
   }
   return built

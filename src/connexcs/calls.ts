@@ -1,5 +1,5 @@
 import { asArray, type Connexcs } from './client'
-import type { CallLogEntry, TracePacket } from './types'
+import type { CallLogEntry, CallRouting, TracePacket } from './types'
 
 /** `GET log?s=`: calls whose number, Call-ID or IP matches `term` (the API returns at most ~200). */
 export async function searchCallLogs (api: Connexcs, term: string): Promise<CallLogEntry[]> {
@@ -7,8 +7,29 @@ export async function searchCallLogs (api: Connexcs, term: string): Promise<Call
   return entries.filter(entry => entry !== null && typeof entry === 'object' && typeof entry.routing?.callid === 'string')
 }
 
+/** The routing record of one call, looked up by its Call-ID or callidb; undefined when the log has none. */
+export async function findCall (api: Connexcs, callid: string): Promise<CallRouting | undefined> {
+  const entries = await searchCallLogs(api, callid)
+  return entries.map(e => e.routing).find(r => r.callid === callid || r.callidb === callid)
+}
+
 /** `GET log/trace`: the SIP packets of a call, oldest first (kept 7 days). */
 export async function getTrace (api: Connexcs, callid: string, callidb?: string): Promise<TracePacket[]> {
   const packets = asArray<TracePacket>(await api.get('log/trace', { callid, callidb }))
   return packets.toSorted((a, b) => a.micro_ts - b.micro_ts)
+}
+
+/** `GET log/class5`: the Class 5 records of a call (IVR, queue, AI agent…); empty for a pure Class 4 call. */
+export async function getClass5Logs (api: Connexcs, callid: string): Promise<Record<string, unknown>[]> {
+  return asArray<Record<string, unknown>>(await api.get('log/class5', { callid }))
+}
+
+/** `GET transcribe?s=`: the transcript segments of a call; empty when it was not transcribed. */
+export async function getTranscript (api: Connexcs, callid: string): Promise<Record<string, unknown>[]> {
+  return asArray<Record<string, unknown>>(await api.get('transcribe', { s: callid }))
+}
+
+/** `GET log/ai-agent`: the AI agent's log of a call on a day (`YYYY-MM-DD`); empty when no agent took part. */
+export async function getAiAgentLog (api: Connexcs, callid: string, day: string): Promise<Record<string, unknown>[]> {
+  return asArray<Record<string, unknown>>(await api.get('log/ai-agent', { callid, d: day }))
 }

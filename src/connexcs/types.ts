@@ -72,3 +72,14 @@ export interface RtpServerGroup {
   elastic?: number
   max_server_per_sip?: number
 }
+
+/** One media server of `GET setup/rtp`. */
+export interface RtpServer {
+  id: number
+  alias?: string
+  zone?: string
+  ip?: string
+  ips?: string[]
+  rtp_group_id?: number
+  status?: number
+}

@@ -22,3 +22,20 @@ export function countList (values: readonly string[], max = 3): string {
   if (ranked.length > max) shown.push(`${ranked.length - max} other`)
   return shown.join(', ')
 }
+
+/** A whole number with thousands separators: `12,345`. */
+export function formatCount (n: number): string {
+  const sign = n < 0 ? '-' : ''
+  return sign + String(Math.abs(Math.round(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
+/** `1 call`, `2 calls`. */
+export function plural (n: number, word: string, many = `${word}s`): string {
+  return `${formatCount(n)} ${n === 1 ? word : many}`
+}
+
+/** Money by currency, two decimals: `GBP 12.30, USD 4.00`. */
+export function formatMoney (byCurrency: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(byCurrency).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([currency, amount]) => `${currency} ${amount.toFixed(2)}`)
+  return parts.length === 0 ? 'none' : parts.join(', ')
+}

@@ -38,3 +38,35 @@ export const cursorParam = {
   description: 'next_cursor from the previous page; leave out for the first page.',
   maxLength: 20
 } as const satisfies StringParam
+
+/** First day of a date range. */
+export function startDateParam (defaultText: string) {
+  return {
+    type: 'string',
+    description: `First day, YYYY-MM-DD (UTC); default ${defaultText}.`,
+    format: 'date'
+  } as const satisfies StringParam
+}
+
+/** Last day of a date range, inclusive. */
+export const endDateParam = {
+  type: 'string',
+  description: 'Last day, YYYY-MM-DD (UTC), inclusive; default start_date.',
+  format: 'date'
+} as const satisfies StringParam
+
+/** A customer (company) id, as the API numbers them. */
+export const customerIdParam = {
+  type: 'number',
+  description: 'Customer id (numeric, e.g. 105979), as searchCallLogs returns it (customer_id).',
+  integer: true,
+  min: 1
+} as const satisfies NumberParam
+
+/** A carrier (provider) id. */
+export const providerIdParam = {
+  type: 'number',
+  description: 'Carrier (provider) id (numeric).',
+  integer: true,
+  min: 1
+} as const satisfies NumberParam

@@ -1,0 +1,238 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { bundle, BuildError, type BuiltEntry } from './bundle'
+import { CliError, credentials, parseCommandLine, project, reportFailure, type Io } from './cli'
+import type { CxConfig } from './config'
+import { CxApi } from './cxApi'
+import { readEnvFile } from './envFile'
+import {
+  createFile, createVar, deleteVar, DEPLOYABLE_TYPES, getFile, listApps, listFiles, listVars, mcpEndpoint, updateFile, updateVar,
+  type RemoteApp, type RemoteFile, type RemoteVar
+} from './scriptForge'
+
+const USAGE = `Usage: npm run deploy [-- options]
+Builds every entry of cx.config.json and pushes each to its ScriptForge file in the app:
+created when missing, updated when changed, left alone when identical. Never touches the app's
+environment variables; --env is the separate step that pushes cx.env.
+
+  --dry-run   show what would change, change nothing
+  --env       push cx.env to the app's variables instead of the files: shows the difference
+              first, creates and updates only (values are never printed)
+  --prune     with --env: also delete the app's variables that cx.env does not have
+  --yes       with --env: apply without asking (required when there is no terminal)
+  --help      show this
+
+Credentials: CX_REFRESH_TOKEN and APP_ID from the environment or .env (npm run configure).
+Exit status: 0 done (or nothing to do), 1 anything failed, 2 wrong usage.`
+
+/** What the deploy does with one file. */
+type Action = 'create' | 'update' | 'unchanged'
+
+interface PlannedFile {
+  name: string
+  code: string
+  action: Action
+  /** The app's file of that name, when it has one. */
+  remote?: RemoteFile
+}
+
+const kib = (text: string): string => `${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB`
+
+/** Compares each bundle with the app's file of the same name. */
+async function planFiles (api: CxApi, appId: string, built: BuiltEntry[]): Promise<PlannedFile[]> {
+  const remote = await listFiles(api, appId)
+  return Promise.all(built.map(async entry => {
+    const code = readFileSync(entry.file, 'utf8')
+    const named = remote.filter(f => f.name === entry.name)
+    if (named.length > 1) {
+      throw new CliError(`App ${appId} has ${named.length} files named ${entry.name} (ids ${named.map(f => f.id).join(', ')}): remove the extra ones in the IDE first, so that it is clear which to update.`)
+    }
+    const match = named[0]
+    if (match === undefined) return { name: entry.name, code, action: 'create' as const }
+    if (match.type !== undefined && !DEPLOYABLE_TYPES.includes(match.type)) {
+      throw new CliError(`App ${appId}'s file ${entry.name} (id ${match.id}) is of type "${match.type}", not quickjs: it is not ours to overwrite. Rename the entry in cx.config.json or the file in the IDE.`)
+    }
+    const current = await getFile(api, match.id)
+    return { name: entry.name, code, action: current.code === code ? 'unchanged' as const : 'update' as const, remote: match }
+  }))
+}
+
+/** Writes one file, then reads it back: only a file whose stored code is what we sent counts as done. */
+async function pushFile (api: CxApi, appId: string, file: PlannedFile): Promise<string> {
+  let id = file.remote === undefined ? undefined : String(file.remote.id)
+  if (file.remote === undefined) {
+    id = await createFile(api, appId, file.name, file.code)
+    id ??= (await listFiles(api, appId)).find(f => f.name === file.name)?.id?.toString()
+    if (id === undefined) throw new Error('the API accepted the file, but the app does not list it')
+  } else {
+    await updateFile(api, file.remote, file.code)
+  }
+  const stored = await getFile(api, id!)
+  if (stored.code !== file.code) throw new Error(`read back, file ${id} does not hold the code sent (${kib(stored.code ?? '')} stored, ${kib(file.code)} sent)`)
+  return id!
+}
+
+/** Ready-to-paste client configurations for the MCP endpoint, with a placeholder for the token; one line per item. */
+export function clientConfigs (name: string, url: string): string[] {
+  const vscode = {
+    servers: { [name]: { type: 'http', url, headers: { Authorization: 'Bearer ${input:connexcs-token}' } } },
+    inputs: [{ type: 'promptString', id: 'connexcs-token', description: 'ConnexCS JWT access token', password: true }]
+  }
+  const claude = { mcpServers: { [name]: { type: 'http', url, headers: { Authorization: 'Bearer <ACCESS_TOKEN>' } } } }
+  return [
+    `MCP endpoint: ${url}`,
+    'Clients send a ConnexCS JWT access token (Control Panel: Setup > Integrations > JWT Keys, type Access Token).',
+    '',
+    'VS Code, .vscode/mcp.json (asks for the token once and keeps it out of the file):',
+    JSON.stringify(vscode, null, 2),
+    '',
+    'Claude Code (.mcp.json) or Claude Desktop (claude_desktop_config.json); replace <ACCESS_TOKEN>:',
+    JSON.stringify(claude, null, 2),
+    '',
+    `Or: claude mcp add --transport http ${name} ${url} --header "Authorization: Bearer <ACCESS_TOKEN>"`
+  ].flatMap(text => text.split('\n'))
+}
+
+async function deployFiles (io: Io, api: CxApi, config: CxConfig, app: RemoteApp, dryRun: boolean): Promise<number> {
+  const appId = String(app.id)
+  let built: BuiltEntry[]
+  try {
+    built = await bundle(config, io.root)
+  } catch (error) {
+    if (error instanceof BuildError) throw new CliError(error.message)
+    throw error
+  }
+  io.out(`Built ${built.map(b => `${relative(io.root, b.file)} (${(b.bytes / 1024).toFixed(1)} KiB)`).join(', ')}.`)
+
+  const plan = await planFiles(api, appId, built)
+  const width = Math.max(...plan.map(p => p.name.length))
+  for (const file of plan) io.out(`  ${file.name.padEnd(width)}  ${file.action.padEnd(9)}  ${kib(file.code)}`)
+  const changes = plan.filter(p => p.action !== 'unchanged')
+  const count = (action: Action, list = plan): number => list.filter(p => p.action === action).length
+  if (dryRun) {
+    io.out(`Dry run: nothing was changed. A deploy would create ${count('create')}, update ${count('update')} and leave ${count('unchanged')} unchanged.`)
+    return 0
+  }
+
+  const ids = new Map(plan.filter(p => p.remote !== undefined).map(p => [p.name, String(p.remote!.id)]))
+  for (const [i, file] of changes.entries()) {
+    try {
+      const id = await pushFile(api, appId, file)
+      ids.set(file.name, id)
+      io.out(`  ${file.name.padEnd(width)}  ${file.action === 'create' ? 'created' : 'updated'} (id ${id}, verified)`)
+    } catch (error) {
+      io.err(`  ${file.name.padEnd(width)}  FAILED to ${file.action}: ${(error as Error).message}`)
+      for (const rest of changes.slice(i + 1)) io.err(`  ${rest.name.padEnd(width)}  not attempted (${rest.action})`)
+      const done = changes.slice(0, i)
+      io.err(`Deploy failed: ${done.length} of ${changes.length} changed files written${done.length === 0 ? '' : ` (${done.map(d => d.name).join(', ')})`}; ${file.name} failed${changes.length - i - 1 === 0 ? '' : `, ${changes.length - i - 1} not attempted`}.`)
+      return 1
+    }
+  }
+  io.out(`Deployed to app ${appId} (${app.name}): ${count('create')} created, ${count('update')} updated, ${count('unchanged')} unchanged.`)
+  const server = config.entries[0]!.name
+  io.out('')
+  for (const line of clientConfigs(config.app, mcpEndpoint(api.baseUrl, ids.get(server)!))) io.out(line)
+  return 0
+}
+
+/** The difference between cx.env and the app's variables, by key. */
+interface EnvChange {
+  key: string
+  action: 'create' | 'update' | 'unchanged' | 'delete' | 'keep'
+  value?: string
+  remote?: RemoteVar
+}
+
+function planEnv (local: Record<string, string>, remote: RemoteVar[], prune: boolean): EnvChange[] {
+  const byKey = new Map(remote.map(v => [v.key, v]))
+  const changes: EnvChange[] = Object.entries(local).map(([key, value]) => {
+    const current = byKey.get(key)
+    if (current === undefined) return { key, action: 'create', value }
+    return { key, action: current.value === value ? 'unchanged' : 'update', value, remote: current }
+  })
+  for (const v of remote.filter(r => !(r.key in local))) changes.push({ key: v.key, action: prune ? 'delete' : 'keep', remote: v })
+  return changes.toSorted((a, b) => (a.key < b.key ? -1 : 1))
+}
+
+const ENV_WORDS: Record<EnvChange['action'], string> = {
+  create: '+ create',
+  update: '~ update (value differs)',
+  unchanged: '= unchanged',
+  delete: '- delete (not in cx.env; --prune)',
+  keep: '  kept (only on the app; --prune would delete it)'
+}
+
+async function deployEnv (io: Io, api: CxApi, app: RemoteApp, options: { dryRun: boolean, yes: boolean, prune: boolean }): Promise<number> {
+  const appId = String(app.id)
+  const file = resolve(io.root, 'cx.env')
+  if (!existsSync(file)) {
+    throw new CliError(`${file} not found: nothing to push. (A missing cx.env never deletes the app's variables here, unlike \`cx push\`.)`)
+  }
+  const plan = planEnv(readEnvFile(file), await listVars(api, appId), options.prune)
+  io.out(`Variables of app ${appId} (${app.name}) against cx.env; values are not shown:`)
+  const width = Math.max(0, ...plan.map(c => c.key.length))
+  for (const change of plan) io.out(`  ${change.key.padEnd(width)}  ${ENV_WORDS[change.action]}`)
+  const writes = plan.filter(c => c.action === 'create' || c.action === 'update' || c.action === 'delete')
+  if (writes.length === 0) {
+    io.out('Nothing to change.')
+    return 0
+  }
+  if (options.dryRun) {
+    io.out(`Dry run: nothing was changed (${writes.length} change${writes.length === 1 ? '' : 's'} pending).`)
+    return 0
+  }
+  if (!options.yes) {
+    if (!io.interactive) throw new CliError(`Not applied: ${writes.length} change${writes.length === 1 ? '' : 's'} to the app's variables need confirming. Re-run with --yes (there is no terminal to ask at).`)
+    const answer = await io.prompter.ask(`Apply ${writes.length} change${writes.length === 1 ? '' : 's'} to app ${appId}'s variables? [y/N] `)
+    if (!/^y(es)?$/i.test(answer)) {
+      io.err('Cancelled: nothing was changed.')
+      return 1
+    }
+  }
+  for (const [i, change] of writes.entries()) {
+    try {
+      if (change.action === 'create') await createVar(api, appId, change.key, change.value!)
+      else if (change.action === 'update') await updateVar(api, appId, change.remote!, change.value!)
+      else await deleteVar(api, change.remote!)
+      io.out(`  ${change.key.padEnd(width)}  ${change.action === 'create' ? 'created' : change.action === 'update' ? 'updated' : 'deleted'}`)
+    } catch (error) {
+      io.err(`  ${change.key.padEnd(width)}  FAILED to ${change.action}: ${(error as Error).message}`)
+      for (const rest of writes.slice(i + 1)) io.err(`  ${rest.key.padEnd(width)}  not attempted (${rest.action})`)
+      io.err(`Variables not fully pushed: ${i} of ${writes.length} changes made.`)
+      return 1
+    }
+  }
+  io.out(`Pushed cx.env to app ${appId}: ${writes.length} change${writes.length === 1 ? '' : 's'} made.`)
+  return 0
+}
+
+/** `npm run deploy`. */
+export async function deployCommand (argv: string[], io: Io): Promise<number> {
+  try {
+    const { values } = parseCommandLine({
+      args: argv,
+      options: { 'dry-run': { type: 'boolean' }, env: { type: 'boolean' }, prune: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean' } },
+      allowPositionals: false
+    }, USAGE)
+    if (values.help === true) {
+      io.out(USAGE)
+      return 0
+    }
+    if (values.env !== true && (values.prune === true || values.yes === true)) throw new CliError(`--prune and --yes belong to --env\n\n${USAGE}`, 2)
+    const { config, baseUrl } = project(io)
+    const { refreshToken, appId } = credentials(io)
+    const api = new CxApi({ baseUrl, refreshToken, onRetry: m => io.err(`  ${m}`), ...(io.sleep === undefined ? {} : { sleep: io.sleep }) })
+    const apps = await listApps(api)
+    const app = apps.find(a => String(a.id) === appId)
+    if (app === undefined) {
+      throw new CliError(`APP_ID ${appId} is not an app of this account (its apps: ${apps.map(a => `${a.id} ${a.name}`).join(', ') || 'none'}). Run \`npm run configure -- --app <name|id>\`.`)
+    }
+    io.out(`App ${app.id} (${app.name}) at ${baseUrl}`)
+    const dryRun = values['dry-run'] === true
+    return values.env === true
+      ? await deployEnv(io, api, app, { dryRun, yes: values.yes === true, prune: values.prune === true })
+      : await deployFiles(io, api, config, app, dryRun)
+  } catch (error) {
+    return reportFailure(io, error)
+  }
+}

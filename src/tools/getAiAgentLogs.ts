@@ -1,0 +1,59 @@
+import { findCall, getAiAgentLog } from '../connexcs/calls'
+import { connexcs } from '../connexcs/client'
+import { dayOf } from '../lib/dates'
+import { defineTool } from '../lib/defineTool'
+import { ToolError } from '../lib/errors'
+import { plural } from '../lib/format'
+import { paginate } from '../lib/pagination'
+import { clip, pick } from '../lib/records'
+import { nextStep, notFound } from '../lib/result'
+import { callidParam, cursorParam, limitParam } from '../lib/sharedParams'
+
+/** `getAiAgentLogs`: what the AI agent did on a call. */
+export const getAiAgentLogs = defineTool({
+  name: 'getAiAgentLogs',
+  description: 'Get the AI agent\'s log for one call: each step (speech heard, reply, tool or function called, ' +
+    'errors) with its time. Use it to debug a call handled by a ConnexCS AI agent. The day is worked out from the ' +
+    'call when not given; paginated.',
+  example: 'Why did the AI agent hang up on call 4e1d9b72…?',
+  params: {
+    callid: callidParam,
+    date: { type: 'string', description: 'Day of the call, YYYY-MM-DD (UTC); default: looked up from the call.', format: 'date' },
+    limit: limitParam(30, 100),
+    cursor: cursorParam
+  },
+  async handler ({ callid, date, limit, cursor }) {
+    const api = connexcs()
+    let day = date
+    if (day === undefined) {
+      const call = await findCall(api, callid)
+      if (call?.start_time === undefined) {
+        throw new ToolError('not_found', `Call ${callid} is not in the call log, so its day is unknown; pass date as YYYY-MM-DD (UTC).`, { parameter: 'date' })
+      }
+      day = dayOf(call.start_time * 1000)
+    }
+    const entries = await getAiAgentLog(api, callid, day)
+    if (entries.length === 0) {
+      return notFound(`No AI agent log for call ${callid} on ${day}.`,
+        'No AI agent took part in this call on that day (or the day is wrong: logs are filed by the call\'s UTC day).',
+        [nextStep('getSipTrace', { callid }, 'See how the call was routed.')], { callid, date: day })
+    }
+    const steps = entries.map(e => {
+      const text = pick(e, ['message', 'text', 'content', 'transcript'])
+      return {
+        time: pick(e, ['dt', 'date', 'time', 'ts', 'created_at']),
+        kind: pick(e, ['type', 'event', 'role', 'level']),
+        text: clip(typeof text === 'string' ? text : JSON.stringify(e), 500)
+      }
+    })
+    const page = paginate(steps, cursor, limit)
+    return {
+      summary: `AI agent log of call ${callid} on ${day}: ${plural(steps.length, 'step')}.`,
+      callid,
+      date: day,
+      total: steps.length,
+      steps: page.items,
+      ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor })
+    }
+  }
+})

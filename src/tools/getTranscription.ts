@@ -1,0 +1,50 @@
+import { getTranscript } from '../connexcs/calls'
+import { connexcs } from '../connexcs/client'
+import { defineTool } from '../lib/defineTool'
+import { plural } from '../lib/format'
+import { paginate } from '../lib/pagination'
+import { clip, pick } from '../lib/records'
+import { nextStep, notFound } from '../lib/result'
+import { callidParam, cursorParam, limitParam } from '../lib/sharedParams'
+
+const SPEAKERS: Record<string, string> = { 0: 'caller', 1: 'callee' }
+
+/** `getTranscription`: what was said on a call. */
+export const getTranscription = defineTool({
+  name: 'getTranscription',
+  description: 'Get the transcript of one call, in order: who spoke (caller or callee), what they said, and the ' +
+    'recogniser\'s confidence. Use it to check what happened on an answered call (complaints, IVR, voicemail, ' +
+    'one-way audio reports). Empty unless transcription was on for the call; paginated.',
+  example: 'What was said on the last call from 442079460001?',
+  params: {
+    callid: callidParam,
+    limit: limitParam(40, 200),
+    cursor: cursorParam
+  },
+  async handler ({ callid, limit, cursor }) {
+    const segments = await getTranscript(connexcs(), callid)
+    if (segments.length === 0) {
+      return notFound(`No transcript for call ${callid}.`,
+        'The call was not transcribed: transcription has to be enabled for the customer or route before the call, and only answered calls have speech.',
+        [nextStep('getSipTrace', { callid }, 'Check the call was answered.')])
+    }
+    const lines = segments.map(s => {
+      const leg = pick(s, ['leg', 'channel', 'speaker'])
+      const score = pick(s, ['score', 'confidence'])
+      return {
+        speaker: SPEAKERS[String(leg)] ?? (leg === undefined ? 'unknown' : String(leg)),
+        text: clip(String(pick(s, ['text', 'transcript', 'content']) ?? ''), 1000),
+        ...(typeof score === 'number' ? { score: Math.round(score * 100) / 100 } : {})
+      }
+    })
+    const page = paginate(lines, cursor, limit)
+    const by = (speaker: string): number => lines.filter(l => l.speaker === speaker).length
+    return {
+      summary: `Transcript of call ${callid}: ${plural(lines.length, 'segment')} (${by('caller')} caller, ${by('callee')} callee).`,
+      callid,
+      total: lines.length,
+      lines: page.items,
+      ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor })
+    }
+  }
+})

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connexcs } from '../../src/connexcs/client'
+import { findCustomer, findRecentCall } from '../../src/connexcs/discovery'
+import { createMcpServer } from '../../src/mcp'
+import { CASES, runSelfTest, type SelfTestCase, type SelfTestOptions } from '../../src/selfTest'
+import { tools } from '../../src/tools/index'
+import { installBridge, NOW_MS, testSwitch } from '../helpers/platform'
+
+// The self-test in Node, against the simulated switch: the same code that runs on the platform.
+const sw = testSwitch()
+
+beforeAll(() => {
+  installBridge(sw.api)
+  process.env.API_USERNAME = 'ops@example.com'
+})
+
+afterAll(() => {
+  delete process.env.API_USERNAME
+})
+
+const text = (value: unknown) => ({ content: [{ type: 'text' as const, text: JSON.stringify(value) }] })
+
+async function selfTest (options: Partial<SelfTestOptions> = {}) {
+  const lines: { line: string, failed: boolean }[] = []
+  const report = await runSelfTest({
+    server: createMcpServer(),
+    cases: CASES,
+    discover: { call: () => findRecentCall(connexcs(), NOW_MS), customer: () => findCustomer(connexcs()) },
+    nowMs: NOW_MS,
+    log: (line, failed) => lines.push({ line, failed }),
+    verbose: false,
+    ...options
+  })
+  return { report, lines, failing: lines.filter(l => l.failed).map(l => l.line) }
+}
+
+describe('self-test', () => {
+  it('has a case for every registered tool, and no case for a tool that is not', () => {
+    expect(Object.keys(CASES).toSorted()).toEqual(tools.map(t => t.name).toSorted())
+  })
+
+  it('passes every tool on an account with a recent call, with one line per tool and N passed, N failed', async () => {
+    const { report, lines, failing } = await selfTest()
+    expect(failing).toEqual([])
+    expect(report.summary).toBe(`${tools.length + 1} passed, 0 failed`)
+    expect(report.results.map(r => [r.name, r.ok])).toEqual([['initialize + tools/list', true], ...tools.map(t => [t.name, true])])
+    const found = sw.data.calls.find(c => report.discovery.call!.startsWith(`${c.callid} (the newest call`))!
+    expect(found.start_ms).toBeGreaterThan(NOW_MS - 7 * 86_400_000)
+    expect(lines.at(-1)).toEqual({ line: report.summary, failed: false })
+  })
+
+  it('checks the "not found" answer when the account has nothing to ask about', async () => {
+    const { report, failing } = await selfTest({ discover: { call: () => Promise.resolve({ how: 'no calls today' }), customer: () => Promise.resolve({ how: 'none' }) } })
+    expect(failing).toEqual([])
+    expect(report.discovery).toEqual({ call: 'none: no calls today' })
+    expect(report.results.find(r => r.name === 'getSipTrace')!.detail).toBe('No SIP trace for Call-ID cx-mcp-self-test-no-such-call. (not-found answer checked)')
+  })
+
+  it('accepts "nothing found" for a real identifier only where the case allows it', async () => {
+    const server = createMcpServer()
+    server.addTool('getNothing', 'A tool with nothing to show for this call.', () => text({ summary: 'No transcript.', found: false, why: 'not recorded', next_steps: [] }))
+    const allowed: SelfTestCase = { needs: 'call', args: ({ call }) => ({ callid: call.callid }), expect: { text: 'string' }, mayFindNothing: true }
+    const passes = await selfTest({ server, cases: { ...CASES, getNothing: allowed } })
+    expect(passes.failing).toEqual([])
+    const strict = await selfTest({ server, cases: { ...CASES, getNothing: { ...allowed, mayFindNothing: false } } })
+    expect(strict.failing[0]).toMatch(/^FAIL getNothing \(\d+ ms\): found nothing for a real identifier: No transcript\.$/)
+  })
+
+  it('fails a registered tool that has no case, and a case whose tool is gone', async () => {
+    const server = createMcpServer()
+    server.addTool('newTool', 'A tool someone forgot to self-test.', () => text({ summary: 'fine' }))
+    const { report, failing } = await selfTest({ server, cases: { ...CASES, goneTool: { args: () => ({}), expect: {} } } })
+    expect(report.summary).toBe(`${tools.length + 1} passed, 2 failed`)
+    expect(failing).toEqual([
+      'FAIL newTool (0 ms): no self-test case: add one for newTool to CASES in src/selfTest.ts',
+      'FAIL goneTool (0 ms): a self-test case for a tool that is not registered: remove or rename it in src/selfTest.ts',
+      report.summary
+    ])
+  })
+
+  it('fails an answer of the wrong shape: tool error, missing fields, no summary, unknown next step, over the cap', async () => {
+    const server = createMcpServer()
+    const bad: Record<string, unknown> = {
+      erring: { ...text({ summary: 'Upstream failed', error: { type: 'upstream', message: 'HTTP 500' } }), isError: true },
+      shapeless: text({ summary: 'ok', zones: {} }),
+      silent: text({ zones: [] }),
+      wandering: text({ summary: 'ok', zones: [], next_steps: [{ tool: 'noSuchTool', args: {}, why: 'x' }] }),
+      huge: text({ summary: 'ok', zones: ['x'.repeat(25_000)] }),
+      unfound: text({ summary: 'nothing', found: false, why: 'none', zones: [] }),
+      why: text({ summary: 'nothing', found: false })
+    }
+    for (const [name, answer] of Object.entries(bad)) server.addTool(name, `${name} test tool`, () => answer)
+    const zones: SelfTestCase = { args: () => ({}), expect: { zones: 'array' } }
+    const cases = { ...CASES, ...Object.fromEntries(Object.keys(bad).map(name => [name, zones])) }
+    const { failing } = await selfTest({ server, cases })
+    expect(failing.map(line => line.replace(/\(\d+ ms\)/, '(n ms)'))).toEqual([
+      'FAIL erring (n ms): tool error upstream: HTTP 500',
+      'FAIL shapeless (n ms): zones is object, expected array',
+      'FAIL silent (n ms): no summary',
+      'FAIL wandering (n ms): next_steps names "noSuchTool", which is not a registered tool',
+      'FAIL huge (n ms): 25029 bytes, over the 20000-byte cap',
+      'FAIL unfound (n ms): found nothing for a real identifier: nothing',
+      'FAIL why (n ms): a "not found" answer without why; found nothing for a real identifier: nothing',
+      `${tools.length + 1} passed, 7 failed`
+    ])
+  })
+
+  it('with verbose, also logs each answer', async () => {
+    const { lines } = await selfTest({ verbose: true })
+    const answers = lines.filter(l => l.line.startsWith('{"summary":'))
+    expect(answers).toHaveLength(tools.length)
+    expect(JSON.parse(answers.at(-1)!.line).summary).toMatch(/^\d+ media zones/)
+  })
+})
+
+describe('self-test: finding a recent call and a customer', () => {
+  const recent = sw.data.calls.filter(c => c.start_ms > NOW_MS - 3 * 86_400_000).toSorted((a, b) => b.start_ms - a.start_ms)[0]!
+
+  it('takes the newest call of the CDR of the last 3 days, and its routing record from the log', async () => {
+    const asked: unknown[] = []
+    installBridge(request => {
+      if (request.method !== 'POST' || request.path !== 'cdr') return sw.api(request)
+      asked.push(request.body)
+      return Promise.resolve({ status: 200, statusText: 'OK', body: JSON.stringify([{ dt: 'x', callid: recent.callid }]) })
+    })
+    try {
+      const found = await findRecentCall(connexcs(), NOW_MS)
+      expect(found).toEqual({
+        found: { callid: recent.callid, callidb: recent.callidb, cli: recent.cli, dest_number: recent.dest_number, customer_id: recent.customer_id, start_time: Math.floor(recent.start_ms / 1000) },
+        how: 'the newest call in the CDR of the last 3 days'
+      })
+      expect(asked).toEqual([{
+        field: ['dt', 'callid'],
+        where: { rules: [{ field: 'dt', condition: '>=', data: '2026-11-21 12:00:00' }, { field: 'dt', condition: '<=', data: '2026-11-24 12:00:00' }] },
+        limit: 10,
+        order: [{ field: 'dt', direction: 'DESC' }]
+      }])
+    } finally {
+      installBridge(sw.api)
+    }
+  })
+
+  it('falls back to the newest call from a customer\'s IP when the CDR gives nothing, and says why', async () => {
+    installBridge(request => request.path === 'cdr'
+      ? Promise.resolve({ status: 200, statusText: 'OK', body: '[]' })
+      : sw.api(request))
+    try {
+      const found = await findRecentCall(connexcs(), NOW_MS)
+      const ip = sw.data.customers.find(c => c.ips.length > 0)!.ips[0]
+      const newest = sw.data.calls.filter(c => c.customer_ip === ip && c.start_ms > NOW_MS - 7 * 86_400_000).toSorted((a, b) => b.start_ms - a.start_ms)[0]!
+      expect(found.found?.callid).toBe(newest.callid)
+      expect(found.how).toBe('the newest call from a customer\'s IP in the call log; no call in the CDR of the last 3 days')
+    } finally {
+      installBridge(sw.api)
+    }
+  })
+
+  it('reports every way it looked when the account has no recent call', async () => {
+    installBridge(request => request.path === 'cdr'
+      ? Promise.resolve({ status: 503, statusText: 'Service Unavailable', body: '{"error":"down"}' })
+      : request.path.startsWith('log') ? Promise.resolve({ status: 200, statusText: 'OK', body: '[]' }) : sw.api(request))
+    try {
+      const found = await findRecentCall(connexcs(), NOW_MS)
+      expect(found.found).toBeUndefined()
+      expect(found.how).toMatch(/^the CDR search failed: The ConnexCS API \(POST cdr\) failed \(HTTP 503\): .*; no call from the IPs of the first 5 customers in the last 7 days$/)
+    } finally {
+      installBridge(sw.api)
+    }
+  })
+
+  it('picks the first customer with a usable rate card', async () => {
+    const customer = sw.data.customers.find(c => c.cards.some(card => card !== 'internal' && !card.includes(':')))!
+    expect(await findCustomer(connexcs())).toEqual({
+      found: { customer_id: customer.id, name: customer.name, card_id: customer.cards[0] },
+      how: 'the first customer with a rate card'
+    })
+  })
+})
+
+describe('dist/selfTest.js', () => {
+  it('imports the deployed server file ./mcp instead of carrying its own copy of the tools', () => {
+    const source = readFileSync('dist/selfTest.js', 'utf8')
+    const imports = [...source.matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g)].map(m => m[1])
+    expect([...new Set(imports)].toSorted()).toEqual(['./mcp', 'cxRest'])
+    for (const tool of tools) expect(source).not.toContain(tool.description.slice(0, 40))
+  })
+})
