@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tools } from '../../src/tools/index'
 import { testSwitch } from '../helpers/platform'
 import { FIXED_ARGS, ROOT } from '../helpers/server'
 
@@ -25,7 +26,7 @@ const text = (result: unknown): Record<string, any> => JSON.parse((result as { c
 describe('npm start -- --stdio, with the official SDK client', () => {
   it('initializes, lists and calls every tool', async () => {
     expect(client.getServerVersion()).toEqual({ name: 'ConnexCS', version: '0.1.0' })
-    expect((await client.listTools()).tools.map(t => t.name)).toEqual(['searchCallLogs', 'getSipTrace', 'getRtpServerGroups'])
+    expect((await client.listTools()).tools.map(t => t.name)).toEqual(tools.map(t => t.name))
     const call = sw.data.calls[1]!
     expect(text(await client.callTool({ name: 'searchCallLogs', arguments: { search: call.callid } })).total).toBe(1)
     expect(text(await client.callTool({ name: 'getSipTrace', arguments: { callid: call.callid } })).outcome.final_response.code).toBe(call.sip_code)
