@@ -1,15 +1,15 @@
 import { resolve } from 'node:path'
 import type { ApiBackend } from '../platform/backend'
 import { createLiveBackend } from '../platform/live/backend'
-import { liveSettings } from '../platform/live/config'
-import { loadEnv } from '../platform/live/env'
 import { ScriptForgeHost } from '../platform/scriptforge/host'
 import { startHttpFront } from '../platform/scriptforge/httpFront'
 import { BundleFile } from '../platform/scriptforge/mcpEndpoint'
 import { serveStdio } from '../platform/scriptforge/stdioFront'
 import { createSwitch, DEFAULT_SEED } from '../platform/switch/index'
 import { bundle, isStale } from './lib/bundle'
+import { terminalIo } from './lib/cli'
 import { loadConfig, ROOT } from './lib/config'
+import { liveSettings, variable } from './lib/live'
 import { clock, parseOptions, wholeNumber } from './lib/options'
 
 const USAGE = `Usage: npm start [-- options]
@@ -77,14 +77,14 @@ if (isStale(config)) {
 }
 
 // The app's variables and live-mode secrets: the environment first, then .env and cx.env.
-const env = loadEnv(ROOT)
-const apiUser = env.API_USERNAME?.trim() || LOCAL_USER
+const io = { ...terminalIo(), root: ROOT }
+const apiUser = variable(io, 'API_USERNAME') ?? LOCAL_USER
 let backend: ApiBackend
 let where: string
 if (args.live) {
   let settings
   try {
-    settings = liveSettings(env, config.apiBaseUrl)
+    settings = liveSettings(io)
   } catch (error) {
     fail((error as Error).message)
   }

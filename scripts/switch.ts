@@ -1,10 +1,12 @@
 import { apiRoute, DEFAULT_USERS, parseFaultHeader, startPlatformServer, type FaultRule, type PlatformRoute } from '../platform/server'
+import { scriptForgeApi } from '../platform/scriptforge/api'
 import { createSwitch, DEFAULT_SEED, SCENARIO_IDS } from '../platform/switch/index'
 import { clock, parseOptions, wholeNumber } from './lib/options'
 
 const USAGE = `Usage: npm run switch [-- options]
-Serves the simulated ConnexCS switch's REST API on 127.0.0.1, at /api/cp/, with the real API's
-authentication (HTTP Basic, or a bearer JWT from GET auth/jwt) and fault injection.
+Serves the simulated ConnexCS switch's REST API, and the fake ScriptForge API, on 127.0.0.1 at
+/api/cp/, with the real API's authentication (HTTP Basic, or a bearer JWT from GET auth/jwt) and
+fault injection.
 
   --port <n>            port on 127.0.0.1 (default 3001; 0 picks a free one)
   --seed <n>            seed of the simulated data (default ${DEFAULT_SEED})
@@ -63,7 +65,8 @@ if (args['list-scenarios']) {
 // Everything /api/cp/ serves. Routes are asked in order and the first that knows a path answers;
 // the switch answers every path (404 for one it does not know), so it stays last.
 const routes: PlatformRoute[] = [
-  // The fake ScriptForge API (scriptforge, setup/app, setup/var, dev/kv) goes here.
+  // The fake ScriptForge API (setup/app, scriptforge, setup/var, running a file): deploy to it.
+  scriptForgeApi({ backend: simulated.api }),
   apiRoute(simulated.api)
 ]
 

@@ -1,3 +1,4 @@
+import { errorText, jwtExpiry } from '../../scripts/lib/cxApi'
 import type { ApiBackend, ApiRequest, ApiResponse } from '../backend'
 
 /**
@@ -28,18 +29,6 @@ export interface LiveBackendOptions {
   now?: () => number
   /** One line per request, method, path without query, status and time; never a token. */
   log?: (line: string) => void
-}
-
-/** The `exp` of a JWT, unix ms, or undefined when it has none or is not a JWT. */
-export function jwtExpiry (token: string): number | undefined {
-  const payload = token.split('.')[1]
-  if (payload === undefined) return undefined
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }
-    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined
-  } catch {
-    return undefined
-  }
 }
 
 const pathOnly = (path: string): string => path.split('?')[0]!
@@ -92,15 +81,9 @@ export function createLiveBackend (options: LiveBackendOptions): ApiBackend {
   const exchange = async (): Promise<string | ApiResponse> => {
     const response = await send('GET', 'auth/jwt', options.refreshToken!)
     if (response.status !== 200) {
-      let detail = response.body
-      try {
-        const parsed = JSON.parse(response.body) as { error?: unknown, message?: unknown }
-        detail = String(parsed.error ?? parsed.message ?? response.body)
-      } catch {
-        // not JSON: reported as it came
-      }
+      const detail = errorText(response.status, response.statusText, response.body)
       const advice = response.status === 401 || response.status === 403
-        ? ': CX_REFRESH_TOKEN is invalid or expired; create a new one (cx configure, or Setup → Integrations → JWT Keys)'
+        ? ': CX_REFRESH_TOKEN is invalid or expired; get a new one (npm run configure, or Setup → Integrations → JWT Keys)'
         : ''
       return { ...response, body: JSON.stringify({ error: `Getting an access token (GET auth/jwt) failed with HTTP ${response.status}: ${detail}${advice}` }) }
     }
@@ -111,7 +94,8 @@ export function createLiveBackend (options: LiveBackendOptions): ApiBackend {
       token = undefined
     }
     if (typeof token !== 'string' || token === '') throw new Error('GET auth/jwt answered 200 without a JSON { "token": "…" }: cannot get an access token')
-    access = { token, expiresAt: jwtExpiry(token) }
+    const exp = jwtExpiry(token)
+    access = { token, expiresAt: exp === undefined ? undefined : exp * 1000 }
     return token
   }
 

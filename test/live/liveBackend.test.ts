@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ApiResponse } from '../../platform/backend'
-import { createLiveBackend, jwtExpiry, type LiveBackendOptions } from '../../platform/live/backend'
+import { createLiveBackend, type LiveBackendOptions } from '../../platform/live/backend'
 import auth from '../../platform/scriptforge/builtins/cxRest'
 import { apiRoute, startPlatformServer, type PlatformServer } from '../../platform/server'
 import { installBridge, NOW_MS, testSwitch } from '../helpers/platform'
@@ -66,7 +66,7 @@ describe('live backend: tokens', () => {
     clock += 120_000
     const response = await backend(zones)
     expect(response.status).toBe(401)
-    expect(JSON.parse(response.body)).toEqual({ error: 'Getting an access token (GET auth/jwt) failed with HTTP 401: Token expired: CX_REFRESH_TOKEN is invalid or expired; create a new one (cx configure, or Setup → Integrations → JWT Keys)' })
+    expect(JSON.parse(response.body)).toEqual({ error: 'Getting an access token (GET auth/jwt) failed with HTTP 401: Token expired: CX_REFRESH_TOKEN is invalid or expired; get a new one (npm run configure, or Setup → Integrations → JWT Keys)' })
     expect(response.body).not.toContain(refresh)
     expect(seen).toEqual(['GET auth/jwt → 401'])
   })
@@ -78,11 +78,6 @@ describe('live backend: tokens', () => {
     clock += 61_000
     expect(await backend(zones)).toMatchObject({ status: 401, body: JSON.stringify({ error: 'Token expired' }) })
     expect(seen).toEqual(['GET setup/server/rtp-group → 200', 'GET setup/server/rtp-group → 401'])
-  })
-
-  it('reads exp from a JWT', () => {
-    expect(jwtExpiry(platform.issueToken(USER, 'access', 90))).toBe(NOW_MS + 90_000)
-    expect(jwtExpiry('not-a-jwt')).toBeUndefined()
   })
 })
 

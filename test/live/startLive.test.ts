@@ -19,7 +19,8 @@ beforeAll(async () => {
   // A fault for a path the tools do not use, to see --fault at work without changing their answers.
   switchServer = await startServer(['--port', '0', '--quiet', '--fault', 'docs=503', ...FIXED_ARGS], 30_000, { script: 'switch', ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/cp\/)/ })
   const token = /^CX_REFRESH_TOKEN=(\S+)$/m.exec(switchServer.stdout())![1]!
-  live = await startServer(['--live', '--port', '0'], 30_000, { env: { ...process.env, CX_BASE_URL: switchServer.url, CX_REFRESH_TOKEN: token, CONNEXCS_API_TOKEN: '' } })
+  // CONNEXCS_API_TOKEN is not a JWT, so the refresh token is used even if a developer's .env has one.
+  live = await startServer(['--live', '--port', '0'], 30_000, { env: { ...process.env, CX_BASE_URL: switchServer.url, CX_REFRESH_TOKEN: token, CONNEXCS_API_TOKEN: 'unset' } })
   client = new Client({ name: 'live-test', version: '1.0.0' })
   await client.connect(new StreamableHTTPClientTransport(new URL(live.url)))
 })
@@ -45,6 +46,8 @@ describe('npm start -- --live against npm run switch', () => {
     const faulty = await fetch(`${switchServer!.url}docs?s=nat`, { headers: basic })
     expect([faulty.status, await faulty.json()]).toEqual([503, { error: 'Service Unavailable (injected fault)' }])
     expect(switchServer!.stdout()).toContain('Data: seed 1, clock 2026-11-24T12:00:00.000Z, ')
+    // The fake ScriptForge API is served beside the switch.
+    expect(await (await fetch(`${switchServer!.url}setup/app`, { headers: basic })).json()).toEqual([{ id: 1, name: 'cx-mcp' }])
   })
 
   it('gives the same MCP answers as the switch in-process', async () => {
