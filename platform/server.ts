@@ -129,7 +129,11 @@ export function apiRoute (api: ApiBackend): PlatformRoute {
   }
 }
 
-function parseFaultHeader (value: string): FaultRule | undefined {
+/**
+ * A fault in the `X-CX-Fault` syntax (`429;retry-after=5`, `503`, `timeout`, `malformed`,
+ * `slow=800`), as a rule; `undefined` when it is not one. `npm run switch -- --fault` uses it too.
+ */
+export function parseFaultHeader (value: string): FaultRule | undefined {
   const text = value.trim().toLowerCase()
   if (text === 'timeout') return { timeout: true, timeoutMs: 5_000 }
   if (text === 'malformed') return { malformed: true }
@@ -244,11 +248,16 @@ export function startPlatformServer (options: PlatformServerOptions): Promise<Pl
         return send(res, json(400, { error: 'Request body is not valid JSON' }))
       }
       const lifetime = typeof asked.lifetime === 'number' && asked.lifetime > 0 ? Math.min(asked.lifetime, maxRefreshTtl) : maxRefreshTtl
+      log(`${method} ${path} → 200 (refresh token)`)
       return send(res, json(200, { token: issueToken(who.user, 'refresh', lifetime, typeof asked.audience === 'string' ? asked.audience : undefined) }))
     }
     if (path === 'auth/jwt' && method === 'GET') {
       const who = authenticate(req.headers, 'refresh')
-      if ('error' in who) return send(res, json(401, { error: who.error }))
+      if ('error' in who) {
+        log(`${method} ${path} → 401`)
+        return send(res, json(401, { error: who.error }))
+      }
+      log(`${method} ${path} → 200 (access token)`)
       return send(res, json(200, { token: issueToken(who.user, 'access') }))
     }
 

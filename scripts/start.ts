@@ -1,20 +1,27 @@
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+import type { ApiBackend } from '../platform/backend'
+import { createLiveBackend } from '../platform/live/backend'
 import { ScriptForgeHost } from '../platform/scriptforge/host'
 import { startHttpFront } from '../platform/scriptforge/httpFront'
 import { BundleFile } from '../platform/scriptforge/mcpEndpoint'
 import { serveStdio } from '../platform/scriptforge/stdioFront'
 import { createSwitch, DEFAULT_SEED } from '../platform/switch/index'
 import { bundle, isStale } from './lib/bundle'
+import { terminalIo } from './lib/cli'
 import { loadConfig, ROOT } from './lib/config'
+import { liveSettings, variable } from './lib/live'
+import { clock, parseOptions, wholeNumber } from './lib/options'
 
 const USAGE = `Usage: npm start [-- options]
-Serves the MCP server (dist/<entry>.js) locally, on the simulated ConnexCS switch.
+Serves the MCP server (dist/<entry>.js) locally, on the simulated ConnexCS switch (or, with
+--live, on the ConnexCS API).
 
   --stdio              serve MCP over stdin/stdout instead of HTTP
   --port <n>           HTTP port on 127.0.0.1 (default 3000; 0 picks a free one)
   --seed <n>           seed of the simulated data (default ${DEFAULT_SEED})
   --now <time>         the switch's clock, ISO 8601 (default: now)
+  --live               call the ConnexCS API instead: base URL from CX_BASE_URL or cx.config.json,
+                       token from CONNEXCS_API_TOKEN or CX_REFRESH_TOKEN (environment, .env, cx.env)
   --entry <name>       which entry of cx.config.json to serve (default: the first)
   --time-limit <ms>    per-request time limit of the sandbox (default 30000)
   --memory-limit <MiB> per-request memory limit of the sandbox (default 64)
@@ -28,46 +35,27 @@ function fail (message: string): never {
   process.exit(2)
 }
 
-function integer (name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number ≥ ${min}; got "${value}"`)
-  return n
-}
-
-let args
-try {
-  args = parseArgs({
-    options: {
-      stdio: { type: 'boolean', default: false },
-      port: { type: 'string' },
-      seed: { type: 'string' },
-      now: { type: 'string' },
-      entry: { type: 'string' },
-      'time-limit': { type: 'string' },
-      'memory-limit': { type: 'string' },
-      help: { type: 'boolean', default: false }
-    },
-    strict: true,
-    allowPositionals: false
-  }).values
-} catch (error) {
-  fail((error as Error).message)
-}
-if (args.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
+const args = parseOptions({
+  stdio: { type: 'boolean', default: false },
+  live: { type: 'boolean', default: false },
+  port: { type: 'string' },
+  seed: { type: 'string' },
+  now: { type: 'string' },
+  entry: { type: 'string' },
+  'time-limit': { type: 'string' },
+  'memory-limit': { type: 'string' },
+  help: { type: 'boolean', default: false }
+}, USAGE, fail)
 
 // In stdio mode stdout carries protocol messages only: every other line goes to stderr.
 const log = args.stdio ? (line: string) => console.error(line) : (line: string) => console.log(line)
 
-const port = integer('port', args.port, 3000, 0)
-const seed = integer('seed', args.seed, DEFAULT_SEED, 0)
-const nowMs = args.now === undefined ? Date.now() : Date.parse(args.now)
-if (Number.isNaN(nowMs)) fail(`--now must be an ISO 8601 time such as 2026-11-24T12:00:00Z; got "${args.now}"`)
-const timeLimitMs = integer('time-limit', args['time-limit'], 30_000, 100)
-const memoryLimitBytes = integer('memory-limit', args['memory-limit'], 64, 32) * 1024 * 1024
+const port = wholeNumber('port', args.port, 3000, 0, fail)
+const seed = wholeNumber('seed', args.seed, DEFAULT_SEED, 0, fail)
+const nowMs = clock(args.now, fail)
+const timeLimitMs = wholeNumber('time-limit', args['time-limit'], 30_000, 100, fail)
+const memoryLimitBytes = wholeNumber('memory-limit', args['memory-limit'], 64, 32, fail) * 1024 * 1024
+if (args.live && (args.seed !== undefined || args.now !== undefined)) fail('--seed and --now choose the simulated data; they do not apply with --live')
 
 let config
 try {
@@ -88,17 +76,33 @@ if (isStale(config)) {
   }
 }
 
-const apiUser = process.env.API_USERNAME?.trim() || LOCAL_USER
-const simulated = createSwitch({ seed, nowMs })
+// The app's variables and live-mode secrets: the environment first, then .env and cx.env.
+const io = { ...terminalIo(), root: ROOT }
+const apiUser = variable(io, 'API_USERNAME') ?? LOCAL_USER
+let backend: ApiBackend
+let where: string
+if (args.live) {
+  let settings
+  try {
+    settings = liveSettings(io)
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  backend = createLiveBackend({ ...settings, ...(process.env.VERBOSE === undefined ? {} : { log }) })
+  where = `ConnexCS API at ${settings.baseUrl} (token from ${settings.tokenSource})`
+} else {
+  const simulated = createSwitch({ seed, nowMs })
+  backend = simulated.api
+  where = `simulated ConnexCS switch (seed ${seed}, clock ${new Date(nowMs).toISOString()}, ${simulated.data.calls.length} calls)`
+}
 const host = new ScriptForgeHost({
-  backend: simulated.api,
+  backend,
   env: { API_USERNAME: apiUser, ...(process.env.VERBOSE === undefined ? {} : { VERBOSE: process.env.VERBOSE }) },
   timeLimitMs,
   memoryLimitBytes,
   onLog: event => log(`[script ${event.level}] ${event.args.join(' ')}`)
 })
 const bundleFile = new BundleFile(resolve(ROOT, config.outDir, `${entry.name}.js`), entry.name)
-const where = `simulated ConnexCS switch (seed ${seed}, clock ${new Date(nowMs).toISOString()}, ${simulated.data.calls.length} calls)`
 
 if (args.stdio) {
   log(`ConnexCS MCP server on stdio, backed by the ${where}`)

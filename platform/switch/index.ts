@@ -1,6 +1,8 @@
 import type { ApiBackend } from '../backend'
 import { createApi } from './api'
-import { generateDataset, type Dataset } from './dataset'
+import { generateDataset } from './dataset'
+import type { Dataset } from './model'
+import { SCENARIO_IDS } from './scenarios'
 
 /** Options of the simulated switch. */
 export interface SwitchOptions {
@@ -8,6 +10,8 @@ export interface SwitchOptions {
   seed?: number
   /** The switch's clock, unix milliseconds (default: now). */
   nowMs?: number
+  /** Scenario ids to place (default: all of them). */
+  scenarios?: readonly string[]
 }
 
 /** A simulated ConnexCS account and its REST API. */
@@ -21,6 +25,10 @@ export const DEFAULT_SEED = 1
 
 /** Generates the account and serves its API. */
 export function createSwitch (options: SwitchOptions = {}): SimulatedSwitch {
-  const data = generateDataset(options.seed ?? DEFAULT_SEED, options.nowMs ?? Date.now())
+  const data = generateDataset(options.seed ?? DEFAULT_SEED, options.nowMs ?? Date.now(), options.scenarios ?? SCENARIO_IDS)
   return { data, api: createApi(data) }
 }
+
+export { ENDPOINTS } from './api'
+export { SCENARIO_IDS } from './scenarios'
+export type { Dataset, ScenarioEntry, SimCall } from './model'

@@ -1,270 +1,209 @@
-import { SWITCH, type Dataset, type SimCall } from './dataset'
-import { hashSeed, Random } from './random'
+import type { Random } from './random'
 
-/** One packet of `GET log/trace`, in the API's shape. */
-export interface TracePacketRecord {
-  id: number
-  date: string
-  micro_ts: number
-  callid: string
-  method: string
-  reply_reason: string
-  ruri: string
-  ruri_user: string
-  to_user: string
-  from_user: string
-  user_agent: string
-  source_ip: string
-  source_port: number
-  destination_ip: string
-  destination_port: number
-  protocol: 'UDP' | 'TCP' | 'TLS'
-  msg: string
-  delta: number
-}
+/**
+ * SIP messages of one call leg (RFC 3261), written the way a capture shows them: CRLF line ends,
+ * a Content-Length that counts the body, transactions keyed by the top Via branch. `trace.ts`
+ * decides which messages a call has and when; this file only writes them correctly.
+ */
 
-interface Endpoint {
+/** One end of a leg. `host` is what it writes in Via/Contact/SDP (a private address behind NAT). */
+export interface Endpoint {
   ip: string
   port: number
+  host: string
   ua: string
 }
 
-/** The state both ends of one leg share: who calls whom, tags, CSeq. */
-interface Leg {
+/** A message on the wire: when (ms after the call's first INVITE), which leg, who sent it. */
+export interface Step {
+  at_ms: number
   callid: string
-  caller: Endpoint
-  callee: Endpoint
   fromUser: string
   toUser: string
-  fromTag: string
-  toTag: string
-  cseq: number
-  inviteBranch: string
-  random: Random
-}
-
-interface Step {
-  at_ms: number
-  leg: Leg
+  ruri: string
   source: Endpoint
   destination: Endpoint
   text: string
 }
 
+/** Codec payload types by name (RFC 3551), and the rtpmap lines that go with them. */
+const CODECS: Record<string, [number, string[]]> = {
+  PCMU: [0, ['a=rtpmap:0 PCMU/8000']],
+  PCMA: [8, ['a=rtpmap:8 PCMA/8000']],
+  G729: [18, ['a=rtpmap:18 G729/8000', 'a=fmtp:18 annexb=no']]
+}
+
 const CRLF = '\r\n'
 
-function sdp (ip: string, port: number, codecs: 'offer' | 'answer', session: number): string {
-  const payloads = codecs === 'offer' ? '0 8 18 101' : '8 101'
-  const maps = codecs === 'offer'
-    ? ['a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:18 G729/8000', 'a=fmtp:18 annexb=no']
-    : ['a=rtpmap:8 PCMA/8000']
+/** An SDP body offering or answering `codecs` (telephone-event always added). */
+export function sdp (host: string, port: number, codecs: string[], session: number): string {
   return [
-    'v=0', `o=- ${session} ${session} IN IP4 ${ip}`, 's=-', `c=IN IP4 ${ip}`, 't=0 0',
-    `m=audio ${port} RTP/AVP ${payloads}`, ...maps,
+    'v=0', `o=- ${session} ${session} IN IP4 ${host}`, 's=-', `c=IN IP4 ${host}`, 't=0 0',
+    `m=audio ${port} RTP/AVP ${[...codecs.map(c => CODECS[c]![0]), 101].join(' ')}`,
+    ...codecs.flatMap(c => CODECS[c]![1]),
     'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-16', 'a=ptime:20', 'a=sendrecv'
   ].join(CRLF) + CRLF
 }
 
-function withBody (lines: string[], body: string): string {
+function message (lines: string[], body: string): string {
   const head = body === ''
     ? [...lines, 'Content-Length: 0']
     : [...lines, 'Content-Type: application/sdp', `Content-Length: ${body.length}`]
   return head.join(CRLF) + CRLF + CRLF + body
 }
 
-function fromHeader (leg: Leg): string {
-  return `From: <sip:${leg.fromUser}@${leg.caller.ip}>;tag=${leg.fromTag}`
+/** Extra headers and a body for one message. */
+export interface MessageOptions {
+  headers?: string[]
+  body?: string
 }
 
-function toHeader (leg: Leg, tagged: boolean): string {
-  return `To: <sip:${leg.toUser}@${leg.callee.ip}>${tagged ? `;tag=${leg.toTag}` : ''}`
-}
-
-/** A request sent by `sender` on the leg; `branch` names its transaction. */
-function request (leg: Leg, method: string, sender: 'caller' | 'callee', options: { branch: string, cseq: number, tagged: boolean, body?: string }): string {
-  const from = sender === 'caller' ? leg.caller : leg.callee
-  const to = sender === 'caller' ? leg.callee : leg.caller
-  const ruriUser = sender === 'caller' ? leg.toUser : leg.fromUser
-  // In-dialog requests from the callee swap From and To (RFC 3261 §12.2.1.1).
-  const fromTo = sender === 'caller'
-    ? [fromHeader(leg), toHeader(leg, options.tagged)]
-    : [`From: <sip:${leg.toUser}@${leg.callee.ip}>;tag=${leg.toTag}`, `To: <sip:${leg.fromUser}@${leg.caller.ip}>;tag=${leg.fromTag}`]
-  return withBody([
-    `${method} sip:${ruriUser}@${to.ip}:${to.port} SIP/2.0`,
-    `Via: SIP/2.0/UDP ${from.ip}:${from.port};branch=${options.branch};rport`,
-    'Max-Forwards: 70',
-    ...fromTo,
-    `Call-ID: ${leg.callid}`,
-    `CSeq: ${options.cseq} ${method}`,
-    ...(method === 'INVITE' ? [`Contact: <sip:${sender === 'caller' ? leg.fromUser : leg.toUser}@${from.ip}:${from.port}>`, 'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS'] : []),
-    ...(method === 'BYE' ? ['Reason: Q.850;cause=16;text="Normal call clearing"'] : []),
-    `User-Agent: ${from.ua}`
-  ], options.body ?? '')
-}
-
-/** A response from the callee to a request of the caller with `branch`/`cseq`/`method`. */
-function response (leg: Leg, code: number, reason: string, options: { branch: string, cseq: number, method: string, tagged: boolean, responder: 'caller' | 'callee', body?: string }): string {
-  const requester = options.responder === 'callee' ? leg.caller : leg.callee
-  const responder = options.responder === 'callee' ? leg.callee : leg.caller
-  const fromTo = options.responder === 'callee'
-    ? [fromHeader(leg), toHeader(leg, options.tagged)]
-    : [`From: <sip:${leg.toUser}@${leg.callee.ip}>;tag=${leg.toTag}`, `To: <sip:${leg.fromUser}@${leg.caller.ip}>;tag=${leg.fromTag}`]
-  return withBody([
-    `SIP/2.0 ${code} ${reason}`,
-    `Via: SIP/2.0/UDP ${requester.ip}:${requester.port};branch=${options.branch};received=${requester.ip};rport=${requester.port}`,
-    ...fromTo,
-    `Call-ID: ${leg.callid}`,
-    `CSeq: ${options.cseq} ${options.method}`,
-    ...(code >= 180 && code < 300 && options.method === 'INVITE' ? [`Contact: <sip:${leg.toUser}@${responder.ip}:${responder.port}>`] : []),
-    ...(code === 503 ? ['Retry-After: 30', 'Reason: Q.850;cause=34'] : code === 486 ? ['Reason: Q.850;cause=17'] : []),
-    `Server: ${responder.ua}`
-  ], options.body ?? '')
-}
-
-/** Builds the steps of one leg's flow for a scenario, relative to the leg's INVITE. */
-class LegFlow {
+/**
+ * One leg: a caller (who sends the INVITE) and a callee, their tags, and the CSeq/branch of the
+ * current INVITE transaction. Each method adds one message at a time.
+ */
+export class LegWriter {
   readonly steps: Step[] = []
-  readonly leg: Leg
+  private readonly fromTag: string
+  private readonly toTag: string
+  private cseq: number
+  private calleeCseq: number
+  private branch: string
 
-  constructor (leg: Leg) {
-    this.leg = leg
+  constructor (
+    readonly callid: string,
+    readonly caller: Endpoint,
+    readonly callee: Endpoint,
+    readonly fromUser: string,
+    readonly toUser: string,
+    private readonly random: Random
+  ) {
+    this.fromTag = random.hex(8)
+    this.toTag = `SW-${random.hex(8)}`
+    this.cseq = random.int(100, 9000)
+    this.calleeCseq = random.int(100, 9000)
+    this.branch = this.newBranch()
+  }
+
+  private newBranch (): string {
+    return `z9hG4bK${this.random.hex(10)}`
   }
 
   private add (at: number, from: 'caller' | 'callee', text: string): void {
-    const { caller, callee } = this.leg
-    this.steps.push({ at_ms: at, leg: this.leg, source: from === 'caller' ? caller : callee, destination: from === 'caller' ? callee : caller, text })
+    const [source, destination] = from === 'caller' ? [this.caller, this.callee] : [this.callee, this.caller]
+    this.steps.push({ at_ms: at, callid: this.callid, fromUser: this.fromUser, toUser: this.toUser, ruri: `sip:${this.toUser}@${this.callee.ip}`, source, destination, text })
   }
 
-  invite (at: number): void {
-    const body = sdp(this.leg.caller.ip === SWITCH.signalling ? SWITCH.media : this.leg.caller.ip, this.leg.random.int(8000, 30000) * 2, 'offer', this.leg.random.int(1e9, 2e9))
-    this.add(at, 'caller', request(this.leg, 'INVITE', 'caller', { branch: this.leg.inviteBranch, cseq: this.leg.cseq, tagged: false, body }))
+  private via (sender: Endpoint, branch: string): string {
+    return `Via: SIP/2.0/UDP ${sender.host}:${sender.host === sender.ip ? sender.port : 5060};branch=${branch};rport`
   }
 
-  reply (at: number, code: number, reason: string, options: { method?: string, branch?: string, body?: boolean } = {}): void {
-    const body = options.body === true ? sdp(this.leg.callee.ip === SWITCH.signalling ? SWITCH.media : this.leg.callee.ip, this.leg.random.int(8000, 30000) * 2, 'answer', this.leg.random.int(1e9, 2e9)) : ''
-    this.add(at, 'callee', response(this.leg, code, reason, {
-      branch: options.branch ?? this.leg.inviteBranch,
-      cseq: this.leg.cseq,
-      method: options.method ?? 'INVITE',
-      tagged: code > 100,
-      responder: 'callee',
-      body
-    }))
+  private callerFrom (): string {
+    return `From: <sip:${this.fromUser}@${this.caller.host}>;tag=${this.fromTag}`
+  }
+
+  private calleeTo (tagged: boolean): string {
+    return `To: <sip:${this.toUser}@${this.callee.ip}>${tagged ? `;tag=${this.toTag}` : ''}`
+  }
+
+  /** A request of the caller in the current INVITE transaction's CSeq, with `extra` headers. */
+  private callerRequest (method: string, branch: string, tagged: boolean, extra: string[], body = ''): string {
+    return message([
+      `${method} sip:${this.toUser}@${this.callee.ip}:${this.callee.port} SIP/2.0`,
+      this.via(this.caller, branch),
+      'Max-Forwards: 70',
+      this.callerFrom(),
+      this.calleeTo(tagged),
+      `Call-ID: ${this.callid}`,
+      `CSeq: ${this.cseq} ${method}`,
+      ...extra,
+      `User-Agent: ${this.caller.ua}`
+    ], body)
+  }
+
+  /** The initial INVITE; `again` starts a new transaction (CSeq + 1, new branch), as after a 407. */
+  invite (at: number, options: MessageOptions & { again?: boolean } = {}): void {
+    if (options.again === true) {
+      this.cseq++
+      this.branch = this.newBranch()
+    }
+    this.add(at, 'caller', this.callerRequest('INVITE', this.branch, false, [
+      `Contact: <sip:${this.fromUser}@${this.caller.host}:${this.caller.host === this.caller.ip ? this.caller.port : 5060}>`,
+      'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS',
+      ...(options.headers ?? [])
+    ], options.body))
+  }
+
+  /** The INVITE again, byte for byte: a UDP retransmission (Timer A). */
+  retransmitInvite (at: number): void {
+    const original = this.steps.findLast(s => s.source === this.caller && s.text.startsWith('INVITE '))
+    if (original !== undefined) this.steps.push({ ...original, at_ms: at })
+  }
+
+  /** A response of the callee to the current INVITE (or, with `method`, to that request). */
+  reply (at: number, code: number, reason: string, options: MessageOptions & { method?: string } = {}): void {
+    const method = options.method ?? 'INVITE'
+    const requester = this.caller
+    this.add(at, 'callee', message([
+      `SIP/2.0 ${code} ${reason}`,
+      `${this.via(requester, this.branch)};received=${requester.ip};rport=${requester.port}`.replace(';rport;', ';'),
+      this.callerFrom(),
+      this.calleeTo(code > 100),
+      `Call-ID: ${this.callid}`,
+      `CSeq: ${this.cseq} ${method}`,
+      ...(code >= 180 && code < 300 && method === 'INVITE' ? [`Contact: <sip:${this.toUser}@${this.callee.host}:${this.callee.port}>`] : []),
+      ...(options.headers ?? []),
+      `Server: ${this.callee.ua}`
+    ], options.body ?? ''))
+  }
+
+  /** The last response again, byte for byte (a 2xx retransmitted while no ACK comes). */
+  retransmitReply (at: number): void {
+    const original = this.steps.findLast(s => s.source === this.callee && s.text.startsWith('SIP/2.0 '))
+    if (original !== undefined) this.steps.push({ ...original, at_ms: at })
   }
 
   /** ACK of a 2xx is a new transaction; ACK of a non-2xx reuses the INVITE's branch (RFC 3261 §17.1.1.3). */
   ack (at: number, forSuccess: boolean): void {
-    const branch = forSuccess ? `z9hG4bK${this.leg.random.hex(10)}` : this.leg.inviteBranch
-    this.add(at, 'caller', request(this.leg, 'ACK', 'caller', { branch, cseq: this.leg.cseq, tagged: true }))
+    this.add(at, 'caller', this.callerRequest('ACK', forSuccess ? this.newBranch() : this.branch, true, []))
   }
 
-  /** CANCEL reuses the INVITE's branch and CSeq number. */
-  cancel (at: number): void {
-    this.add(at, 'caller', request(this.leg, 'CANCEL', 'caller', { branch: this.leg.inviteBranch, cseq: this.leg.cseq, tagged: false }))
-    this.reply(at + 20, 200, 'OK', { method: 'CANCEL' })
+  /** CANCEL (same branch and CSeq number as the INVITE) and the callee's 200 for it. */
+  cancel (at: number, answerAfter: number): void {
+    this.add(at, 'caller', this.callerRequest('CANCEL', this.branch, false, ['Reason: Q.850;cause=16;text="Normal call clearing"']))
+    this.reply(at + answerAfter, 200, 'OK', { method: 'CANCEL' })
   }
 
-  /** BYE from the caller and its 200. */
-  bye (at: number, answerAfter: number): void {
-    const branch = `z9hG4bK${this.leg.random.hex(10)}`
-    this.add(at, 'caller', request(this.leg, 'BYE', 'caller', { branch, cseq: this.leg.cseq + 1, tagged: true }))
-    this.add(at + answerAfter, 'callee', response(this.leg, 200, 'OK', { branch, cseq: this.leg.cseq + 1, method: 'BYE', tagged: true, responder: 'callee' }))
+  /**
+   * BYE from either side and its 200. The callee's BYE swaps From and To and counts in the
+   * callee's own CSeq space (RFC 3261 §12.2.1.1).
+   */
+  bye (at: number, sender: 'caller' | 'callee', answerAfter: number, reasonHeader = 'Reason: Q.850;cause=16;text="Normal call clearing"'): void {
+    const branch = this.newBranch()
+    const from = sender === 'caller' ? this.caller : this.callee
+    const to = sender === 'caller' ? this.callee : this.caller
+    const seq = sender === 'caller' ? this.cseq + 1 : this.calleeCseq
+    const fromTo = sender === 'caller'
+      ? [this.callerFrom(), this.calleeTo(true)]
+      : [`From: <sip:${this.toUser}@${this.callee.host}>;tag=${this.toTag}`, `To: <sip:${this.fromUser}@${this.caller.host}>;tag=${this.fromTag}`]
+    const requestUser = sender === 'caller' ? this.toUser : this.fromUser
+    this.add(at, sender, message([
+      `BYE sip:${requestUser}@${to.ip}:${to.port} SIP/2.0`,
+      this.via(from, branch),
+      'Max-Forwards: 70',
+      ...fromTo,
+      `Call-ID: ${this.callid}`,
+      `CSeq: ${seq} BYE`,
+      reasonHeader,
+      `User-Agent: ${from.ua}`
+    ], ''))
+    this.add(at + answerAfter, sender === 'caller' ? 'callee' : 'caller', message([
+      'SIP/2.0 200 OK',
+      `${this.via(from, branch)};received=${from.ip};rport=${from.port}`.replace(';rport;', ';'),
+      ...fromTo,
+      `Call-ID: ${this.callid}`,
+      `CSeq: ${seq} BYE`,
+      `Server: ${to.ua}`
+    ], ''))
   }
-}
-
-function newLeg (callid: string, caller: Endpoint, callee: Endpoint, fromUser: string, toUser: string, random: Random): Leg {
-  return {
-    callid,
-    caller,
-    callee,
-    fromUser,
-    toUser,
-    fromTag: random.hex(8),
-    toTag: `SW-${random.hex(8)}`,
-    cseq: random.int(100, 9000),
-    inviteBranch: `z9hG4bK${random.hex(10)}`,
-    random
-  }
-}
-
-/**
- * The C-Trace of a call: both legs (customer → switch, switch → carrier), in time order, built
- * from the call's facts and seeded by its Call-ID, so the same call always has the same trace.
- */
-export function buildTrace (call: SimCall, data: Dataset): TracePacketRecord[] {
-  const random = new Random(hashSeed(`${data.seed}:${call.callid}`))
-  const switchEnd: Endpoint = { ip: SWITCH.signalling, port: 5060, ua: 'ConnexCS' }
-  const customerEnd: Endpoint = { ip: call.customer_ip, port: 5060, ua: random.pick(['Asterisk PBX 18.20.0', 'FreeSWITCH-mod_sofia/1.10.11', 'Sippy Softswitch']) }
-  const a = new LegFlow(newLeg(call.callid, customerEnd, switchEnd, call.cli, call.dest_number, random))
-  const carrier = data.carriers.find(c => c.id === call.carrier_id)
-  const b = carrier === undefined || call.egress_callid === undefined
-    ? undefined
-    : new LegFlow(newLeg(call.egress_callid, switchEnd, { ip: carrier.ip, port: 5060, ua: `${carrier.name.split(' ')[0]} SBC` }, call.cli, call.dest_number, random))
-
-  const ringAt = call.pdd_ms
-  const endAt = call.pdd_ms + call.ring_ms
-  a.invite(0)
-  a.reply(12, 100, 'Trying')
-  if (call.scenario === 'no_route') {
-    a.reply(35, 503, 'No Routes Available (Pre)')
-    a.ack(60, false)
-  } else if (b !== undefined) {
-    b.invite(40)
-    b.reply(75, 100, 'Trying')
-    b.reply(ringAt - 20, 180, 'Ringing')
-    a.reply(ringAt, 180, 'Ringing')
-    if (call.scenario === 'answered') {
-      const talkEnd = endAt + call.duration_s * 1000
-      b.reply(endAt - 20, 200, 'OK', { body: true })
-      a.reply(endAt, 200, 'OK', { body: true })
-      b.ack(endAt - 5, true)
-      a.ack(endAt + 45, true)
-      a.bye(talkEnd, 60)
-      b.bye(talkEnd + 15, 30)
-    } else if (call.scenario === 'busy') {
-      b.reply(endAt - 20, 486, 'Busy Here')
-      b.ack(endAt - 10, false)
-      a.reply(endAt, 486, 'Busy Here')
-      a.ack(endAt + 40, false)
-    } else {
-      a.cancel(endAt)
-      b.cancel(endAt + 10)
-      b.reply(endAt + 35, 487, 'Request Terminated')
-      b.ack(endAt + 40, false)
-      a.reply(endAt + 50, 487, 'Request Terminated')
-      a.ack(endAt + 90, false)
-    }
-  }
-
-  const steps = [...a.steps, ...(b?.steps ?? [])].sort((x, y) => x.at_ms - y.at_ms)
-  let previous = call.start_ms * 1000
-  let id = 900_000_000 + (hashSeed(call.callid) % 1_000_000) * 100
-  return steps.map((step, index) => {
-    // Microsecond stamps, offset by the packet's index so that equal milliseconds keep their order.
-    const micro = call.start_ms * 1000 + step.at_ms * 1000 + index
-    const first = step.text.slice(0, step.text.indexOf(CRLF))
-    const status = /^SIP\/2\.0 (\d{3}) (.*)$/.exec(first)
-    const record: TracePacketRecord = {
-      id: id++,
-      date: new Date(Math.floor(micro / 1000)).toISOString(),
-      micro_ts: micro,
-      callid: step.leg.callid,
-      method: status === null ? first.split(' ')[0]! : status[1]!,
-      reply_reason: status === null ? '' : status[2]!,
-      ruri: `sip:${step.leg.toUser}@${step.leg.callee.ip}`,
-      ruri_user: step.leg.toUser,
-      to_user: step.leg.toUser,
-      from_user: step.leg.fromUser,
-      user_agent: step.source.ua,
-      source_ip: step.source.ip,
-      source_port: step.source.port,
-      destination_ip: step.destination.ip,
-      destination_port: step.destination.port,
-      protocol: 'UDP',
-      msg: step.text,
-      delta: Math.max(0, micro - previous)
-    }
-    previous = micro
-    return record
-  })
 }

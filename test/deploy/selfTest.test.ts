@@ -53,7 +53,7 @@ describe('self-test', () => {
   it('checks the "not found" answer when the account has nothing to ask about', async () => {
     const { report, failing } = await selfTest({ discover: { call: () => Promise.resolve({ how: 'no calls today' }), customer: () => Promise.resolve({ how: 'none' }) } })
     expect(failing).toEqual([])
-    expect(report.discovery).toEqual({ call: 'none: no calls today' })
+    expect(report.discovery).toEqual({ call: 'none: no calls today', customer: 'none: none' })
     expect(report.results.find(r => r.name === 'getSipTrace')!.detail).toBe('No SIP trace for Call-ID cx-mcp-self-test-no-such-call. (not-found answer checked)')
   })
 
@@ -110,7 +110,7 @@ describe('self-test', () => {
     const { lines } = await selfTest({ verbose: true })
     const answers = lines.filter(l => l.line.startsWith('{"summary":'))
     expect(answers).toHaveLength(tools.length)
-    expect(JSON.parse(answers.at(-1)!.line).summary).toMatch(/^\d+ media zones/)
+    expect(JSON.parse(answers.at(-1)!.line).summary).toMatch(/^\d+ RTP servers: /)
   })
 })
 

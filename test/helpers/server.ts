@@ -15,12 +15,23 @@ export interface RunningServer {
   stop (): Promise<void>
 }
 
+/** How to start a server: which npm script, what in its output says it is up, its environment. */
+export interface StartOptions {
+  script?: string
+  /** The first group is the URL. */
+  ready?: RegExp
+  env?: NodeJS.ProcessEnv
+}
+
 /**
- * Runs `npm start -- <args>` and waits (at most `waitMs`) for the line that gives its URL.
- * The process gets its own group so that stopping it also stops the node process npm started.
+ * Runs `npm <script> -- <args>` (default `npm start`) and waits (at most `waitMs`) for the line
+ * that gives its URL. The process gets its own group so that stopping it also stops the node
+ * process npm started.
  */
-export function startServer (args: string[], waitMs = 30_000): Promise<RunningServer> {
-  const child = spawn('npm', ['start', '--', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+export function startServer (args: string[], waitMs = 30_000, options: StartOptions = {}): Promise<RunningServer> {
+  const script = options.script ?? 'start'
+  const ready = options.ready ?? /listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/
+  const child = spawn('npm', script === 'start' ? ['start', '--', ...args] : ['run', script, '--', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env })
   let out = ''
   let err = ''
   child.stdout!.on('data', chunk => (out += String(chunk)))
@@ -37,10 +48,10 @@ export function startServer (args: string[], waitMs = 30_000): Promise<RunningSe
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       void stop()
-      reject(new Error(`npm start did not print its URL within ${waitMs} ms.\nstdout:\n${out}\nstderr:\n${err}`))
+      reject(new Error(`npm ${script} did not print its URL within ${waitMs} ms.\nstdout:\n${out}\nstderr:\n${err}`))
     }, waitMs)
     const check = (): void => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(out)
+      const m = ready.exec(out)
       if (m === null) return
       clearTimeout(timer)
       child.stdout!.off('data', check)
@@ -49,7 +60,7 @@ export function startServer (args: string[], waitMs = 30_000): Promise<RunningSe
     child.stdout!.on('data', check)
     child.once('exit', code => {
       clearTimeout(timer)
-      reject(new Error(`npm start exited with ${code}.\nstdout:\n${out}\nstderr:\n${err}`))
+      reject(new Error(`npm ${script} exited with ${code}.\nstdout:\n${out}\nstderr:\n${err}`))
     })
   })
 }

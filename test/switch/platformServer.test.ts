@@ -63,6 +63,11 @@ describe('platform server: authentication', () => {
     expect((await call(`log?s=${call0.callid}`, { auth: basic })).body[0].routing.callid).toBe(call0.callid)
     expect(await call('nothing/here', { auth: basic })).toMatchObject({ status: 404, body: { error: 'Not Found: GET nothing/here' } })
   })
+
+  it('keeps the content type of answers that are not JSON', async () => {
+    const page = await fetch(platform.baseUrl + 'docs/logging', { headers: { Authorization: basic } })
+    expect([page.status, page.headers.get('content-type'), (await page.text()).split('\n')[0]]).toEqual([200, 'text/markdown; charset=utf-8', '# Logging and SIP Traces'])
+  })
 })
 
 describe('platform server: fault injection', () => {

@@ -1,0 +1,124 @@
+import { errorText, jwtExpiry } from '../../scripts/lib/cxApi'
+import type { ApiBackend, ApiRequest, ApiResponse } from '../backend'
+
+/**
+ * The live `cxRest` backend: API calls go to the real ConnexCS API (or anything that speaks it,
+ * such as `npm run switch`) over HTTP(S) with a bearer JWT.
+ *
+ * - With an access token, every call uses it.
+ * - With a refresh token, an access token is fetched from `GET auth/jwt`, kept, and renewed
+ *   shortly before its `exp`; a 401 renews it once and retries the call once.
+ * - 429 and every other status are returned as they are, with Retry-After: retrying is the
+ *   tools' client's job (it honours Retry-After), not this layer's.
+ * - A call that takes longer than the timeout rejects with a message that says so.
+ * Tokens never appear in a message or a log line.
+ *
+ * The `user` of a request is not sent: the token decides who the API sees.
+ */
+
+/** Options of the live backend. */
+export interface LiveBackendOptions {
+  baseUrl: string
+  accessToken?: string
+  refreshToken?: string
+  /** Per request, token exchange included (default 15 s). */
+  timeoutMs?: number
+  /** Renew the access token this long before it expires (default 60 s). */
+  renewBeforeS?: number
+  /** The clock, unix ms (tests move it). */
+  now?: () => number
+  /** One line per request, method, path without query, status and time; never a token. */
+  log?: (line: string) => void
+}
+
+const pathOnly = (path: string): string => path.split('?')[0]!
+
+/** An ApiBackend over fetch. */
+export function createLiveBackend (options: LiveBackendOptions): ApiBackend {
+  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`
+  const timeoutMs = options.timeoutMs ?? 15_000
+  const renewBeforeMs = (options.renewBeforeS ?? 60) * 1000
+  const now = options.now ?? Date.now
+  const log = options.log ?? (() => {})
+  if (options.accessToken === undefined && options.refreshToken === undefined) throw new Error('createLiveBackend: give an access token or a refresh token')
+
+  let access: { token: string, expiresAt: number | undefined } | undefined
+  let exchanging: Promise<string | ApiResponse> | undefined
+
+  /** One HTTP exchange, with the timeout; rejects with a clear message on timeout or network failure. */
+  const send = async (method: string, path: string, token: string, body?: unknown): Promise<ApiResponse> => {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), timeoutMs)
+    const started = now()
+    try {
+      const response = await fetch(base + path.replace(/^\/+/, ''), {
+        method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: controller.signal
+      })
+      const text = await response.text()
+      const retryAfter = response.headers.get('retry-after')
+      log(`live: ${method} ${pathOnly(path)} → ${response.status} (${now() - started} ms)`)
+      return { status: response.status, statusText: response.statusText, body: text, ...(retryAfter === null ? {} : { retryAfter }) }
+    } catch (error) {
+      if (controller.signal.aborted) {
+        log(`live: ${method} ${pathOnly(path)} → timeout`)
+        throw new Error(`The ConnexCS API did not answer ${method} ${pathOnly(path)} within ${timeoutMs / 1000} s (timeout)`, { cause: error })
+      }
+      const cause = (error as { cause?: { code?: string, message?: string } }).cause
+      throw new Error(`Cannot reach the ConnexCS API at ${new URL(base).origin}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error })
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Exchanges the refresh token; a failure comes back as the response to give the caller. */
+  const exchange = async (): Promise<string | ApiResponse> => {
+    const response = await send('GET', 'auth/jwt', options.refreshToken!)
+    if (response.status !== 200) {
+      const detail = errorText(response.status, response.statusText, response.body)
+      const advice = response.status === 401 || response.status === 403
+        ? ': CX_REFRESH_TOKEN is invalid or expired; get a new one (npm run configure, or Setup → Integrations → JWT Keys)'
+        : ''
+      return { ...response, body: JSON.stringify({ error: `Getting an access token (GET auth/jwt) failed with HTTP ${response.status}: ${detail}${advice}` }) }
+    }
+    let token: unknown
+    try {
+      token = (JSON.parse(response.body) as { token?: unknown }).token
+    } catch {
+      token = undefined
+    }
+    if (typeof token !== 'string' || token === '') throw new Error('GET auth/jwt answered 200 without a JSON { "token": "…" }: cannot get an access token')
+    const exp = jwtExpiry(token)
+    access = { token, expiresAt: exp === undefined ? undefined : exp * 1000 }
+    return token
+  }
+
+  const token = async (renew: boolean): Promise<string | ApiResponse> => {
+    if (options.accessToken !== undefined) return options.accessToken
+    const fresh = access !== undefined && (access.expiresAt === undefined || access.expiresAt - now() > renewBeforeMs)
+    if (!renew && fresh) return access!.token
+    // Concurrent calls share one exchange.
+    exchanging ??= exchange().finally(() => {
+      exchanging = undefined
+    })
+    return exchanging
+  }
+
+  return async (request: ApiRequest): Promise<ApiResponse> => {
+    const body = request.method === 'GET' || request.method === 'DELETE' ? undefined : request.body ?? {}
+    const first = await token(false)
+    if (typeof first !== 'string') return first
+    const response = await send(request.method, request.path, first, body)
+    if (response.status !== 401 || options.refreshToken === undefined) return response
+    // The token may have expired early or been revoked: renew once, try once more.
+    const second = await token(true)
+    if (typeof second !== 'string') return second
+    return send(request.method, request.path, second, body)
+  }
+}
