@@ -79,15 +79,15 @@ try {
   fail(code === 'EADDRINUSE' ? `port ${port} is in use; pick another with --port <n> (0 picks a free one)` : (error as Error).message)
 }
 const [user, password] = Object.entries(DEFAULT_USERS)[0]!
-const refresh = server.issueToken(user, 'refresh')
+// No token is printed: the user signs in as on ConnexCS, and the token goes to .env.
 console.log(`Simulated ConnexCS switch listening on ${server.baseUrl}
 Data: seed ${seed}, clock ${new Date(nowMs).toISOString()}, ${simulated.data.calls.length} calls, ${simulated.data.scenarios.length} scenarios${faults.length === 0 ? '' : `, ${faults.length} fault rule(s)`}.
+Sign in with ${user}, password ${password} (HTTP Basic, or POST auth/jwt/refresh then GET auth/jwt).
 
-Log in with Basic ${user}:${password}, or exchange this refresh token (valid 30 days, this run only) at GET auth/jwt:
-CX_REFRESH_TOKEN=${refresh}
-
-Serve the MCP server against it:
-CX_BASE_URL=${server.baseUrl} CX_REFRESH_TOKEN=<the token above> npm start -- --live
+Serve the MCP server against it (the token goes to .env, as for ConnexCS):
+  export CX_BASE_URL=${server.baseUrl}
+  CX_PASSWORD=${password} npm run configure -- --username ${user}
+  npm start -- --live
 
 Scenarios: GET ${server.baseUrl}sim/scenarios (or npm run switch -- --list-scenarios)
 Press Ctrl+C to stop.`)

@@ -5,12 +5,14 @@ export function isoFromUnix (seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-/** A duration for people: `850 ms`, `2.1 s`, `4 min 05 s`. */
+/** A duration for people: `850 ms`, `2.1 s`, `4 min 05 s`, `2 h 45 min`. */
 export function humanDuration (ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
   const total = Math.round(ms / 1000)
-  return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`
+  if (total < 3600) return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`
+  const minutes = Math.round(total / 60)
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`
 }
 
 /** `3× 503 No Routes Available, 1× 486 Busy Here`: counts, most frequent first. */

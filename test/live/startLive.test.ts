@@ -18,7 +18,10 @@ let client: Client
 beforeAll(async () => {
   // A fault for a path the tools do not use, to see --fault at work without changing their answers.
   switchServer = await startServer(['--port', '0', '--quiet', '--fault', 'docs=503', ...FIXED_ARGS], 30_000, { script: 'switch', ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/cp\/)/ })
-  const token = /^CX_REFRESH_TOKEN=(\S+)$/m.exec(switchServer.stdout())![1]!
+  expect(switchServer.stdout()).not.toContain('eyJ')
+  // A refresh token as npm run configure gets one: Basic credentials at auth/jwt/refresh.
+  const refresh = await fetch(`${switchServer.url}auth/jwt/refresh`, { method: 'POST', headers: { Authorization: 'Basic ' + Buffer.from('developer@example.com:developer').toString('base64') } })
+  const token = ((await refresh.json()) as { token: string }).token
   // CONNEXCS_API_TOKEN is not a JWT, so the refresh token is used even if a developer's .env has one.
   live = await startServer(['--live', '--port', '0'], 30_000, { env: { ...process.env, CX_BASE_URL: switchServer.url, CX_REFRESH_TOKEN: token, CONNEXCS_API_TOKEN: 'unset' } })
   client = new Client({ name: 'live-test', version: '1.0.0' })
