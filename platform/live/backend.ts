@@ -1,4 +1,4 @@
-import { errorText, jwtExpiry } from '../../scripts/lib/cxApi'
+import { errorText, jwtExpiry } from './apiText'
 import type { ApiBackend, ApiRequest, ApiResponse } from '../backend'
 
 /**

@@ -4,7 +4,7 @@ import { createInterface, type Interface } from 'node:readline/promises'
 import { Writable } from 'node:stream'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { loadConfig, ROOT, type CxConfig } from './config'
-import { jwtExpiry } from './cxApi'
+import { jwtExpiry } from '../../platform/live/apiText'
 import { readEnvFile } from './envFile'
 
 /**

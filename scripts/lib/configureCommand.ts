@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { CliError, parseCommandLine, project, reportFailure, type Io } from './cli'
-import { ApiError, CxApi, jwtExpiry } from './cxApi'
+import { jwtExpiry } from '../../platform/live/apiText'
+import { ApiError, CxApi } from './cxApi'
 import { updateEnvFile } from './envFile'
 import { findApp, listApps, type RemoteApp } from './scriptForge'
 
