@@ -79,6 +79,8 @@ export function clientConfigs (name: string, url: string): string[] {
     inputs: [{ type: 'promptString', id: 'connexcs-token', description: 'ConnexCS JWT access token', password: true }]
   }
   const claude = { mcpServers: { [name]: { type: 'http', url, headers: { Authorization: 'Bearer <ACCESS_TOKEN>' } } } }
+  // Claude Desktop's config file takes stdio servers only: mcp-remote bridges it to the HTTP endpoint.
+  const desktop = { mcpServers: { [name]: { command: 'npx', args: ['-y', 'mcp-remote', url, '--header', 'Authorization:${AUTH_HEADER}'], env: { AUTH_HEADER: 'Bearer <ACCESS_TOKEN>' } } } }
   return [
     `MCP endpoint: ${url}`,
     'Clients send a ConnexCS JWT access token (Control Panel: Setup > Integrations > JWT Keys, type Access Token).',
@@ -86,8 +88,11 @@ export function clientConfigs (name: string, url: string): string[] {
     'VS Code, .vscode/mcp.json (asks for the token once and keeps it out of the file):',
     JSON.stringify(vscode, null, 2),
     '',
-    'Claude Code (.mcp.json) or Claude Desktop (claude_desktop_config.json); replace <ACCESS_TOKEN>:',
+    'Claude Code, .mcp.json; replace <ACCESS_TOKEN>:',
     JSON.stringify(claude, null, 2),
+    '',
+    'Claude Desktop, claude_desktop_config.json (through mcp-remote); replace <ACCESS_TOKEN>:',
+    JSON.stringify(desktop, null, 2),
     '',
     `Or: claude mcp add --transport http ${name} ${url} --header "Authorization: Bearer <ACCESS_TOKEN>"`
   ].flatMap(text => text.split('\n'))

@@ -87,8 +87,12 @@ describe('npm run deploy', () => {
       servers: { 'cx-mcp': { type: 'http', url, headers: { Authorization: 'Bearer ${input:connexcs-token}' } } },
       inputs: [{ type: 'promptString', id: 'connexcs-token', description: 'ConnexCS JWT access token', password: true }]
     })
-    const claude = JSON.parse(blocks.find(b => b.startsWith('Claude'))!.split('\n').slice(1).join('\n'))
+    const claude = JSON.parse(blocks.find(b => b.startsWith('Claude Code'))!.split('\n').slice(1).join('\n'))
     expect(claude).toEqual({ mcpServers: { 'cx-mcp': { type: 'http', url, headers: { Authorization: 'Bearer <ACCESS_TOKEN>' } } } })
+    const desktop = JSON.parse(blocks.find(b => b.startsWith('Claude Desktop'))!.split('\n').slice(1).join('\n'))
+    expect(desktop).toEqual({
+      mcpServers: { 'cx-mcp': { command: 'npx', args: ['-y', 'mcp-remote', url, '--header', 'Authorization:${AUTH_HEADER}'], env: { AUTH_HEADER: 'Bearer <ACCESS_TOKEN>' } } }
+    })
     expect(text()).not.toContain(fake.refreshToken)
     expect(text()).not.toMatch(/eyJ[\w-]+\.eyJ/)
   })
