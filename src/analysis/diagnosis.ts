@@ -5,7 +5,7 @@
  */
 import { humanDuration } from '../lib/format'
 import type { NextStep } from '../lib/result'
-import { rankFindings, type Finding, type Severity } from './findings'
+import { evidenceText, rankFindings, type Finding, type Severity } from './findings'
 import { streamPath, type QualitySummary, type StreamQuality } from './rtcp'
 import type { CallState, TraceAnalysis } from './sipTrace'
 import { explainCarrierResponse, explainNumber, explainSwitchRefusal, type Explanation } from './traceFindings'
@@ -235,7 +235,7 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
     : { code: rootFinding.code, severity: rootFinding.severity, title: rootFinding.title, meaning: rootFinding.meaning, fix: rootFinding.fix, ...(rootFinding.leg === undefined ? {} : { leg: rootFinding.leg }) }
 
   const evidence: string[] = []
-  for (const e of rootFinding?.evidence ?? []) evidence.push(`${e.leg} +${humanDuration(e.t_ms)}: ${e.label} (message ${e.message})`)
+  for (const e of rootFinding?.evidence ?? []) evidence.push(evidenceText(e))
   if (routing !== undefined && typeof routing.sip_code === 'number') {
     const carriers = (routing.attempts ?? []).slice(0, 3).map(t => `${t.provider_name ?? t.provider_id ?? '?'} ${t.sip_code ?? ''}`.trim())
     evidence.push(`routing log: ${routing.sip_code} ${routing.sip_reason ?? ''}`.trim() + (carriers.length === 0 ? '' : `; carriers tried: ${carriers.join(', ')}`))

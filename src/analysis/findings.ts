@@ -1,3 +1,5 @@
+import { humanDuration } from '../lib/format'
+
 /**
  * Findings: what the analyses conclude, each with a stable code, a severity, plain-language
  * meaning, the evidence (which message), and the fix. Tools rank and show them; the diagnosis
@@ -96,4 +98,21 @@ export function rankFindings (findings: readonly Finding[]): Finding[] {
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     RANK[a.code] - RANK[b.code] ||
     (a.evidence[0]?.t_ms ?? 0) - (b.evidence[0]?.t_ms ?? 0))
+}
+
+/** `A +35 ms: 503 No Routes Available (Pre) (message 2)`: where a finding shows, in words. */
+export function evidenceText (e: Evidence): string {
+  return `${e.leg} +${humanDuration(e.t_ms)}: ${e.label} (message ${e.message})`
+}
+
+/** A finding as a tool shows it: plain language first, the messages that show it as text. */
+export function findingFacts (finding: Finding): Omit<Finding, 'evidence' | 'leg'> & { evidence?: string[] } {
+  return {
+    code: finding.code,
+    severity: finding.severity,
+    title: finding.title,
+    meaning: finding.meaning,
+    fix: finding.fix,
+    ...(finding.evidence.length === 0 ? {} : { evidence: finding.evidence.map(evidenceText) })
+  }
 }

@@ -61,7 +61,9 @@ const OUTBOUND = new Set(['out', 'outbound', 'tx', 'send', 'sent', 'outgoing', '
 // Keys under which a sample may nest one direction's (or one leg's) figures.
 const NESTED_DIRECTIONS = new Set([...INBOUND, ...OUTBOUND, 'caller', 'callee', 'local', 'remote'])
 const NESTED_LEGS = new Set(['a', 'b', 'a_leg', 'b_leg', 'aleg', 'bleg'])
-const KNOWN = new Set<string>([...Object.values(ALIASES).flat(), ...CONTAINERS, 'aggregate', 'ssrc', 'ts', 'time', 'timestamp', 'date', 'id', 'created', 'dt'])
+// Fields that are not quality figures (addresses, times, the platform's own R): read or ignored on purpose.
+const KNOWN = new Set<string>([...Object.values(ALIASES).flat(), ...CONTAINERS, 'aggregate', 'ssrc', 'ts', 'time', 'timestamp', 'date', 'id', 'created', 'dt',
+  'micro_ts', 'src_port', 'dst_port', 'source_port', 'destination_port', 'r_factor', 'r'])
 
 type Obj = Record<string, unknown>
 

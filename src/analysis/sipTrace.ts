@@ -5,7 +5,7 @@ import { q850Name } from './sipCodes'
 import { header, parseUri, parseVia, reasonsOf, topVia, type ReasonCause, type SipMessage } from './sipMessage'
 import { traceFindings } from './traceFindings'
 import {
-  endpointText, isResponse, readPackets, refOf, transactionsOf, type Packet, type Transaction
+  endpointText, isResponse, legLabel, readPackets, refOf, transactionsOf, type Packet, type Transaction
 } from './tracePackets'
 
 /** One captured SIP packet, as a C-Trace gives it. */
@@ -592,7 +592,7 @@ export function analyzeTrace (messages: readonly TraceMessage[], callid?: string
     else list.push(p)
   }
   const ids = [...byCallid.keys()]
-  const legName = new Map(ids.map((id, i) => [id, i === 0 ? 'A' : `B${i}`]))
+  const legName = new Map(ids.map((id, i) => [id, legLabel(i)]))
   const first = (id: string): Packet => byCallid.get(id)!.find(p => p.what === 'INVITE') ?? byCallid.get(id)![0]!
   // The switch is where the customer's INVITE goes and where the carriers' INVITEs come from.
   const switchIps = new Set<string>(ids.length === 0 ? [] : [first(ids[0]!).dst.ip, ...ids.slice(1).map(id => first(id).src.ip)])

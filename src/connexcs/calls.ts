@@ -13,6 +13,19 @@ export async function findCall (api: Connexcs, callid: string): Promise<CallRout
   return entries.map(e => e.routing).find(r => r.callid === callid || r.callidb === callid)
 }
 
+/**
+ * The name of each leg of a call by its Call-ID, as the trace analysis names them: `A` for the
+ * customer's leg, `B1`, `B2`… for the carriers tried, in order.
+ */
+export function legNames (routing: CallRouting): Record<string, string> {
+  const names: Record<string, string> = { [routing.callid]: 'A' }
+  const routes = routing.egress_routing ?? []
+  routes.forEach((route, i) => {
+    if (typeof route.callid_b === 'string' && route.callid_b !== '') names[route.callid_b] = `B${i + 1}`
+  })
+  return names
+}
+
 /** `GET log/trace`: the SIP packets of a call, oldest first (kept 7 days). */
 export async function getTrace (api: Connexcs, callid: string, callidb?: string): Promise<TracePacket[]> {
   const packets = asArray<TracePacket>(await api.get('log/trace', { callid, callidb }))
@@ -32,4 +45,12 @@ export async function getTranscript (api: Connexcs, callid: string): Promise<Rec
 /** `GET log/ai-agent`: the AI agent's log of a call on a day (`YYYY-MM-DD`); empty when no agent took part. */
 export async function getAiAgentLog (api: Connexcs, callid: string, day: string): Promise<Record<string, unknown>[]> {
   return asArray<Record<string, unknown>>(await api.get('log/ai-agent', { callid, d: day }))
+}
+
+/**
+ * `GET log/rtcp`: the RTCP reports of a call (kept 7 days), as the API answers: an array of
+ * samples, or an object `{ processed, aggregate }`; `normaliseRtcp` reads both.
+ */
+export async function getRtcp (api: Connexcs, callid: string): Promise<unknown> {
+  return await api.get<unknown>('log/rtcp', { callid })
 }
