@@ -261,3 +261,47 @@ export function callAnalytics (records: Iterable<AttemptRecord>, options: Analyt
     definitions: { ...KPI_DEFINITIONS, short_calls: `answered calls shorter than ${shortCallS} s (zero-duration included)` }
   }
 }
+
+/** Attempts and answers already counted for a period, as a traffic report gives them. */
+export interface CountedRow {
+  /** `YYYY-MM-DD` or an hour; rows of the same period are added up. */
+  period: string
+  attempts: number
+  connected: number
+  /** Σ duration of the connected calls, seconds. */
+  duration_s: number
+  /** Attempts the switch refused before trying any carrier. */
+  refused: number
+}
+
+/** ASR and ACD of counted attempts, in total and per period. */
+export interface CountedKpis {
+  totals: { attempts: number, answered: number, asr_pct: number | null, acd_s: number | null, refused: number, refused_pct: number | null }
+  /** In period order. */
+  buckets: { key: string, attempts: number, answered: number, asr_pct: number | null, acd_s: number | null }[]
+}
+
+/**
+ * KPIs of attempts counted elsewhere (ASR = connected / attempts, ACD = Σ duration / connected),
+ * for reports that give counts instead of one record per attempt.
+ */
+export function countedKpis (rows: readonly CountedRow[]): CountedKpis {
+  const periods = new Map<string, CountedRow>()
+  const total = { period: '', attempts: 0, connected: 0, duration_s: 0, refused: 0 }
+  for (const row of rows) {
+    const sum = periods.get(row.period) ?? { period: row.period, attempts: 0, connected: 0, duration_s: 0, refused: 0 }
+    for (const into of [sum, total]) {
+      into.attempts += row.attempts
+      into.connected += row.connected
+      into.duration_s += row.duration_s
+      into.refused += row.refused
+    }
+    periods.set(row.period, sum)
+  }
+  const acd = (r: CountedRow): number | null => r.connected === 0 ? null : round(r.duration_s / r.connected, 1)
+  return {
+    totals: { attempts: total.attempts, answered: total.connected, asr_pct: pct(total.connected, total.attempts), acd_s: acd(total), refused: total.refused, refused_pct: pct(total.refused, total.attempts) },
+    buckets: [...periods.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0))
+      .map(r => ({ key: r.period, attempts: r.attempts, answered: r.connected, asr_pct: pct(r.connected, r.attempts), acd_s: acd(r) }))
+  }
+}

@@ -59,7 +59,7 @@ export function prefixRules (field: CdrField, prefix: string): CdrRule[] {
   return [{ field, condition: '>=', data: prefix }, { field, condition: '<', data: `${prefix}:` }]
 }
 
-/** Runs a CDR query. */
+/** Runs a CDR query; never more rows than its limit, whatever the API sends. */
 export async function queryCdr (api: Connexcs, query: CdrQuery): Promise<CdrRow[]> {
-  return asArray<CdrRow>(await api.post('cdr', query))
+  return asArray<CdrRow>(await api.post('cdr', query)).slice(0, query.limit)
 }

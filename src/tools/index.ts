@@ -1,5 +1,6 @@
 import type { ToolDefinition } from '../lib/defineTool'
 import { getAiAgentLogs } from './getAiAgentLogs'
+import { getCallAnalytics } from './getCallAnalytics'
 import { getCallQuality } from './getCallQuality'
 import { getRtpServerGroups } from './getRtpServerGroups'
 import { getSipTrace } from './getSipTrace'
@@ -13,6 +14,7 @@ import { searchCdr } from './searchCdr'
 export const tools: readonly ToolDefinition[] = [
   searchCallLogs,
   searchCdr,
+  getCallAnalytics,
   investigateCall,
   getSipTrace,
   getCallQuality,
