@@ -184,9 +184,10 @@ async function fetchSources (api: Connexcs, f: Filters, range: DateRange, nowS: 
 /** `getCallAnalytics`: the KPIs of a period's calls, each number from a stated source. */
 export const getCallAnalytics = defineTool({
   name: 'getCallAnalytics',
-  description: 'Traffic KPIs for a period (max 31 days) and filters (customer, carrier, destination, prefix, CLI): attempts, ' +
-    'answered, ASR, NER, ACD, PDD, failure codes ranked, by day or hour, with findings (outage, routing gap, short calls). ' +
-    'Attempts come from the call log or the traffic report, answers from the CDR; each number names its source.',
+  description: 'Traffic health over a period (max 31 days): attempts, answered, ASR, NER, ACD, PDD, failure codes ranked, ' +
+    'by day or hour, and findings (outage, routing gap, short calls). Use it for "how is customer, carrier or destination X ' +
+    'doing?", not for one call. Filters: customer, carrier, destination name, number prefix, CLI. Each number names its ' +
+    'source (call log, traffic report, CDR) and says when it is a lower bound.',
   example: 'How did carrier 376 do yesterday, hour by hour? Any outage?',
   params: {
     start_date: startDateParam('6 days before end_date (the last 7 days)'),

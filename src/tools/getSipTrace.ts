@@ -131,9 +131,9 @@ function rawResult (callid: string, callidb: string | undefined, packets: TraceP
 /** `getSipTrace`: the C-Trace of one call, analysed. */
 export const getSipTrace = defineTool({
   name: 'getSipTrace',
-  description: 'C-Trace of one call: why it failed or misbehaved, from its SIP messages. Returns the outcome (a 200 to a ' +
-    'CANCEL is no answer), PDD/setup/talk time, each leg, ranked findings (meaning, evidence, fix: routing, prefix, auth, ' +
-    'NAT, codec, timeouts, lost ACK) and a Mermaid ladder. Raw messages only with include_raw, paged. Kept 7 days.',
+  description: 'Fetch and analyse the SIP trace (C-Trace) of one call: why it failed or misbehaved. Returns the outcome ' +
+    '(a 200 to a CANCEL is no answer), PDD/setup/talk time, each leg, ranked findings (meaning, evidence, fix: routing, ' +
+    'prefix, auth, NAT, codec, timeouts, lost ACK) and a Mermaid ladder. Raw SIP only with include_raw, paged. Kept 7 days.',
   example: 'Run a C-Trace on the failed call and tell me why it failed.',
   params: {
     callid: callidParam,

@@ -113,9 +113,9 @@ async function fetchParts (callid: string, callidb: string | undefined) {
 /** `investigateCall`: everything about one call, and the diagnosis. */
 export const investigateCall = defineTool({
   name: 'investigateCall',
-  description: 'Everything about one call in one step, for "why did this call fail / sound bad?": routing log, SIP trace, ' +
-    'RTCP, Class 5, transcript and AI-agent logs, fetched together (a missing part is noted, not an error), then a ' +
-    'diagnosis: root cause, evidence, recommendations, next steps. A few KB; getSipTrace has the full ladder.',
+  description: 'Diagnose one call in one step: "why did this call fail or sound bad?". Fetches the routing log, SIP trace, ' +
+    'RTCP, Class 5, transcript and AI-agent logs together (a part that fails is noted, not an error) and returns the root ' +
+    'cause, evidence, recommendations and next steps in a few KB. getSipTrace has every finding and the SIP ladder.',
   example: 'Investigate call 4e1d9b72-3c0a-4f6e-a1d5-92c7e0b8f311: why did the customer hear nothing?',
   params: {
     callid: callidParam,

@@ -55,7 +55,7 @@ describe('normaliseRtcp', () => {
   })
 
   it('lists the fields it did not read, drops impossible MOS values, and recognises empty and unknown answers', () => {
-    const rtcp = normaliseRtcp([{ jitter: 3, burst_density: 0.2, ssrc: 'x', mos: 45 }])
+    const rtcp = normaliseRtcp([{ jitter: 3, burst_density: 0.2, ssrc: 'x', mos: 45, r_factor: 12, micro_ts: 1, src_port: 2 }])
     expect([rtcp.samples[0]!.reported_mos, rtcp.unread_fields]).toEqual([null, ['burst_density']])
     expect([[], {}, null, { processed: [] }, ''].map(r => normaliseRtcp(r).shape)).toEqual(['empty', 'empty', 'empty', 'empty', 'empty'])
     expect(['hello', { foo: 1 }, 42].map(r => normaliseRtcp(r).shape)).toEqual(['unrecognised', 'unrecognised', 'unrecognised'])
