@@ -22,6 +22,8 @@ import { pct, percentile, round } from './stats'
 
 /** One call attempt, normalised from the call logs or the CDR. */
 export interface AttemptRecord {
+  /** The call's Call-ID, to name an example of a failure. */
+  callid?: string | null
   /** Start of the attempt, unix seconds. */
   time: number
   /** The final SIP code; 2xx is an answer. 0 or missing means no final code. */
@@ -72,6 +74,8 @@ export interface FailureCount {
   count: number
   pct_of_failures: number
   pct_of_attempts: number
+  /** The newest attempt that ended so, when the records carry Call-IDs. */
+  example_callid?: string
 }
 
 /** Everything {@link callAnalytics} computes. Lists are capped; `*_omitted` says how much was left out. */
@@ -203,7 +207,7 @@ export function callAnalytics (records: Iterable<AttemptRecord>, options: Analyt
   const totals = new Tally()
   const buckets = new Map<string, Tally>()
   const groups = new Map<string, Tally>()
-  const failures = new Map<number, { count: number, reasons: Map<string, number> }>()
+  const failures = new Map<number, { count: number, reasons: Map<string, number>, example?: AttemptRecord }>()
 
   for (const r of records) {
     const code = Number.isFinite(r.sip_code) ? r.sip_code : 0
@@ -225,6 +229,7 @@ export function callAnalytics (records: Iterable<AttemptRecord>, options: Analyt
       let entry = failures.get(code)
       if (entry === undefined) failures.set(code, entry = { count: 0, reasons: new Map() })
       entry.count++
+      if (typeof r.callid === 'string' && r.callid !== '' && (entry.example === undefined || r.time > entry.example.time)) entry.example = r
       const reason = r.sip_reason ?? ''
       entry.reasons.set(reason, (entry.reasons.get(reason) ?? 0) + 1)
     }
@@ -241,7 +246,8 @@ export function callAnalytics (records: Iterable<AttemptRecord>, options: Analyt
       kind: code === 0 ? 'none' : sipCodeInfo(code).kind,
       count: entry.count,
       pct_of_failures: pct(entry.count, failed)!,
-      pct_of_attempts: pct(entry.count, totals.attempts)!
+      pct_of_attempts: pct(entry.count, totals.attempts)!,
+      ...(entry.example === undefined ? {} : { example_callid: entry.example.callid! })
     }
   })
 

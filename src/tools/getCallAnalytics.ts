@@ -4,7 +4,7 @@ import { trafficFindings } from '../analysis/trafficFindings'
 import { getCarrier, getCustomer } from '../connexcs/accounts'
 import { queryBreakout, type BreakoutQuery, type BreakoutRow } from '../connexcs/breakout'
 import { searchCallLogs } from '../connexcs/calls'
-import { CDR_MAX_ROWS, prefixRules, queryCdr, type CdrRow, type CdrRule } from '../connexcs/cdr'
+import { CDR_MAX_ROWS, chargesByCurrency, prefixRules, queryCdr, type CdrRow, type CdrRule } from '../connexcs/cdr'
 import { connexcs, type Connexcs } from '../connexcs/client'
 import { part, type Part } from '../connexcs/parts'
 import type { CallRouting } from '../connexcs/types'
@@ -81,9 +81,9 @@ function attemptsOf (r: CallRouting, f: Filters): AttemptRecord[] {
   const time = r.start_time ?? Number.NaN
   if (f.provider_id !== undefined) {
     return (r.egress_routing ?? []).filter(e => e.provider_id === f.provider_id)
-      .map(e => ({ time, sip_code: e.sip_code ?? 0, sip_reason: e.sip_reason ?? null, provider: e.provider_id, customer: r.account_id ?? null, destination: r.dest_number ?? null }))
+      .map(e => ({ callid: r.callid, time, sip_code: e.sip_code ?? 0, sip_reason: e.sip_reason ?? null, provider: e.provider_id, customer: r.account_id ?? null, destination: r.dest_number ?? null }))
   }
-  return [{ time, sip_code: r.sip_code ?? 0, sip_reason: r.sip_reason ?? null, duration_s: r.ok?.duration ?? null, customer: r.account_id ?? null, provider: r.egress_routing?.at(-1)?.provider_id ?? 0, destination: r.dest_number ?? null }]
+  return [{ callid: r.callid, time, sip_code: r.sip_code ?? 0, sip_reason: r.sip_reason ?? null, duration_s: r.ok?.duration ?? null, customer: r.account_id ?? null, provider: r.egress_routing?.at(-1)?.provider_id ?? 0, destination: r.dest_number ?? null }]
 }
 
 async function logAttempts (api: Connexcs, f: Filters, range: DateRange, nowS: number): Promise<LogAttempts> {
@@ -171,7 +171,7 @@ async function fetchSources (api: Connexcs, f: Filters, range: DateRange, nowS: 
     const resolved = f.destination === undefined ? undefined : await breakout
     const names = resolved?.ok === true ? resolved.value.names : []
     if (names.length === 1) rules.push({ field: 'customer_card_dest_name', condition: '=', data: names[0]! })
-    const rows = await queryCdr(api, { field: ['dt', 'callid', 'duration', 'pdd_in', 'customer_card_dest_name'], where: { rules }, limit: CDR_MAX_ROWS, order: [{ field: 'dt', direction: 'DESC' }] })
+    const rows = await queryCdr(api, { field: ['dt', 'callid', 'duration', 'pdd_in', 'customer_card_dest_name', 'customer_charge', 'customer_card_currency'], where: { rules }, limit: CDR_MAX_ROWS, order: [{ field: 'dt', direction: 'DESC' }] })
     const complete = rows.length < CDR_MAX_ROWS
     if (f.destination === undefined || names.length === 1) return { rows, complete }
     const wanted = f.destination.toLowerCase()
@@ -311,6 +311,9 @@ export const getCallAnalytics = defineTool({
     ].filter(t => t !== '').join(' ')
 
     const steps: NextStep[] = []
+    // The newest call of the most frequent failure that is not the called party's choice.
+    const failing = codes?.find(c => c.kind !== 'user' && c.example_callid !== undefined)
+    if (failing !== undefined) steps.push(nextStep('investigateCall', { callid: failing.example_callid }, `Why one of the ${failing.code} ${failing.reason} failures happened.`))
     const term = f.dest_prefix ?? f.cli
     if (term !== undefined && codes !== undefined && codes.length > 0) steps.push(nextStep('searchCallLogs', { search: term }, 'The failed calls one by one, with their Call-IDs.'))
     const short = cdr?.rows.find(r => Number(r.duration ?? 1) <= 1 && typeof r.callid === 'string')
@@ -335,12 +338,13 @@ export const getCallAnalytics = defineTool({
               pdd_ms: answered.pdd_ms,
               zero_duration: answered.zero_duration,
               short_calls: answered.short_calls,
-              short_call_pct: answered.short_call_pct
+              short_call_pct: answered.short_call_pct,
+              charges: chargesByCurrency(cdr!.rows)
             }
           }),
       ...(codes === undefined
         ? { failure_codes_unavailable: log?.gaps.join('; ') || failure(sources.log) }
-        : { failure_codes: { source: 'call log', complete: log!.complete, codes: codes.map(c => ({ code: c.code, reason: c.reason, count: c.count, pct_of_attempts: c.pct_of_attempts })) } }),
+        : { failure_codes: { source: 'call log', complete: log!.complete, codes: codes.map(c => ({ code: c.code, reason: c.reason, count: c.count, pct_of_attempts: c.pct_of_attempts, example_callid: c.example_callid })) } }),
       findings: findings.slice(0, 5).map(findingFacts),
       [`by_${bucket}`]: rows,
       sources: notes,

@@ -34,6 +34,9 @@ function legFacts (leg: LegAnalysis) {
     leg: leg.leg,
     callid: leg.callid,
     path: `${leg.caller_role} ${leg.from} → ${leg.callee_role} ${leg.to}`,
+    transport: leg.transport,
+    ...(leg.edge_host === null ? {} : { edge_host: leg.edge_host }),
+    ...(leg.cli === null ? {} : { cli: leg.cli }),
     ...(leg.dialled === null ? {} : { dialled: leg.dialled }),
     state: leg.state,
     final_response: leg.final_response,
@@ -71,9 +74,12 @@ function analysisResult (callid: string, callidb: string | undefined, trace: Tra
   if (trace.findings[0] !== undefined) {
     steps.push(nextStep('getSipTrace', { callid, callidb, include_raw: true, from_message: trace.findings[0].evidence[0]?.message ?? 0, limit: 5 }, 'Read the raw SIP messages the top finding cites.'))
   }
+  const drawn = Math.min(LADDER_ARROWS, trace.ladder.length)
+  const shortened = drawn < trace.ladder.length || trace.ladder_omitted > 0
   return {
     summary: `${diagnosis.summary} ${timingText(trace)}`,
     callid,
+    started_at: trace.started_at,
     outcome: {
       state: call.state,
       final_response: call.final_response,
@@ -95,6 +101,7 @@ function analysisResult (callid: string, callidb: string | undefined, trace: Tra
     legs: trace.legs.slice(0, MAX_LEGS).map(legFacts),
     ...(trace.legs.length + trace.legs_omitted > MAX_LEGS ? { legs_omitted: trace.legs.length + trace.legs_omitted - MAX_LEGS } : {}),
     ladder_mermaid: ladderMermaid(trace, { maxArrows: LADDER_ARROWS }),
+    ...(shortened ? { ladder_note: `The ladder draws the beginning and the end of the call (${drawn} arrows for ${plural(trace.message_count, 'message')}); read any message with include_raw and from_message.` } : {}),
     ...(trace.capture_duplicates === 0 ? {} : { capture_duplicates_dropped: trace.capture_duplicates }),
     next_steps: steps
   }

@@ -201,6 +201,8 @@ export const investigateCall = defineTool({
       summary: diagnosis.summary + basis,
       callid,
       outcome: diagnosis.outcome,
+      // Class 5: the switch's own applications handled the call (IVR, queue, voicemail, AI agent).
+      call_type: parts.class5.ok ? (class5.length > 0 ? 'class5' : 'class4') : null,
       root_cause: diagnosis.root_cause,
       evidence: diagnosis.evidence,
       recommendations: diagnosis.recommendations,

@@ -1,4 +1,4 @@
-import { CDR_FIELDS, CDR_MAX_ROWS, prefixRules, queryCdr, type CdrField, type CdrRow, type CdrRule } from '../connexcs/cdr'
+import { CDR_FIELDS, CDR_MAX_ROWS, chargesByCurrency, prefixRules, queryCdr, type CdrField, type CdrRow, type CdrRule } from '../connexcs/cdr'
 import { connexcs } from '../connexcs/client'
 import { describeRange, resolveRange } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
@@ -26,16 +26,12 @@ function parseFields (text: string | undefined): CdrField[] {
 function totalsOf (rows: CdrRow[]): { billed_s: number, answered: number, acd_s: number | null, charges: Record<string, number> } {
   let billed = 0
   let answered = 0
-  const charges: Record<string, number> = {}
   for (const row of rows) {
     const duration = Number(row.duration ?? 0)
     billed += duration
     if (duration > 0) answered++
-    const amount = Number(row.customer_charge ?? 0)
-    const currency = String(row.customer_card_currency ?? '?')
-    if (amount !== 0) charges[currency] = Math.round(((charges[currency] ?? 0) + amount) * 1e6) / 1e6
   }
-  return { billed_s: Math.round(billed), answered, acd_s: answered === 0 ? null : Math.round(billed / answered), charges }
+  return { billed_s: Math.round(billed), answered, acd_s: answered === 0 ? null : Math.round(billed / answered), charges: chargesByCurrency(rows) }
 }
 
 /** `searchCdr`: completed calls by date range and filters. */

@@ -209,6 +209,15 @@ describe('analyzeTrace', () => {
     expect(rawMessages([busy, invite], 1).messages).toEqual([{ message: 1, t_ms: 900, leg: 'A', from: '198.51.100.5', to: '203.0.113.10', method: '486 Busy Here', text: busy.msg }])
   })
 
+  it('reads the calling number and the edge proxy of each leg from its first INVITE', () => {
+    const edged = leg('call-e', { ip: CUSTOMER }, { ip: SWITCH }, { cli: '%2B442079460001' })
+    const analysis = analyzeTrace([
+      edged.req(0, 'INVITE', { branch: 'z9hG4bK1', cseq: 1, headers: ['X-AnyEdge-Host: edge-lon1.example.net'] }),
+      leg('call-f', { ip: SWITCH }, { ip: CARRIER }).req(40, 'INVITE', { branch: 'z9hG4bK2', cseq: 1 })
+    ])
+    expect(analysis.legs.map(l => [l.leg, l.cli, l.edge_host])).toEqual([['A', '+442079460001', 'edge-lon1.example.net'], ['B1', '14155550123', null]])
+  })
+
   it('falls back to the ISO date when micro_ts is missing, and to ruri_user when msg is not SIP', () => {
     const packet = { ...A.req(0, 'INVITE', { branch: 'z9hG4bK1', cseq: 1 }), micro_ts: Number.NaN, date: '2026-01-02T10:15:05.500Z', msg: '', ruri_user: '447700900123' }
     const analysis = analyzeTrace([packet])

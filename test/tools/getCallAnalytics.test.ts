@@ -55,7 +55,16 @@ describe('getCallAnalytics on the simulated switch', () => {
       'Top failures: 487 Request Terminated (1), 603 Decline (1). Finding: 25 of 26 answered calls for customer 106143 (96.2 %) lasted 1 s or less.')
     expect(result.attempts).toEqual({ source: 'call log', counts: 'calls as placed (a call tried on two carriers counts once)', complete: true, attempts: 28, answered: 26, failed: 2, asr_pct: 92.86, ner_pct: 100, isa_pct: 0 })
     expect(result.answered_calls).toMatchObject({ source: 'CDR', complete: true, calls: 26, zero_duration: 25, short_calls: 26, short_call_pct: 100 })
-    expect(result.failure_codes).toEqual({ source: 'call log', complete: true, codes: [{ code: 487, reason: 'Request Terminated', count: 1, pct_of_attempts: 3.57 }, { code: 603, reason: 'Decline', count: 1, pct_of_attempts: 3.57 }] })
+    expect(result.failure_codes).toEqual({
+      source: 'call log',
+      complete: true,
+      codes: [
+        { code: 487, reason: 'Request Terminated', count: 1, pct_of_attempts: 3.57, example_callid: 'f4a5a8b242e6fd05eaa50f2faea5d163' },
+        { code: 603, reason: 'Decline', count: 1, pct_of_attempts: 3.57, example_callid: '616090752-464971929-1188502054' }
+      ]
+    })
+    // 25 calls billed nothing; the one that lasted longer was charged.
+    expect(result.answered_calls.charges).toEqual({ GBP: 0.0029 })
     expect(result.findings.map((f: { code: string, severity: string }) => [f.code, f.severity])).toEqual([['short_calls', 'critical']])
     expect(result.by_day).toEqual([{ period: '2026-11-22', attempts: 28, answered: 26, asr_pct: 92.86, cdr_calls: 26, acd_s: 0.2, pdd_p50_ms: 1859 }])
     expect(result.sources).toEqual([

@@ -101,6 +101,8 @@ describe.each(bothRunners(traceBackend(longCall())).map(r => [r.name, r] as [str
     const arrows = (result.ladder_mermaid as string).split('\n').filter(l => l.includes('>>'))
     expect(arrows).toHaveLength(36)
     expect(result.ladder_mermaid).toMatch(/\n {2}Note over P0,P2: … \d+ messages not shown …\n/)
+    expect(result.ladder_note).toBe('The ladder draws the beginning and the end of the call (36 arrows for 5,000 messages); read any message with include_raw and from_message.')
+    expect(result.legs.map((l: { leg: string, transport: string, cli: string }) => [l.leg, l.transport, l.cli])).toEqual([['A', 'UDP', '14155550123'], ['B1', 'UDP', '14155550123']])
     expect(result.next_steps.map((s: { tool: string }) => s.tool)).toEqual(['getCallQuality', 'investigateCall', 'getSipTrace'])
   })
 
