@@ -1,5 +1,13 @@
+import { clip, pick } from '../lib/records'
 import { asArray, type Connexcs } from './client'
 import type { CallLogEntry, CallRouting, TracePacket } from './types'
+
+/** SIP traces and RTCP are kept this many days; older calls have none. */
+export const TRACE_RETENTION_DAYS = 7
+/** The call log (`GET log`) keeps this many days. */
+export const LOG_RETENTION_DAYS = 14
+/** A log search returns at most about this many matches, newest first. */
+export const LOG_SEARCH_CAP = 200
 
 /** `GET log?s=`: calls whose number, Call-ID or IP matches `term` (the API returns at most ~200). */
 export async function searchCallLogs (api: Connexcs, term: string): Promise<CallLogEntry[]> {
@@ -35,6 +43,27 @@ export async function getTrace (api: Connexcs, callid: string, callidb?: string)
 /** `GET log/class5`: the Class 5 records of a call (IVR, queue, AI agent…); empty for a pure Class 4 call. */
 export async function getClass5Logs (api: Connexcs, callid: string): Promise<Record<string, unknown>[]> {
   return asArray<Record<string, unknown>>(await api.get('log/class5', { callid }))
+}
+
+/** One transcript segment, read whatever the API names its fields: who spoke, what, how sure. */
+export interface TranscriptLine {
+  /** `caller` (leg 0), `callee` (leg 1), or the API's own word. */
+  speaker: string
+  text: string
+  score?: number
+}
+
+const SPEAKERS: Record<string, string> = { 0: 'caller', 1: 'callee' }
+
+/** Reads a segment of `GET transcribe`, its text cut to `maxChars`. */
+export function transcriptLine (segment: Record<string, unknown>, maxChars: number): TranscriptLine {
+  const leg = pick(segment, ['leg', 'channel', 'speaker'])
+  const score = pick(segment, ['score', 'confidence'])
+  return {
+    speaker: SPEAKERS[String(leg)] ?? (leg === undefined ? 'unknown' : String(leg)),
+    text: clip(String(pick(segment, ['text', 'transcript', 'content']) ?? ''), maxChars),
+    ...(typeof score === 'number' ? { score: Math.round(score * 100) / 100 } : {})
+  }
 }
 
 /** `GET transcribe?s=`: the transcript segments of a call; empty when it was not transcribed. */

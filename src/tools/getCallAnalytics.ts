@@ -3,7 +3,7 @@ import { findingFacts } from '../analysis/findings'
 import { trafficFindings } from '../analysis/trafficFindings'
 import { getCarrier, getCustomer } from '../connexcs/accounts'
 import { queryBreakout, type BreakoutQuery, type BreakoutRow } from '../connexcs/breakout'
-import { searchCallLogs } from '../connexcs/calls'
+import { LOG_RETENTION_DAYS, LOG_SEARCH_CAP, searchCallLogs } from '../connexcs/calls'
 import { CDR_MAX_ROWS, chargesByCurrency, prefixRules, queryCdr, type CdrRow, type CdrRule } from '../connexcs/cdr'
 import { connexcs, type Connexcs } from '../connexcs/client'
 import { part, type Part } from '../connexcs/parts'
@@ -13,11 +13,8 @@ import { defineTool } from '../lib/defineTool'
 import { invalidArgument } from '../lib/errors'
 import { formatCount, humanDuration, isoFromUnix } from '../lib/format'
 import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
-import { customerIdParam, endDateParam, providerIdParam, startDateParam } from '../lib/sharedParams'
+import { customerIdParam, digitsParam, endDateParam, providerIdParam, startDateParam } from '../lib/sharedParams'
 
-/** The call log keeps this many days, and a search returns at most this many matches. */
-const LOG_DAYS = 14
-const LOG_CAP = 200
 /** Log searches per question (a customer's or carrier's IPs). */
 const MAX_TERMS = 3
 /** Rows asked of the traffic report: days × carriers × destinations of a month fit. */
@@ -26,7 +23,6 @@ const HOUR_BUCKET_MAX_DAYS = 2
 const DAY_S = 86_400
 const DEFINITIONS = 'ASR = answered / attempts (one source for both); NER = (answered + busy, no answer, cancelled, declined) / attempts; ' +
   'ACD = billed seconds / answered calls (CDR); PDD = the customer\'s post-dial delay of answered calls (CDR pdd_in), median'
-const NUMBER = { regex: /^\+?\d{1,20}$/, says: 'digits only (a leading + is allowed), e.g. 447700900123' }
 
 interface Filters {
   customer_id?: number
@@ -103,11 +99,11 @@ async function logAttempts (api: Connexcs, f: Filters, range: DateRange, nowS: n
     (prefix === undefined || (r.dest_number ?? '').startsWith(prefix)))
   const gaps: string[] = []
   results.forEach((entries, i) => {
-    if (entries.length < LOG_CAP) return
+    if (entries.length < LOG_SEARCH_CAP) return
     const oldest = Math.min(...entries.map(e => e.routing.start_time ?? nowS))
-    if (oldest > from) gaps.push(`the search for ${terms[i]} stopped at the log's ${LOG_CAP} newest matches, which reach back to ${isoFromUnix(oldest)}`)
+    if (oldest > from) gaps.push(`the search for ${terms[i]} stopped at the log's ${LOG_SEARCH_CAP} newest matches, which reach back to ${isoFromUnix(oldest)}`)
   })
-  if (from < nowS - LOG_DAYS * DAY_S) gaps.push(`the call log keeps ${LOG_DAYS} days: attempts before ${isoFromUnix(nowS - LOG_DAYS * DAY_S)} are not in it`)
+  if (from < nowS - LOG_RETENTION_DAYS * DAY_S) gaps.push(`the call log keeps ${LOG_RETENTION_DAYS} days: attempts before ${isoFromUnix(nowS - LOG_RETENTION_DAYS * DAY_S)} are not in it`)
   return { records: kept.flatMap(r => attemptsOf(r, f)), complete: gaps.length === 0, terms, gaps }
 }
 
@@ -195,8 +191,8 @@ export const getCallAnalytics = defineTool({
     customer_id: customerIdParam,
     provider_id: providerIdParam,
     destination: { type: 'string', description: 'Destination name or part of it, as rate cards name it: Cuba, United Kingdom - Mobile.', maxLength: 100 },
-    dest_prefix: { type: 'string', description: 'Dialled numbers starting with these digits, e.g. 447 (3 digits or more for failure codes).', pattern: NUMBER },
-    cli: { type: 'string', description: 'CLI presented (exact).', pattern: NUMBER },
+    dest_prefix: digitsParam('Dialled numbers starting with these digits, e.g. 447 (3 digits or more for failure codes).'),
+    cli: digitsParam('CLI presented (exact).'),
     bucket: { type: 'string', description: `Break down by day, or by hour (periods of ${HOUR_BUCKET_MAX_DAYS} days at most).`, enum: ['day', 'hour'], default: 'day' }
   },
   async handler (args): Promise<ToolResult> {

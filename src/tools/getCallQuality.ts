@@ -1,6 +1,6 @@
 import { MOS_METHOD } from '../analysis/eModel'
 import { normaliseRtcp, QUALITY_THRESHOLDS, streamPath, summariseQuality, type QualitySummary, type StreamQuality } from '../analysis/rtcp'
-import { findCall, getRtcp, legNames } from '../connexcs/calls'
+import { findCall, getRtcp, legNames, TRACE_RETENTION_DAYS } from '../connexcs/calls'
 import { connexcs } from '../connexcs/client'
 import { part, valueOf } from '../connexcs/parts'
 import type { CallRouting } from '../connexcs/types'
@@ -13,7 +13,6 @@ const [, JITTER_MS] = QUALITY_THRESHOLDS.jitter_ms
 const [, LOSS_PCT] = QUALITY_THRESHOLDS.loss_pct
 const [, RTT_MS] = QUALITY_THRESHOLDS.rtt_ms
 const [, MOS_FAIR] = QUALITY_THRESHOLDS.mos
-const TRACE_RETENTION_S = 7 * 86_400
 
 /** `B1 (Budget Route Ltd)`: a leg with its carrier's name when the routing record has it. */
 function carrierNames (routing: CallRouting | undefined): Record<string, string> {
@@ -68,7 +67,7 @@ function whyNoRtcp (routing: CallRouting | undefined, nowS: number): string {
   if (routing.sip_code !== undefined && (routing.sip_code < 200 || routing.sip_code >= 300)) {
     return `The call was not answered (${routing.sip_code} ${routing.sip_reason ?? ''}`.trimEnd() + '), so no audio flowed and there is no RTCP.'
   }
-  if (routing.start_time !== undefined && nowS - routing.start_time > TRACE_RETENTION_S) return 'The call is older than 7 days: its RTCP is no longer kept.'
+  if (routing.start_time !== undefined && nowS - routing.start_time > TRACE_RETENTION_DAYS * 86_400) return `The call is older than ${TRACE_RETENTION_DAYS} days: its RTCP is no longer kept.`
   if (routing.ok?.duration !== undefined && routing.ok.duration < 5) return `The call lasted ${routing.ok.duration} s: too short for an RTCP report (one every ~5 s).`
   return `${retention} This answered call has none: RTCP is probably off on one side.`
 }

@@ -2,7 +2,7 @@ import { diagnoseCall, type RoutingFacts, type UnavailablePart } from '../analys
 import { normaliseRtcp, streamPath, summariseQuality, type QualitySummary } from '../analysis/rtcp'
 import { analyzeTrace, type TraceAnalysis } from '../analysis/sipTrace'
 import { getCustomer } from '../connexcs/accounts'
-import { findCall, getAiAgentLog, getClass5Logs, getRtcp, getTrace, getTranscript, legNames } from '../connexcs/calls'
+import { findCall, getAiAgentLog, getClass5Logs, getRtcp, getTrace, getTranscript, legNames, transcriptLine, LOG_RETENTION_DAYS, TRACE_RETENTION_DAYS } from '../connexcs/calls'
 import { connexcs } from '../connexcs/client'
 import { part, type Part } from '../connexcs/parts'
 import type { CallRouting } from '../connexcs/types'
@@ -14,8 +14,6 @@ import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/resul
 import { callidbParam, callidParam } from '../lib/sharedParams'
 
 const DAY_S = 86_400
-const TRACE_RETENTION_DAYS = 7
-const LOG_RETENTION_DAYS = 14
 /** Transcript lines quoted; the rest is in getTranscription. */
 const QUOTED_LINES = 3
 
@@ -212,9 +210,9 @@ export const investigateCall = defineTool({
       ...(transcript.length === 0
         ? {}
         : {
-            transcript: transcript.slice(0, QUOTED_LINES).map(line => {
-              const leg = pick(line, ['leg', 'channel', 'speaker'])
-              return `${String(leg) === '0' ? 'caller' : String(leg) === '1' ? 'callee' : String(leg ?? '?')}: ${clip(String(pick(line, ['text', 'transcript', 'content']) ?? ''), 160)}`
+            transcript: transcript.slice(0, QUOTED_LINES).map(segment => {
+              const line = transcriptLine(segment, 160)
+              return `${line.speaker}: ${line.text}`
             })
           }),
       findings: diagnosis.findings,

@@ -1,4 +1,4 @@
-import { searchCallLogs as fetchCallLogs } from '../connexcs/calls'
+import { searchCallLogs as fetchCallLogs, LOG_SEARCH_CAP } from '../connexcs/calls'
 import { getCustomer } from '../connexcs/accounts'
 import { connexcs, type Connexcs } from '../connexcs/client'
 import { part } from '../connexcs/parts'
@@ -8,9 +8,6 @@ import { countList, isoFromUnix } from '../lib/format'
 import { paginate } from '../lib/pagination'
 import { nextStep, notFound } from '../lib/result'
 import { cursorParam, limitParam } from '../lib/sharedParams'
-
-/** The API stops at about this many matches (prior-art measurement). */
-const API_MATCH_CAP = 200
 
 function outcome (routing: CallRouting): string {
   if (routing.sip_code === undefined) return 'unknown'
@@ -79,7 +76,7 @@ export const searchCallLogs = defineTool({
     const page = paginate(calls, cursor, limit)
     const answered = calls.filter(c => c.sip_code === 200).length
     const failed = calls.filter(c => c.sip_code !== 200)
-    const capped = entries.length >= API_MATCH_CAP
+    const capped = entries.length >= LOG_SEARCH_CAP
     const firstFailed = page.items.find(c => c.sip_code !== 200)
     const pick = firstFailed ?? page.items[0]!
     const names = await customerNames(api, page.items)
@@ -89,7 +86,7 @@ export const searchCallLogs = defineTool({
         (failed.length === 0 ? '.' : `, ${failed.length} not answered (${countList(failed.map(outcome))}).`),
       search,
       total: calls.length,
-      ...(capped ? { note: `The API returns at most about ${API_MATCH_CAP} matches; older calls may be missing. Search a more specific term (a Call-ID, a full number).` } : {}),
+      ...(capped ? { note: `The API returns at most about ${LOG_SEARCH_CAP} matches; older calls may be missing. Search a more specific term (a Call-ID, a full number).` } : {}),
       calls: page.items.map(c => compactCall(c, names)),
       ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor }),
       next_steps: [
