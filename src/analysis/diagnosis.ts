@@ -6,7 +6,7 @@
 import { humanDuration } from '../lib/format'
 import type { NextStep } from '../lib/result'
 import { evidenceText, rankFindings, type Finding, type Severity } from './findings'
-import { streamPath, type QualitySummary, type StreamQuality } from './rtcp'
+import { streamFigures, streamPath, type QualitySummary, type StreamQuality } from './rtcp'
 import type { CallState, TraceAnalysis } from './sipTrace'
 import { explainCarrierResponse, explainNumber, explainSwitchRefusal, type Explanation } from './traceFindings'
 
@@ -243,7 +243,8 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
   if (routing?.release_reason !== undefined && routing.release_reason !== null && routing.release_reason !== '') evidence.push(`release reason: ${routing.release_reason}`)
   if (quality !== undefined && quality.samples > 0 && quality.streams[0] !== undefined) {
     const s = quality.streams[0]
-    evidence.push(`RTCP worst stream, leg ${s.leg} ${streamPath(s.leg, s.direction)}: ${s.no_audio ? 'no audio' : s.grade}${s.mos.mos === null ? '' : `, MOS ${s.mos.mos}`}${s.jitter_ms === null ? '' : `, jitter ${s.jitter_ms.avg} ms`}${s.loss_pct === null ? '' : `, loss ${s.loss_pct.avg} %`}`)
+    const figures = streamFigures(s)
+    evidence.push(`RTCP worst stream, leg ${s.leg} ${streamPath(s.leg, s.direction)}: ${s.no_audio ? 'no audio' : s.grade}${figures === '' ? '' : `, ${figures}`}`)
   }
 
   const recommendations = [...new Set(ranked.filter(f => f.severity !== 'info' || f === rootFinding).map(f => f.fix))].slice(0, 4)

@@ -1,10 +1,9 @@
-import { humanDuration } from '../lib/format'
-
 /**
  * Findings: what the analyses conclude, each with a stable code, a severity, plain-language
  * meaning, the evidence (which message), and the fix. Tools rank and show them; the diagnosis
  * picks its root cause from them.
  */
+import { humanDuration } from '../lib/format'
 
 /** How much a finding matters: `critical` explains a failure, `warning` degrades the call, `info` is context. */
 export type Severity = 'critical' | 'warning' | 'info'

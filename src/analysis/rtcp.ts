@@ -353,6 +353,16 @@ export function streamPath (leg: string, direction: string): string {
   return direction === 'inbound' ? `${far} → switch` : `switch → ${far}`
 }
 
+/** `MOS 2.05, jitter 60.88 ms, loss 4.57 %, RTT 398.58 ms`: a stream's figures, those it has. */
+export function streamFigures (s: StreamQuality): string {
+  return [
+    s.mos.mos === null ? undefined : `MOS ${s.mos.mos}`,
+    s.jitter_ms === null ? undefined : `jitter ${s.jitter_ms.avg} ms`,
+    s.loss_pct === null ? undefined : `loss ${s.loss_pct.avg} %`,
+    s.rtt_ms === null ? undefined : `RTT ${s.rtt_ms.avg} ms`
+  ].filter(f => f !== undefined).join(', ')
+}
+
 function scoreOf (s: StreamQuality): number {
   return s.mos.mos ?? s.reported_mos?.avg ?? 5
 }

@@ -20,6 +20,8 @@ const MAX_TERMS = 3
 /** Rows asked of the traffic report: days × carriers × destinations of a month fit. */
 const BREAKOUT_ROWS = 10_000
 const HOUR_BUCKET_MAX_DAYS = 2
+/** Answered calls shorter than this count as short. */
+const SHORT_CALL_S = 6
 const DAY_S = 86_400
 const DEFINITIONS = 'ASR = answered / attempts (one source for both); NER = (answered + busy, no answer, cancelled, declined) / attempts; ' +
   'ACD = billed seconds / answered calls (CDR); PDD = the customer\'s post-dial delay of answered calls (CDR pdd_in), median'
@@ -213,8 +215,8 @@ export const getCallAnalytics = defineTool({
     const log = sources.log.ok ? sources.log.value : undefined
     const cdr = sources.cdr.ok ? sources.cdr.value : undefined
     const report = sources.breakout?.ok === true ? sources.breakout.value : undefined
-    const logStats = log === undefined || log.records.length === 0 ? undefined : callAnalytics(log.records, { bucket })
-    const cdrStats = cdr === undefined ? undefined : callAnalytics(cdr.rows.map(cdrRecord), { bucket })
+    const logStats = log === undefined || log.records.length === 0 ? undefined : callAnalytics(log.records, { bucket, shortCallS: SHORT_CALL_S })
+    const cdrStats = cdr === undefined ? undefined : callAnalytics(cdr.rows.map(cdrRecord), { bucket, shortCallS: SHORT_CALL_S })
     const counted: CountedKpis | undefined = report === undefined
       ? undefined
       : countedKpis(report.rows.map(r => ({
@@ -268,7 +270,7 @@ export const getCallAnalytics = defineTool({
       scope,
       ...(logStats === undefined ? {} : { attempts: { attempts: logStats.totals.attempts, answered: logStats.totals.answered, failure_codes: logStats.failure_codes } }),
       ...(counted === undefined ? {} : { counted: { attempts: counted.totals.attempts, answered: counted.totals.answered, refused: counted.totals.refused } }),
-      ...(answered === undefined ? {} : { answered: { calls: answered.attempts, zero_duration: answered.zero_duration, short_calls: answered.short_calls, short_call_s: 6 } }),
+      ...(answered === undefined ? {} : { answered: { calls: answered.attempts, zero_duration: answered.zero_duration, short_calls: answered.short_calls, short_call_s: SHORT_CALL_S } }),
       ...(bucket === 'hour' && cdr?.complete === true && cdrStats !== undefined ? { hourly_answered: hoursOf(cdrStats, range) } : {})
     })
 
@@ -339,7 +341,7 @@ export const getCallAnalytics = defineTool({
             }
           }),
       ...(codes === undefined
-        ? { failure_codes_unavailable: log?.gaps.join('; ') || failure(sources.log) }
+        ? { failure_codes_unavailable: log === undefined ? failure(sources.log) : log.gaps.join('; ') || 'no attempt in the call log matched the filters and the period' }
         : { failure_codes: { source: 'call log', complete: log!.complete, codes: codes.map(c => ({ code: c.code, reason: c.reason, count: c.count, pct_of_attempts: c.pct_of_attempts, example_callid: c.example_callid })) } }),
       findings: findings.slice(0, 5).map(findingFacts),
       [`by_${bucket}`]: rows,

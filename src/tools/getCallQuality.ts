@@ -1,5 +1,5 @@
 import { MOS_METHOD } from '../analysis/eModel'
-import { normaliseRtcp, QUALITY_THRESHOLDS, streamPath, summariseQuality, type QualitySummary, type StreamQuality } from '../analysis/rtcp'
+import { normaliseRtcp, QUALITY_THRESHOLDS, streamFigures, streamPath, summariseQuality, type QualitySummary, type StreamQuality } from '../analysis/rtcp'
 import { findCall, getRtcp, legNames, TRACE_RETENTION_DAYS } from '../connexcs/calls'
 import { connexcs } from '../connexcs/client'
 import { part, valueOf } from '../connexcs/parts'
@@ -50,12 +50,7 @@ function headline (callid: string, quality: QualitySummary, carriers: Record<str
     return `One-way audio on call ${callid}, leg ${oneWay.leg}: nothing arrives ${streamPath(oneWay.leg, oneWay.silent)} while ${streamPath(oneWay.leg, oneWay.flowing)} flows. ${streams}`
   }
   const who = carriers[worst.leg] === undefined ? '' : ` (${carriers[worst.leg]})`
-  const figures = [
-    worst.mos.mos === null ? undefined : `MOS ${worst.mos.mos}`,
-    worst.jitter_ms === null ? undefined : `jitter ${worst.jitter_ms.avg} ms`,
-    worst.loss_pct === null ? undefined : `loss ${worst.loss_pct.avg} %`,
-    worst.rtt_ms === null ? undefined : `RTT ${worst.rtt_ms.avg} ms`
-  ].filter(f => f !== undefined).join(', ')
+  const figures = streamFigures(worst)
   const verdict = quality.overall === 'good' ? 'good' : quality.overall === 'unknown' ? 'not gradable' : quality.overall
   return `Audio of call ${callid} was ${verdict}; worst stream leg ${worst.leg}${who} ${streamPath(worst.leg, worst.direction)}: ${figures || 'no figures'}. ${streams}`
 }

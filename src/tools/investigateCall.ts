@@ -1,5 +1,5 @@
 import { diagnoseCall, type RoutingFacts, type UnavailablePart } from '../analysis/diagnosis'
-import { normaliseRtcp, streamPath, summariseQuality, type QualitySummary } from '../analysis/rtcp'
+import { normaliseRtcp, streamFigures, streamPath, summariseQuality, type QualitySummary } from '../analysis/rtcp'
 import { analyzeTrace, type TraceAnalysis } from '../analysis/sipTrace'
 import { getCustomer } from '../connexcs/accounts'
 import { findCall, getAiAgentLog, getClass5Logs, getRtcp, getTrace, getTranscript, legNames, transcriptLine, LOG_RETENTION_DAYS, TRACE_RETENTION_DAYS } from '../connexcs/calls'
@@ -65,9 +65,7 @@ function qualityFacts (quality: QualitySummary) {
     ...(worst === undefined
       ? {}
       : {
-          worst_stream: `leg ${worst.leg} ${streamPath(worst.leg, worst.direction)}: ${worst.grade}` +
-            `${worst.mos.mos === null ? '' : `, MOS ${worst.mos.mos}`}${worst.jitter_ms === null ? '' : `, jitter ${worst.jitter_ms.avg} ms`}` +
-            `${worst.loss_pct === null ? '' : `, loss ${worst.loss_pct.avg} %`}${worst.rtt_ms === null ? '' : `, RTT ${worst.rtt_ms.avg} ms`}`
+          worst_stream: `leg ${worst.leg} ${streamPath(worst.leg, worst.direction)}: ${worst.grade}${streamFigures(worst) === '' ? '' : `, ${streamFigures(worst)}`}`
         }),
     samples: quality.samples
   }

@@ -56,7 +56,7 @@ describe('diagnoseCall', () => {
     expect([d.outcome, d.root_cause, d.summary, d.recommendations, d.next_steps, d.missing]).toEqual([
       'answered', null, 'Call call-a was answered and ended normally: the caller hung up after 1 min 00 s of talk. No fault found.', [], [], []
     ])
-    expect(d.evidence).toEqual(['RTCP worst stream, leg A customer → switch: good, MOS 4.39, jitter 3 ms, loss 0 %'])
+    expect(d.evidence).toEqual(['RTCP worst stream, leg A customer → switch: good, MOS 4.39, jitter 3 ms, loss 0 %, RTT 40 ms'])
   })
 
   it('asks for RTCP when an answered call has none, and blames bad audio when it has', () => {
@@ -139,7 +139,7 @@ describe('diagnoseCall', () => {
       'Enable far-end NAT traversal for this customer, so the switch answers to the packets\' real source and relays the media; or configure the customer\'s PBX with its public address and turn off the SIP ALG on its router.',
       'Check NAT traversal for that party (its SDP c= address, symmetric RTP / media latching on the RTP server, the SIP ALG on its router) and firewalls on the RTP port range.'
     ])
-    expect(d.evidence.at(-1)).toBe('RTCP worst stream, leg A switch → customer: no audio, MOS 1.15, jitter 0 ms, loss 100 %')
+    expect(d.evidence.at(-1)).toBe('RTCP worst stream, leg A switch → customer: no audio, MOS 1.15, jitter 0 ms, loss 100 %, RTT 40 ms')
     // Without a cause in the trace, one-way audio is the root cause itself; it is never called poor quality.
     const alone = diagnoseCall({ callid: 'call-a', trace: answered, quality: oneWay })
     expect([alone.root_cause?.code, alone.root_cause?.title, alone.findings.some(f => f.code === 'poor_quality')]).toEqual(['one_way_media', 'One-way audio on leg A: nothing arrives switch → customer', false])

@@ -34,7 +34,7 @@ describe.each(bothRunners(sw.api).map(r => [r.name, r] as [string, Runner]))('in
       'A +0 ms: INVITE (message 0)',
       'routing log: 200 OK; carriers tried: Atlas Voice Wholesale 200',
       'release reason: upstream BYE',
-      'RTCP worst stream, leg A switch → customer: no audio, MOS 1.14, jitter 0 ms, loss 100 %'
+      'RTCP worst stream, leg A switch → customer: no audio, MOS 1.14, jitter 0 ms, loss 100 %, RTT 90.75 ms'
     ])
     expect(result.recommendations).toEqual([
       'Enable far-end NAT traversal for this customer, so the switch answers to the packets\' real source and relays the media; or configure the customer\'s PBX with its public address and turn off the SIP ALG on its router.',
