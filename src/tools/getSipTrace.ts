@@ -8,7 +8,7 @@ import { connexcs } from '../connexcs/client'
 import type { TracePacket } from '../connexcs/types'
 import { utf8Length } from '../lib/bounded'
 import { defineTool } from '../lib/defineTool'
-import { humanDuration, plural } from '../lib/format'
+import { formatCount, humanDuration, plural } from '../lib/format'
 import { cursorAt, cursorOffset } from '../lib/pagination'
 import { clip } from '../lib/records'
 import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
@@ -71,7 +71,7 @@ function analysisResult (callid: string, callidb: string | undefined, trace: Tra
   const release = trace.release
   const steps: NextStep[] = diagnosis.next_steps.filter(s => s.tool !== 'getSipTrace')
   if (!steps.some(s => s.tool === 'investigateCall')) steps.push(nextStep('investigateCall', { callid, callidb }, 'Add the routing log, RTCP and Class 5 logs to the diagnosis.'))
-  if (trace.findings[0] !== undefined) {
+  if (trace.findings[0] !== undefined && trace.findings[0].severity !== 'info') {
     steps.push(nextStep('getSipTrace', { callid, callidb, include_raw: true, from_message: trace.findings[0].evidence[0]?.message ?? 0, limit: 5 }, 'Read the raw SIP messages the top finding cites.'))
   }
   const drawn = Math.min(LADDER_ARROWS, trace.ladder.length)
@@ -126,7 +126,7 @@ function rawResult (callid: string, callidb: string | undefined, packets: TraceP
   const next = start + page.length
   const shown = page.length === 0 ? 'none' : `${start}–${next - 1}`
   return {
-    summary: `Raw SIP messages ${shown} of ${total} of call ${callid}${next < total ? `; next_cursor continues from message ${next}` : ''}. The analysis (outcome, findings, ladder) is in getSipTrace without include_raw.`,
+    summary: `Raw SIP messages ${shown} of ${formatCount(total)} of call ${callid}${next < total ? `; next_cursor continues from message ${next}` : ''}. The analysis (outcome, findings, ladder) is in getSipTrace without include_raw.`,
     callid,
     message_count: total,
     messages: page,

@@ -114,7 +114,7 @@ describe.each(bothRunners(traceBackend(longCall())).map(r => [r.name, r] as [str
     expect(count).toBeGreaterThan(10)
     expect(count).toBeLessThan(50)
     expect(first.result.messages.map((m: { message: number }) => m.message)).toEqual(Array.from({ length: count }, (_, i) => i))
-    expect(first.result.summary).toBe(`Raw SIP messages 0–${count - 1} of 5000 of call call-a; next_cursor continues from message ${count}. The analysis (outcome, findings, ladder) is in getSipTrace without include_raw.`)
+    expect(first.result.summary).toBe(`Raw SIP messages 0–${count - 1} of 5,000 of call call-a; next_cursor continues from message ${count}. The analysis (outcome, findings, ladder) is in getSipTrace without include_raw.`)
     expect(first.result.next_cursor).toBe(`o${count}`)
     expect(first.result.messages[0]).toMatchObject({ message: 0, t_ms: 0, leg: 'A', from: CUSTOMER, to: SWITCH, method: 'INVITE' })
     expect(first.result.messages[0].text).toMatch(/^INVITE sip:447700900123@198\.51\.100\.5:5060 SIP\/2\.0\r\nVia: /)
