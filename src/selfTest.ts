@@ -47,7 +47,20 @@ export const CASES: Readonly<Record<string, SelfTestCase>> = {
   getSipTrace: {
     needs: 'call',
     args: ({ call }) => ({ callid: call.callid, ...(call.callidb === undefined ? {} : { callidb: call.callidb }) }),
-    expect: { outcome: 'object', legs: 'array', ladder: 'array' }
+    expect: { outcome: 'object', findings: 'array', legs: 'array', ladder_mermaid: 'string' }
+  },
+  investigateCall: {
+    needs: 'call',
+    args: ({ call }) => ({ callid: call.callid, ...(call.callidb === undefined ? {} : { callidb: call.callidb }) }),
+    expect: { outcome: 'string', findings: 'array', parts: 'object' }
+  },
+  // A recent call may have no RTCP (unanswered, or RTCP off): then its "not found" answer is checked.
+  getCallQuality: { needs: 'call', args: ({ call }) => ({ callid: call.callid }), expect: { overall: 'string', streams: 'array' }, mayFindNothing: true },
+  getCallAnalytics: {
+    needs: 'customer',
+    args: ({ customer, weekAgo, today }) => ({ start_date: weekAgo, end_date: today, customer_id: customer.customer_id }),
+    expect: { findings: 'array', sources: 'array' },
+    mayFindNothing: true
   },
   searchCdr: {
     needs: 'customer',

@@ -22,6 +22,8 @@ import { pct, percentile, round } from './stats'
 
 /** One call attempt, normalised from the call logs or the CDR. */
 export interface AttemptRecord {
+  /** The call's Call-ID, to name an example of a failure. */
+  callid?: string | null
   /** Start of the attempt, unix seconds. */
   time: number
   /** The final SIP code; 2xx is an answer. 0 or missing means no final code. */
@@ -72,6 +74,8 @@ export interface FailureCount {
   count: number
   pct_of_failures: number
   pct_of_attempts: number
+  /** The newest attempt that ended so, when the records carry Call-IDs. */
+  example_callid?: string
 }
 
 /** Everything {@link callAnalytics} computes. Lists are capped; `*_omitted` says how much was left out. */
@@ -203,7 +207,7 @@ export function callAnalytics (records: Iterable<AttemptRecord>, options: Analyt
   const totals = new Tally()
   const buckets = new Map<string, Tally>()
   const groups = new Map<string, Tally>()
-  const failures = new Map<number, { count: number, reasons: Map<string, number> }>()
+  const failures = new Map<number, { count: number, reasons: Map<string, number>, example?: AttemptRecord }>()
 
   for (const r of records) {
     const code = Number.isFinite(r.sip_code) ? r.sip_code : 0
@@ -225,6 +229,7 @@ export function callAnalytics (records: Iterable<AttemptRecord>, options: Analyt
       let entry = failures.get(code)
       if (entry === undefined) failures.set(code, entry = { count: 0, reasons: new Map() })
       entry.count++
+      if (typeof r.callid === 'string' && r.callid !== '' && (entry.example === undefined || r.time > entry.example.time)) entry.example = r
       const reason = r.sip_reason ?? ''
       entry.reasons.set(reason, (entry.reasons.get(reason) ?? 0) + 1)
     }
@@ -241,7 +246,8 @@ export function callAnalytics (records: Iterable<AttemptRecord>, options: Analyt
       kind: code === 0 ? 'none' : sipCodeInfo(code).kind,
       count: entry.count,
       pct_of_failures: pct(entry.count, failed)!,
-      pct_of_attempts: pct(entry.count, totals.attempts)!
+      pct_of_attempts: pct(entry.count, totals.attempts)!,
+      ...(entry.example === undefined ? {} : { example_callid: entry.example.callid! })
     }
   })
 
@@ -259,5 +265,49 @@ export function callAnalytics (records: Iterable<AttemptRecord>, options: Analyt
     groups: groupList.slice(0, maxGroups),
     groups_omitted: Math.max(0, groupList.length - maxGroups),
     definitions: { ...KPI_DEFINITIONS, short_calls: `answered calls shorter than ${shortCallS} s (zero-duration included)` }
+  }
+}
+
+/** Attempts and answers already counted for a period, as a traffic report gives them. */
+export interface CountedRow {
+  /** `YYYY-MM-DD` or an hour; rows of the same period are added up. */
+  period: string
+  attempts: number
+  connected: number
+  /** Σ duration of the connected calls, seconds. */
+  duration_s: number
+  /** Attempts the switch refused before trying any carrier. */
+  refused: number
+}
+
+/** ASR and ACD of counted attempts, in total and per period. */
+export interface CountedKpis {
+  totals: { attempts: number, answered: number, asr_pct: number | null, acd_s: number | null, refused: number, refused_pct: number | null }
+  /** In period order. */
+  buckets: { key: string, attempts: number, answered: number, asr_pct: number | null, acd_s: number | null }[]
+}
+
+/**
+ * KPIs of attempts counted elsewhere (ASR = connected / attempts, ACD = Σ duration / connected),
+ * for reports that give counts instead of one record per attempt.
+ */
+export function countedKpis (rows: readonly CountedRow[]): CountedKpis {
+  const periods = new Map<string, CountedRow>()
+  const total = { period: '', attempts: 0, connected: 0, duration_s: 0, refused: 0 }
+  for (const row of rows) {
+    const sum = periods.get(row.period) ?? { period: row.period, attempts: 0, connected: 0, duration_s: 0, refused: 0 }
+    for (const into of [sum, total]) {
+      into.attempts += row.attempts
+      into.connected += row.connected
+      into.duration_s += row.duration_s
+      into.refused += row.refused
+    }
+    periods.set(row.period, sum)
+  }
+  const acd = (r: CountedRow): number | null => r.connected === 0 ? null : round(r.duration_s / r.connected, 1)
+  return {
+    totals: { attempts: total.attempts, answered: total.connected, asr_pct: pct(total.connected, total.attempts), acd_s: acd(total), refused: total.refused, refused_pct: pct(total.refused, total.attempts) },
+    buckets: [...periods.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0))
+      .map(r => ({ key: r.period, attempts: r.attempts, answered: r.connected, asr_pct: pct(r.connected, r.attempts), acd_s: acd(r) }))
   }
 }

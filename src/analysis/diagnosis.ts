@@ -5,8 +5,8 @@
  */
 import { humanDuration } from '../lib/format'
 import type { NextStep } from '../lib/result'
-import { rankFindings, type Finding, type Severity } from './findings'
-import type { QualitySummary, StreamQuality } from './rtcp'
+import { evidenceText, rankFindings, type Finding, type Severity } from './findings'
+import { streamFigures, streamPath, type QualitySummary, type StreamQuality } from './rtcp'
 import type { CallState, TraceAnalysis } from './sipTrace'
 import { explainCarrierResponse, explainNumber, explainSwitchRefusal, type Explanation } from './traceFindings'
 
@@ -118,8 +118,9 @@ const QUALITY_FIX: Record<string, string> = {
   MOS: 'Check the stream\'s jitter, loss and delay, and the codec (a low-bitrate codec lowers MOS).'
 }
 
+/** The worst stream that carries audio: a silent one is one-way audio, not poor quality. */
 function qualityFinding (quality: QualitySummary): Finding | undefined {
-  const worst: StreamQuality | undefined = quality.streams[0]
+  const worst: StreamQuality | undefined = quality.streams.find(s => !s.no_audio)
   if (worst === undefined || (worst.grade !== 'poor' && worst.grade !== 'bad')) return undefined
   const mos = worst.mos.mos === null ? (worst.reported_mos === null ? 'no MOS' : `reported MOS ${worst.reported_mos.avg}`) : `MOS ${worst.mos.mos}`
   const first = worst.issues[0] ?? ''
@@ -127,12 +128,37 @@ function qualityFinding (quality: QualitySummary): Finding | undefined {
   return {
     code: 'poor_quality',
     severity: worst.grade === 'bad' ? 'critical' : 'warning',
-    title: `Audio quality was ${worst.grade} on leg ${worst.leg}, ${worst.direction}: ${mos}`,
+    title: `Audio quality was ${worst.grade} on leg ${worst.leg} (${streamPath(worst.leg, worst.direction)}): ${mos}`,
     meaning: `RTCP for that stream: ${worst.issues.join('; ') || 'past the thresholds'}.`,
     fix: QUALITY_FIX[key]!,
     leg: worst.leg,
     evidence: []
   }
+}
+
+const NAT_CODES = new Set<Finding['code']>(['nat_private_sdp', 'nat_private_contact', 'bad_sdp_address'])
+
+/**
+ * One-way audio seen in RTCP: a finding of its own, and when the trace shows the usual cause on
+ * that leg (a private or unusable address), that cause becomes critical with RTCP as proof.
+ */
+function oneWayFindings (quality: QualitySummary, all: Finding[]): void {
+  const oneWay = quality.one_way[0]
+  if (oneWay === undefined) return
+  const silent = streamPath(oneWay.leg, oneWay.silent)
+  const flowing = streamPath(oneWay.leg, oneWay.flowing)
+  const proof = `RTCP confirms it: nothing arrives ${silent} while ${flowing} flows.`
+  const cause = all.findIndex(f => NAT_CODES.has(f.code) && f.leg === oneWay.leg)
+  if (cause >= 0) all[cause] = { ...all[cause]!, severity: 'critical', meaning: `${all[cause]!.meaning} ${proof}` }
+  all.push({
+    code: 'one_way_media',
+    severity: 'critical',
+    title: `One-way audio on leg ${oneWay.leg}: nothing arrives ${silent}`,
+    meaning: `RTCP reports no packets received ${silent}, while ${flowing} has audio: one party hears the other, not the reverse. The media is sent to an address the receiver does not listen on (NAT, a private SDP address), or a firewall drops it.`,
+    fix: 'Check NAT traversal for that party (its SDP c= address, symmetric RTP / media latching on the RTP server, the SIP ALG on its router) and firewalls on the RTP port range.',
+    leg: oneWay.leg,
+    evidence: []
+  })
 }
 
 /** `and ended normally: the caller hung up after 1 min 02 s of talk`, from the trace's release. */
@@ -178,6 +204,7 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
     next.push({ tool: 'getSipTrace', args: { callid: input.callid }, why: 'Read the SIP flow of the call (kept 7 days).' })
   }
   if (quality !== undefined && quality.samples > 0) {
+    oneWayFindings(quality, all)
     const f = qualityFinding(quality)
     if (f !== undefined) all.push(f)
   } else if (outcome === 'answered') {
@@ -208,7 +235,7 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
     : { code: rootFinding.code, severity: rootFinding.severity, title: rootFinding.title, meaning: rootFinding.meaning, fix: rootFinding.fix, ...(rootFinding.leg === undefined ? {} : { leg: rootFinding.leg }) }
 
   const evidence: string[] = []
-  for (const e of rootFinding?.evidence ?? []) evidence.push(`${e.leg} +${humanDuration(e.t_ms)}: ${e.label} (message ${e.message})`)
+  for (const e of rootFinding?.evidence ?? []) evidence.push(evidenceText(e))
   if (routing !== undefined && typeof routing.sip_code === 'number') {
     const carriers = (routing.attempts ?? []).slice(0, 3).map(t => `${t.provider_name ?? t.provider_id ?? '?'} ${t.sip_code ?? ''}`.trim())
     evidence.push(`routing log: ${routing.sip_code} ${routing.sip_reason ?? ''}`.trim() + (carriers.length === 0 ? '' : `; carriers tried: ${carriers.join(', ')}`))
@@ -216,7 +243,8 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
   if (routing?.release_reason !== undefined && routing.release_reason !== null && routing.release_reason !== '') evidence.push(`release reason: ${routing.release_reason}`)
   if (quality !== undefined && quality.samples > 0 && quality.streams[0] !== undefined) {
     const s = quality.streams[0]
-    evidence.push(`RTCP worst stream ${s.leg} ${s.direction}: ${s.grade}${s.mos.mos === null ? '' : `, MOS ${s.mos.mos}`}${s.jitter_ms === null ? '' : `, jitter ${s.jitter_ms.avg} ms`}${s.loss_pct === null ? '' : `, loss ${s.loss_pct.avg} %`}`)
+    const figures = streamFigures(s)
+    evidence.push(`RTCP worst stream, leg ${s.leg} ${streamPath(s.leg, s.direction)}: ${s.no_audio ? 'no audio' : s.grade}${figures === '' ? '' : `, ${figures}`}`)
   }
 
   const recommendations = [...new Set(ranked.filter(f => f.severity !== 'info' || f === rootFinding).map(f => f.fix))].slice(0, 4)

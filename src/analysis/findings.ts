@@ -3,6 +3,7 @@
  * meaning, the evidence (which message), and the fix. Tools rank and show them; the diagnosis
  * picks its root cause from them.
  */
+import { humanDuration } from '../lib/format'
 
 /** How much a finding matters: `critical` explains a failure, `warning` degrades the call, `info` is context. */
 export type Severity = 'critical' | 'warning' | 'info'
@@ -57,6 +58,7 @@ export const FINDING_CODES = {
   carrier_auth_required: 'the carrier asks for digest authentication (401/407) that we do not send',
   codec_mismatch: 'no common codec (488/606, or an answer with a codec that was not offered)',
   carrier_unavailable: 'the carrier answered 503: overloaded, over capacity, no route, or down',
+  outage: 'answered traffic stopped for a while between busy periods: a carrier or route outage',
   carrier_rejected: 'the carrier ended the attempt with another final response (busy, not found…)',
   call_failed: 'the call failed with a final response no more specific finding explains',
   invite_unanswered: 'an INVITE got no response at all',
@@ -75,6 +77,7 @@ export const FINDING_CODES = {
   dtmf_not_negotiated: 'telephone-event (RFC 4733 DTMF) offered but not accepted',
   call_on_hold: 'the call was put on hold',
   poor_quality: 'RTCP shows degraded audio (jitter, loss, RTT or MOS past the thresholds)',
+  short_calls: 'many answered calls last a second or a few: diallers hanging up, false answer, or no audio',
   transcoding: 'the two legs use different codecs',
   auth_challenge: 'one digest challenge, answered with credentials: normal',
   caller_cancelled: 'the caller hung up before answer (CANCEL)',
@@ -96,4 +99,21 @@ export function rankFindings (findings: readonly Finding[]): Finding[] {
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     RANK[a.code] - RANK[b.code] ||
     (a.evidence[0]?.t_ms ?? 0) - (b.evidence[0]?.t_ms ?? 0))
+}
+
+/** `A +35 ms: 503 No Routes Available (Pre) (message 2)`: where a finding shows, in words. */
+export function evidenceText (e: Evidence): string {
+  return `${e.leg} +${humanDuration(e.t_ms)}: ${e.label} (message ${e.message})`
+}
+
+/** A finding as a tool shows it: plain language first, the messages that show it as text. */
+export function findingFacts (finding: Finding): Omit<Finding, 'evidence' | 'leg'> & { evidence?: string[] } {
+  return {
+    code: finding.code,
+    severity: finding.severity,
+    title: finding.title,
+    meaning: finding.meaning,
+    fix: finding.fix,
+    ...(finding.evidence.length === 0 ? {} : { evidence: finding.evidence.map(evidenceText) })
+  }
 }

@@ -61,7 +61,9 @@ const OUTBOUND = new Set(['out', 'outbound', 'tx', 'send', 'sent', 'outgoing', '
 // Keys under which a sample may nest one direction's (or one leg's) figures.
 const NESTED_DIRECTIONS = new Set([...INBOUND, ...OUTBOUND, 'caller', 'callee', 'local', 'remote'])
 const NESTED_LEGS = new Set(['a', 'b', 'a_leg', 'b_leg', 'aleg', 'bleg'])
-const KNOWN = new Set<string>([...Object.values(ALIASES).flat(), ...CONTAINERS, 'aggregate', 'ssrc', 'ts', 'time', 'timestamp', 'date', 'id', 'created', 'dt'])
+// Fields that are not quality figures (addresses, times, the platform's own R): read or ignored on purpose.
+const KNOWN = new Set<string>([...Object.values(ALIASES).flat(), ...CONTAINERS, 'aggregate', 'ssrc', 'ts', 'time', 'timestamp', 'date', 'id', 'created', 'dt',
+  'micro_ts', 'src_port', 'dst_port', 'source_port', 'destination_port', 'r_factor', 'r'])
 
 type Obj = Record<string, unknown>
 
@@ -136,10 +138,12 @@ function readSample (obj: Obj, context: Context, legs: Record<string, string>, u
   const src = pick(obj, ALIASES.src)
   const dst = pick(obj, ALIASES.dst)
   const ownLeg = pick(obj, ALIASES.leg)
-  // A sample names its leg, or its Call-ID does (mapped to A/B1 when the caller knows the legs).
-  const leg = ownLeg !== undefined
+  // The caller's leg names (A, B1, B2, as the trace names them) win over the API's own (A, B):
+  // with failover there are several B legs, and only the Call-ID tells them apart.
+  const mapped = typeof callid === 'string' && callid !== '' ? legs[callid] : undefined
+  const leg = mapped ?? (ownLeg !== undefined
     ? String(ownLeg)
-    : typeof callid === 'string' && callid !== '' ? legs[callid] ?? callid : context.leg
+    : typeof callid === 'string' && callid !== '' ? callid : context.leg)
   const ownDirection = direction(pick(obj, ALIASES.direction))
   const dir = ownDirection ?? (src !== undefined && dst !== undefined ? `${String(src)} → ${String(dst)}` : context.direction)
   const codec = codecName(pick(obj, ALIASES.codec)) ?? context.codec
@@ -291,8 +295,18 @@ export interface StreamQuality {
   reported_mos: { avg: number, min: number } | null
   /** The worse of the MOS band and the worst metric's grade. */
   grade: QualityGrade
+  /** Nothing arrives: the average loss is {@link NO_AUDIO_LOSS_PCT} % or more. */
+  no_audio: boolean
   /** Plain-language flags: what crossed a threshold. */
   issues: string[]
+}
+
+/** A leg whose audio flows one way only: one direction silent, the other arriving. */
+export interface OneWayAudio {
+  leg: string
+  /** The direction nothing arrives on, and the one that flows. */
+  silent: string
+  flowing: string
 }
 
 /** The quality of a call, per leg and direction. */
@@ -302,6 +316,8 @@ export interface QualitySummary {
   /** Streams left out of `streams` (they are the best ones; the list is worst first). */
   streams_omitted: number
   overall: QualityGrade
+  /** Legs with audio one way only (from every stream, not only those listed). */
+  one_way: OneWayAudio[]
   /** The E-model variant and the assumptions behind every `mos`. */
   method: string
   aggregate: Record<string, number> | null
@@ -322,6 +338,34 @@ function flag (name: string, unit: string, metric: 'jitter_ms' | 'loss_pct' | 'r
 }
 
 const MAX_STREAMS = 8
+
+/** Average loss from which a stream counts as silent: nothing (or next to nothing) arrives. */
+export const NO_AUDIO_LOSS_PCT = 90
+
+/**
+ * Which way a stream goes, in words, where the leg and direction are known: on leg A the
+ * customer talks to the switch, on a B leg the switch talks to a carrier; `inbound` is the
+ * stream the switch receives, `outbound` the one it sends. Otherwise `<leg> <direction>`.
+ */
+export function streamPath (leg: string, direction: string): string {
+  const far = leg === 'A' ? 'customer' : /^B\d*$/.test(leg) ? 'carrier' : undefined
+  if (far === undefined || (direction !== 'inbound' && direction !== 'outbound')) return `${leg} ${direction}`
+  return direction === 'inbound' ? `${far} → switch` : `switch → ${far}`
+}
+
+/** `MOS 2.05, jitter 60.88 ms, loss 4.57 %, RTT 398.58 ms`: a stream's figures, those it has. */
+export function streamFigures (s: StreamQuality): string {
+  return [
+    s.mos.mos === null ? undefined : `MOS ${s.mos.mos}`,
+    s.jitter_ms === null ? undefined : `jitter ${s.jitter_ms.avg} ms`,
+    s.loss_pct === null ? undefined : `loss ${s.loss_pct.avg} %`,
+    s.rtt_ms === null ? undefined : `RTT ${s.rtt_ms.avg} ms`
+  ].filter(f => f !== undefined).join(', ')
+}
+
+function scoreOf (s: StreamQuality): number {
+  return s.mos.mos ?? s.reported_mos?.avg ?? 5
+}
 
 /**
  * Summarises normalised RTCP per leg and direction: jitter, loss and RTT (average and peak),
@@ -366,6 +410,8 @@ export function summariseQuality (rtcp: NormalisedRtcp, options: { codec?: strin
       ...flag('loss', ' %', 'loss_pct', loss),
       ...flag('RTT', ' ms', 'rtt_ms', rtt)
     ]
+    const noAudio = loss !== null && loss.avg >= NO_AUDIO_LOSS_PCT
+    if (noAudio) issues.unshift(`no audio arrives (${loss.avg} % of packets lost)`)
     let grade: QualityGrade = 'unknown'
     const score = mos.mos ?? (reported.length === 0 ? null : mean(reported))
     if (score !== null) {
@@ -386,16 +432,25 @@ export function summariseQuality (rtcp: NormalisedRtcp, options: { codec?: strin
       mos,
       reported_mos: reported.length === 0 ? null : { avg: round(mean(reported)!, 2), min: round(min(reported)!, 2) },
       grade,
+      no_audio: noAudio,
       issues
     }
   })
-  streams.sort((a, b) => ORDER.indexOf(b.grade) - ORDER.indexOf(a.grade) || (a.leg < b.leg ? -1 : a.leg > b.leg ? 1 : a.direction < b.direction ? -1 : 1))
+  // Worst first: by grade, then by the lower MOS within a grade.
+  streams.sort((a, b) => ORDER.indexOf(b.grade) - ORDER.indexOf(a.grade) || scoreOf(a) - scoreOf(b) ||
+    (a.leg < b.leg ? -1 : a.leg > b.leg ? 1 : a.direction < b.direction ? -1 : 1))
   const overall = streams.reduce<QualityGrade>((g, s) => worse(g, s.grade), 'unknown')
+  const oneWay: OneWayAudio[] = []
+  for (const silent of streams.filter(s => s.no_audio)) {
+    const flowing = streams.find(s => s.leg === silent.leg && s !== silent && !s.no_audio && s.loss_pct !== null)
+    if (flowing !== undefined) oneWay.push({ leg: silent.leg, silent: silent.direction, flowing: flowing.direction })
+  }
   return {
     samples: rtcp.samples.length,
     streams: streams.slice(0, MAX_STREAMS),
     streams_omitted: Math.max(0, streams.length - MAX_STREAMS),
     overall,
+    one_way: oneWay,
     method: MOS_METHOD,
     aggregate: rtcp.aggregate
   }

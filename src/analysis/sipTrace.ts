@@ -5,7 +5,7 @@ import { q850Name } from './sipCodes'
 import { header, parseUri, parseVia, reasonsOf, topVia, type ReasonCause, type SipMessage } from './sipMessage'
 import { traceFindings } from './traceFindings'
 import {
-  endpointText, isResponse, readPackets, refOf, transactionsOf, type Packet, type Transaction
+  endpointText, isResponse, legLabel, readPackets, refOf, transactionsOf, type Packet, type Transaction
 } from './tracePackets'
 
 /** One captured SIP packet, as a C-Trace gives it. */
@@ -156,6 +156,10 @@ export interface LegAnalysis {
   callee_role: string
   /** The Request-URI user of the first INVITE: the number as dialled on this leg. */
   dialled: string | null
+  /** The From user of the first INVITE: the calling number as presented on this leg. */
+  cli: string | null
+  /** The ConnexCS edge proxy the leg came through (`X-AnyEdge-Host` of its first INVITE), if any. */
+  edge_host: string | null
   transport: string
   state: CallState
   final_response: FinalResponse | null
@@ -473,6 +477,8 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
   const sessionSource = answerPacket?.sip ?? firstInvite?.sip
   const sessionExpires = sessionSource === undefined ? NaN : parseInt(header(sessionSource, 'session-expires') ?? '', 10)
   const dialled = (firstInvite?.sip?.uri === undefined ? undefined : parseUri(firstInvite.sip.uri)?.user) ?? firstInvite?.ruriUser ?? null
+  const cli = firstInvite?.sip === undefined ? undefined : parseUri(header(firstInvite.sip, 'from'))?.user
+  const edge = firstInvite?.sip === undefined ? undefined : header(firstInvite.sip, 'x-anyedge-host')?.trim()
 
   return {
     callid: ctx.callid,
@@ -482,6 +488,8 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
     caller_role: ctx.callerRole,
     callee_role: ctx.calleeRole,
     dialled: dialled === null ? null : decodeURIComponentSafe(dialled),
+    cli: cli === undefined || cli === '' ? null : decodeURIComponentSafe(cli),
+    edge_host: edge === undefined || edge === '' ? null : edge,
     transport: firstInvite?.transport ?? packets[0]!.transport,
     state: stateOf(final, cancels.length > 0),
     final_response: final,
@@ -592,7 +600,7 @@ export function analyzeTrace (messages: readonly TraceMessage[], callid?: string
     else list.push(p)
   }
   const ids = [...byCallid.keys()]
-  const legName = new Map(ids.map((id, i) => [id, i === 0 ? 'A' : `B${i}`]))
+  const legName = new Map(ids.map((id, i) => [id, legLabel(i)]))
   const first = (id: string): Packet => byCallid.get(id)!.find(p => p.what === 'INVITE') ?? byCallid.get(id)![0]!
   // The switch is where the customer's INVITE goes and where the carriers' INVITEs come from.
   const switchIps = new Set<string>(ids.length === 0 ? [] : [first(ids[0]!).dst.ip, ...ids.slice(1).map(id => first(id).src.ip)])
@@ -644,6 +652,8 @@ function analyzeLegless (callid: string): LegAnalysis {
     caller_role: 'customer',
     callee_role: 'switch',
     dialled: null,
+    cli: null,
+    edge_host: null,
     transport: 'UDP',
     state: 'no_final_response',
     final_response: null,

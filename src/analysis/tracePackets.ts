@@ -140,10 +140,10 @@ function txKey (p: Packet, method: string): string {
 }
 
 /**
- * The packets of a trace in time order (ties keep their input order), the capture duplicates
- * dropped, each parsed once. `t0` is the first packet's capture time in µs.
+ * The messages of a trace in the order the analysis numbers them: time order (ties keep their
+ * input order), the capture duplicates dropped. Position `i` here is message `i` everywhere.
  */
-export function readPackets (messages: readonly TraceMessage[]): { packets: Packet[], t0: number, duplicates: number } {
+function orderMessages (messages: readonly TraceMessage[]): { kept: { m: TraceMessage, micro: number }[], duplicates: number } {
   const timed = messages.map((m, i) => ({ m, i, micro: microOf(m) })).sort((a, b) => a.micro - b.micro || a.i - b.i)
   const lastSeen = new Map<string, number>()
   let duplicates = 0
@@ -157,8 +157,63 @@ export function readPackets (messages: readonly TraceMessage[]): { packets: Pack
     }
     return true
   })
+  return { kept, duplicates }
+}
+
+/**
+ * The packets of a trace in time order (ties keep their input order), the capture duplicates
+ * dropped, each parsed once. `t0` is the first packet's capture time in µs.
+ */
+export function readPackets (messages: readonly TraceMessage[]): { packets: Packet[], t0: number, duplicates: number } {
+  const { kept, duplicates } = orderMessages(messages)
   const t0 = kept[0]?.micro ?? 0
   return { packets: kept.map(({ m, micro }, index) => toPacket(m, index, micro, t0)), t0, duplicates }
+}
+
+/** One captured message as the platform stored it, at the position findings cite. */
+export interface RawMessage {
+  message: number
+  /** Milliseconds since the trace's first packet. */
+  t_ms: number
+  /** `A`, `B1`… */
+  leg: string
+  from: string
+  to: string
+  /** The request method, or the response code and reason. */
+  method: string
+  text: string
+}
+
+/** The name of the leg that appears `i`-th in a trace: `A` (the customer's), then `B1`, `B2`… */
+export function legLabel (i: number): string {
+  return i === 0 ? 'A' : `B${i}`
+}
+
+/**
+ * The raw messages of a trace at positions `from`…`to` (excluded), numbered and with legs named
+ * as the analysis numbers and names them, without parsing any message: a page of a long trace
+ * costs little.
+ */
+export function rawMessages (messages: readonly TraceMessage[], from = 0, to = Infinity): { messages: RawMessage[], total: number } {
+  const { kept } = orderMessages(messages)
+  const t0 = kept[0]?.micro ?? 0
+  const legs = new Map<string, string>()
+  for (const { m } of kept) if (!legs.has(m.callid)) legs.set(m.callid, legLabel(legs.size))
+  const page = kept.slice(from, to).map(({ m, micro }, i): RawMessage => {
+    const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
+    const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
+    const reason = m.reply_reason ?? ''
+    return {
+      message: from + i,
+      t_ms: Math.round((micro - t0) / 1000),
+      leg: legs.get(m.callid)!,
+      from: endpointText(src),
+      to: endpointText(dst),
+      method: /^\d{3}$/.test(String(m.method)) && reason !== '' ? `${m.method} ${reason}` : String(m.method ?? ''),
+      text: typeof m.msg === 'string' ? m.msg : ''
+    }
+  })
+  return { messages: page, total: kept.length }
 }
 
 /**

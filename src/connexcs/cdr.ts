@@ -20,10 +20,13 @@ export const CDR_FIELDS = {
   customer_charge: 'charged to the customer',
   customer_card_currency: 'customer currency',
   customer_card_dest_name: 'destination name on the customer card',
+  customer_card_dest_code: 'prefix of the customer card rule that matched',
   provider_id: 'carrier id',
   provider_charge: 'paid to the carrier',
   provider_card_currency: 'carrier currency',
+  branch_idx: 'carriers tried before the one that answered (0: the first)',
   pdd_in: 'post-dial delay seen by the customer, ms',
+  ring_duration: 'seconds of ringing before the answer',
   sip_code: 'SIP code',
   sip_reason: 'SIP reason',
   release_reason: 'who released the call'
@@ -59,7 +62,18 @@ export function prefixRules (field: CdrField, prefix: string): CdrRule[] {
   return [{ field, condition: '>=', data: prefix }, { field, condition: '<', data: `${prefix}:` }]
 }
 
-/** Runs a CDR query. */
+/** What rows charged the customers, by currency (rounded to 6 decimals; currencies are never added together). */
+export function chargesByCurrency (rows: readonly CdrRow[]): Record<string, number> {
+  const charges: Record<string, number> = {}
+  for (const row of rows) {
+    const amount = Number(row.customer_charge ?? 0)
+    const currency = String(row.customer_card_currency ?? '?')
+    if (amount !== 0 && Number.isFinite(amount)) charges[currency] = Math.round(((charges[currency] ?? 0) + amount) * 1e6) / 1e6
+  }
+  return charges
+}
+
+/** Runs a CDR query; never more rows than its limit, whatever the API sends. */
 export async function queryCdr (api: Connexcs, query: CdrQuery): Promise<CdrRow[]> {
-  return asArray<CdrRow>(await api.post('cdr', query))
+  return asArray<CdrRow>(await api.post('cdr', query)).slice(0, query.limit)
 }

@@ -1,4 +1,4 @@
-import { searchCallLogs } from './calls'
+import { searchCallLogs, TRACE_RETENTION_DAYS } from './calls'
 import { asArray, type Connexcs } from './client'
 import type { CallRouting } from './types'
 
@@ -40,7 +40,6 @@ interface CustomerRow {
 }
 
 const DAY_MS = 86_400_000
-const TRACE_RETENTION_DAYS = 7
 /** Customers whose IPs are searched when the CDR gives nothing. */
 const CUSTOMERS_PROBED = 5
 

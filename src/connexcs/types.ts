@@ -11,6 +11,8 @@ export interface EgressRoute {
   rate?: number
   sip_code?: number
   sip_reason?: string
+  /** The Call-ID of this attempt's leg (the B leg has its own). */
+  callid_b?: string
 }
 
 /** The routing record of one call in `GET log?s=`. */
@@ -27,6 +29,9 @@ export interface CallRouting {
   switch?: string
   /** The customer's id. */
   account_id?: number
+  /** The customer's rate card that matched the number, and its revision. */
+  customer_card_id?: string | null
+  card_rev?: number | null
   egress_routing?: EgressRoute[]
   ok?: { duration?: number, callid_b?: string, release_reason?: string, provider_id?: number }
   params?: { si?: string, sp?: number, proto?: string, userAgent?: string }
@@ -82,4 +87,22 @@ export interface RtpServer {
   ips?: string[]
   rtp_group_id?: number
   status?: number
+}
+
+/** A customer of `GET customer/<id>`: what the tools read of it. */
+export interface CustomerRecord {
+  id: number
+  name?: string
+  status?: string
+  currency?: string
+  /** Signalling IPs the customer is authenticated by. */
+  ips?: string[]
+}
+
+/** A carrier of `GET carrier/<id>`: what the tools read of it. */
+export interface CarrierRecord {
+  id: number
+  name?: string
+  status?: string
+  ips?: string[]
 }

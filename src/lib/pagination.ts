@@ -19,10 +19,15 @@ export function cursorOffset (cursor: string | undefined): number {
   return Number(m[1])
 }
 
+/** The cursor of the page that starts at `offset`. */
+export function cursorAt (offset: number): string {
+  return `o${offset}`
+}
+
 /** Cuts one page out of a list: the single pagination rule every tool uses. */
 export function paginate<T> (items: readonly T[], cursor: string | undefined, limit: number): Page<T> {
   const offset = cursorOffset(cursor)
   const page: Page<T> = { items: items.slice(offset, offset + limit), total: items.length }
-  if (offset + limit < items.length) page.next_cursor = `o${offset + limit}`
+  if (offset + limit < items.length) page.next_cursor = cursorAt(offset + limit)
   return page
 }

@@ -63,6 +63,15 @@ export const customerIdParam = {
   min: 1
 } as const satisfies NumberParam
 
+/** A phone number, or its first digits: digits with an optional leading +. */
+export function digitsParam (description: string) {
+  return {
+    type: 'string',
+    description,
+    pattern: { regex: /^\+?\d{1,20}$/, says: 'digits only (a leading + is allowed), e.g. 447700900123' }
+  } as const satisfies StringParam
+}
+
 /** A carrier (provider) id. */
 export const providerIdParam = {
   type: 'number',

@@ -1,13 +1,10 @@
-import { getTranscript } from '../connexcs/calls'
+import { getTranscript, transcriptLine } from '../connexcs/calls'
 import { connexcs } from '../connexcs/client'
 import { defineTool } from '../lib/defineTool'
 import { plural } from '../lib/format'
 import { paginate } from '../lib/pagination'
-import { clip, pick } from '../lib/records'
 import { nextStep, notFound } from '../lib/result'
 import { callidParam, cursorParam, limitParam } from '../lib/sharedParams'
-
-const SPEAKERS: Record<string, string> = { 0: 'caller', 1: 'callee' }
 
 /** `getTranscription`: what was said on a call. */
 export const getTranscription = defineTool({
@@ -28,15 +25,7 @@ export const getTranscription = defineTool({
         'The call was not transcribed: transcription has to be enabled for the customer or route before the call, and only answered calls have speech.',
         [nextStep('getSipTrace', { callid }, 'Check the call was answered.')])
     }
-    const lines = segments.map(s => {
-      const leg = pick(s, ['leg', 'channel', 'speaker'])
-      const score = pick(s, ['score', 'confidence'])
-      return {
-        speaker: SPEAKERS[String(leg)] ?? (leg === undefined ? 'unknown' : String(leg)),
-        text: clip(String(pick(s, ['text', 'transcript', 'content']) ?? ''), 1000),
-        ...(typeof score === 'number' ? { score: Math.round(score * 100) / 100 } : {})
-      }
-    })
+    const lines = segments.map(s => transcriptLine(s, 1000))
     const page = paginate(lines, cursor, limit)
     const by = (speaker: string): number => lines.filter(l => l.speaker === speaker).length
     return {

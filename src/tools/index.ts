@@ -1,8 +1,11 @@
 import type { ToolDefinition } from '../lib/defineTool'
 import { getAiAgentLogs } from './getAiAgentLogs'
+import { getCallAnalytics } from './getCallAnalytics'
+import { getCallQuality } from './getCallQuality'
 import { getRtpServerGroups } from './getRtpServerGroups'
 import { getSipTrace } from './getSipTrace'
 import { getTranscription } from './getTranscription'
+import { investigateCall } from './investigateCall'
 import { listRtpServers } from './listRtpServers'
 import { searchCallLogs } from './searchCallLogs'
 import { searchCdr } from './searchCdr'
@@ -11,7 +14,10 @@ import { searchCdr } from './searchCdr'
 export const tools: readonly ToolDefinition[] = [
   searchCallLogs,
   searchCdr,
+  getCallAnalytics,
+  investigateCall,
   getSipTrace,
+  getCallQuality,
   getTranscription,
   getAiAgentLogs,
   getRtpServerGroups,

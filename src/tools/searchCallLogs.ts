@@ -1,5 +1,7 @@
-import { searchCallLogs as fetchCallLogs } from '../connexcs/calls'
-import { connexcs } from '../connexcs/client'
+import { searchCallLogs as fetchCallLogs, LOG_SEARCH_CAP } from '../connexcs/calls'
+import { getCustomer } from '../connexcs/accounts'
+import { connexcs, type Connexcs } from '../connexcs/client'
+import { part } from '../connexcs/parts'
 import type { CallRouting } from '../connexcs/types'
 import { defineTool } from '../lib/defineTool'
 import { countList, isoFromUnix } from '../lib/format'
@@ -7,15 +9,15 @@ import { paginate } from '../lib/pagination'
 import { nextStep, notFound } from '../lib/result'
 import { cursorParam, limitParam } from '../lib/sharedParams'
 
-/** The API stops at about this many matches (prior-art measurement). */
-const API_MATCH_CAP = 200
-
 function outcome (routing: CallRouting): string {
   if (routing.sip_code === undefined) return 'unknown'
   return `${routing.sip_code}${routing.sip_reason === undefined ? '' : ' ' + routing.sip_reason}`
 }
 
-function compactCall (routing: CallRouting) {
+/** Customer names looked up per page (a page of a number's calls has one or two customers); others go without. */
+const MAX_NAMES = 5
+
+function compactCall (routing: CallRouting, names: ReadonlyMap<number, string>) {
   const tried = routing.egress_routing ?? []
   const chosen = tried.find(r => r.sip_code !== undefined && r.sip_code < 300) ?? tried.at(-1)
   return {
@@ -23,6 +25,7 @@ function compactCall (routing: CallRouting) {
     callidb: routing.callidb,
     time: routing.start_time === undefined ? undefined : isoFromUnix(routing.start_time),
     customer_id: routing.account_id,
+    customer_name: routing.account_id === undefined ? undefined : names.get(routing.account_id),
     cli: routing.cli,
     dest_number: routing.dest_number,
     sip_code: routing.sip_code,
@@ -30,8 +33,15 @@ function compactCall (routing: CallRouting) {
     duration_s: routing.ok?.duration,
     route: chosen === undefined
       ? undefined
-      : { provider_id: chosen.provider_id, card_id: chosen.card_id, carriers_tried: tried.length }
+      : { provider_id: chosen.provider_id, provider_name: chosen.provider_name, card_id: chosen.card_id, carriers_tried: tried.length }
   }
+}
+
+/** The names of the customers on a page, fetched together; a lookup that fails leaves the name out. */
+async function customerNames (api: Connexcs, calls: readonly CallRouting[]): Promise<Map<number, string>> {
+  const ids = [...new Set(calls.map(c => c.account_id).filter((id): id is number => id !== undefined && id > 0))].slice(0, MAX_NAMES)
+  const found = await Promise.all(ids.map(id => part(() => getCustomer(api, id))))
+  return new Map(found.flatMap((p, i) => p.ok && typeof p.value?.name === 'string' ? [[ids[i]!, p.value.name] as const] : []))
 }
 
 /** `searchCallLogs`: find calls by number, Call-ID or IP. */
@@ -53,7 +63,8 @@ export const searchCallLogs = defineTool({
     cursor: cursorParam
   },
   async handler ({ search, limit, cursor }) {
-    const entries = await fetchCallLogs(connexcs(), search)
+    const api = connexcs()
+    const entries = await fetchCallLogs(api, search)
     if (entries.length === 0) {
       return notFound(
         `No calls match "${search}".`,
@@ -65,17 +76,18 @@ export const searchCallLogs = defineTool({
     const page = paginate(calls, cursor, limit)
     const answered = calls.filter(c => c.sip_code === 200).length
     const failed = calls.filter(c => c.sip_code !== 200)
-    const capped = entries.length >= API_MATCH_CAP
+    const capped = entries.length >= LOG_SEARCH_CAP
     const firstFailed = page.items.find(c => c.sip_code !== 200)
     const pick = firstFailed ?? page.items[0]!
+    const names = await customerNames(api, page.items)
 
     return {
       summary: `${calls.length}${capped ? '+' : ''} call${calls.length === 1 ? '' : 's'} match${calls.length === 1 ? 'es' : ''} "${search}": ${answered} answered` +
         (failed.length === 0 ? '.' : `, ${failed.length} not answered (${countList(failed.map(outcome))}).`),
       search,
       total: calls.length,
-      ...(capped ? { note: `The API returns at most about ${API_MATCH_CAP} matches; older calls may be missing. Search a more specific term (a Call-ID, a full number).` } : {}),
-      calls: page.items.map(compactCall),
+      ...(capped ? { note: `The API returns at most about ${LOG_SEARCH_CAP} matches; older calls may be missing. Search a more specific term (a Call-ID, a full number).` } : {}),
+      calls: page.items.map(c => compactCall(c, names)),
       ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor }),
       next_steps: [
         nextStep('getSipTrace', { callid: pick.callid, callidb: pick.callidb },

@@ -1,4 +1,4 @@
-import { CDR_FIELDS, CDR_MAX_ROWS, prefixRules, queryCdr, type CdrField, type CdrRow, type CdrRule } from '../connexcs/cdr'
+import { CDR_FIELDS, CDR_MAX_ROWS, chargesByCurrency, prefixRules, queryCdr, type CdrField, type CdrRow, type CdrRule } from '../connexcs/cdr'
 import { connexcs } from '../connexcs/client'
 import { describeRange, resolveRange } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
@@ -6,12 +6,11 @@ import { invalidArgument } from '../lib/errors'
 import { formatCount, formatMoney, humanDuration, plural } from '../lib/format'
 import { paginate } from '../lib/pagination'
 import { nextStep, notFound } from '../lib/result'
-import { customerIdParam, cursorParam, endDateParam, limitParam, providerIdParam, startDateParam } from '../lib/sharedParams'
+import { customerIdParam, cursorParam, digitsParam, endDateParam, limitParam, providerIdParam, startDateParam } from '../lib/sharedParams'
 
 const DEFAULT_FIELDS: CdrField[] = ['dt', 'callid', 'dest_cli', 'dest_number', 'duration', 'customer_id', 'provider_id', 'customer_charge', 'customer_card_currency']
 // Always fetched, for the totals, whatever fields the caller wants to see.
 const TOTAL_FIELDS: CdrField[] = ['duration', 'customer_charge', 'customer_card_currency']
-const NUMBER = { regex: /^\+?\d{1,20}$/, says: 'digits only (a leading + is allowed), e.g. 447700900123' }
 
 function parseFields (text: string | undefined): CdrField[] {
   if (text === undefined) return DEFAULT_FIELDS
@@ -26,16 +25,12 @@ function parseFields (text: string | undefined): CdrField[] {
 function totalsOf (rows: CdrRow[]): { billed_s: number, answered: number, acd_s: number | null, charges: Record<string, number> } {
   let billed = 0
   let answered = 0
-  const charges: Record<string, number> = {}
   for (const row of rows) {
     const duration = Number(row.duration ?? 0)
     billed += duration
     if (duration > 0) answered++
-    const amount = Number(row.customer_charge ?? 0)
-    const currency = String(row.customer_card_currency ?? '?')
-    if (amount !== 0) charges[currency] = Math.round(((charges[currency] ?? 0) + amount) * 1e6) / 1e6
   }
-  return { billed_s: Math.round(billed), answered, acd_s: answered === 0 ? null : Math.round(billed / answered), charges }
+  return { billed_s: Math.round(billed), answered, acd_s: answered === 0 ? null : Math.round(billed / answered), charges: chargesByCurrency(rows) }
 }
 
 /** `searchCdr`: completed calls by date range and filters. */
@@ -50,9 +45,9 @@ export const searchCdr = defineTool({
     end_date: endDateParam,
     customer_id: customerIdParam,
     provider_id: providerIdParam,
-    cli: { type: 'string', description: 'CLI presented (exact).', pattern: NUMBER },
-    dest_number: { type: 'string', description: 'Number dialled (exact).', pattern: NUMBER },
-    dest_prefix: { type: 'string', description: 'Dialled numbers starting with these digits, e.g. 447 for UK mobiles.', pattern: NUMBER },
+    cli: digitsParam('CLI presented (exact).'),
+    dest_number: digitsParam('Number dialled (exact).'),
+    dest_prefix: digitsParam('Dialled numbers starting with these digits, e.g. 447 for UK mobiles.'),
     min_duration: { type: 'number', description: 'Shortest billed duration, seconds.', min: 0 },
     max_duration: { type: 'number', description: 'Longest billed duration, seconds.', min: 0 },
     sip_code: { type: 'number', description: 'SIP code of the call, e.g. 200.', integer: true, min: 100, max: 699 },

@@ -47,6 +47,13 @@ describe('callAnalytics', () => {
     expect(result.failure_codes_omitted).toBe(2)
   })
 
+  it('names the newest attempt of each failure code as its example, when the records carry Call-IDs', () => {
+    const result = callAnalytics([
+      { callid: 'old', time: D1, sip_code: 503 }, { callid: 'new', time: D2, sip_code: 503 }, { time: D2 + 1, sip_code: 503 }, { time: D1, sip_code: 404 }
+    ])
+    expect(result.failure_codes.map(f => [f.code, f.count, f.example_callid])).toEqual([[503, 3, 'new'], [404, 1, undefined]])
+  })
+
   it('buckets by day or hour (UTC) and groups by provider', () => {
     expect(callAnalytics(RECORDS).buckets).toEqual([
       { key: '2026-01-01', attempts: 6, answered: 3, asr_pct: 50, acd_s: 42, ner_pct: 66.67, pdd_p50_ms: 2000 },

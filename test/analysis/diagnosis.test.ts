@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { diagnoseCall } from '../../src/analysis/diagnosis'
 import { normaliseRtcp, summariseQuality } from '../../src/analysis/rtcp'
 import { analyzeTrace } from '../../src/analysis/sipTrace'
-import { answeredLeg, CUSTOMER, leg, SWITCH } from './fixtures/sip'
+import { answeredLeg, CUSTOMER, leg, sdp, SWITCH } from './fixtures/sip'
 
 const A = leg('call-a', { ip: CUSTOMER }, { ip: SWITCH })
 const noRoute = analyzeTrace([
@@ -56,7 +56,7 @@ describe('diagnoseCall', () => {
     expect([d.outcome, d.root_cause, d.summary, d.recommendations, d.next_steps, d.missing]).toEqual([
       'answered', null, 'Call call-a was answered and ended normally: the caller hung up after 1 min 00 s of talk. No fault found.', [], [], []
     ])
-    expect(d.evidence).toEqual(['RTCP worst stream A inbound: good, MOS 4.39, jitter 3 ms, loss 0 %'])
+    expect(d.evidence).toEqual(['RTCP worst stream, leg A customer → switch: good, MOS 4.39, jitter 3 ms, loss 0 %, RTT 40 ms'])
   })
 
   it('asks for RTCP when an answered call has none, and blames bad audio when it has', () => {
@@ -70,12 +70,12 @@ describe('diagnoseCall', () => {
     expect(bad.root_cause).toEqual({
       code: 'poor_quality',
       severity: 'critical',
-      title: 'Audio quality was bad on leg B1, inbound: MOS 3.08',
+      title: 'Audio quality was bad on leg B1 (carrier → switch): MOS 3.08',
       meaning: 'RTCP for that stream: jitter 70 ms on average (bad: above 30 ms); loss 6 % on average (bad: above 1 %); MOS 3.08 (bad).',
       fix: 'Jitter comes from congestion or Wi-Fi on the path: check the network between that party and the media server; a larger jitter buffer hides some of it.',
       leg: 'B1'
     })
-    expect(bad.summary).toBe('Call call-a was answered. Problem: Audio quality was bad on leg B1, inbound: MOS 3.08.')
+    expect(bad.summary).toBe('Call call-a was answered. Problem: Audio quality was bad on leg B1 (carrier → switch): MOS 3.08.')
   })
 
   it('diagnoses from the routing record alone when there is no trace, and asks for the trace', () => {
@@ -116,5 +116,32 @@ describe('diagnoseCall', () => {
     const ivr = diagnoseCall({ callid: 'call-a', trace: answered, quality: goodAudio, class5: { present: true, kinds: ['ivr', 'ai_agent'] } })
     expect([ivr.root_cause, ivr.findings]).toEqual([null, [{ code: 'class5', severity: 'info', title: 'The call used Class 5 features (ivr, ai_agent)' }]])
     expect(ivr.next_steps.map(s => s.tool)).toEqual(['getTranscription', 'getAiAgentLogs'])
+  })
+
+  it('blames the private media address for one-way audio that RTCP confirms', () => {
+    const natted = analyzeTrace([
+      A.req(0, 'INVITE', { branch: 'z9hG4bKa1', cseq: 1, body: sdp('192.168.1.20', [8, 101]) }),
+      A.res(12, 100, 'Trying', { branch: 'z9hG4bKa1', cseq: 1 }),
+      A.res(2000, 180, 'Ringing', { branch: 'z9hG4bKa1', cseq: 1, toTag: 'sw' }),
+      A.res(8000, 200, 'OK', { branch: 'z9hG4bKa1', cseq: 1, toTag: 'sw', body: sdp(SWITCH, [8, 101]) }),
+      A.req(8040, 'ACK', { branch: 'z9hG4bKa2', cseq: 1, toTag: 'sw' })
+    ])
+    expect(natted.findings.map(f => [f.code, f.severity])).toEqual([['nat_private_sdp', 'warning']])
+    const oneWay = summariseQuality(normaliseRtcp([
+      { leg: 'A', direction: 'inbound', jitter: 3, packet_loss: 0, rtt: 40 },
+      { leg: 'A', direction: 'outbound', jitter: 0, packet_loss: 100 }
+    ]), { codec: 'PCMA' })
+    const d = diagnoseCall({ callid: 'call-a', trace: natted, quality: oneWay })
+    expect(d.findings.map(f => [f.code, f.severity])).toEqual([['nat_private_sdp', 'critical'], ['one_way_media', 'critical']])
+    expect(d.summary).toBe('Call call-a was answered. Problem: The customer advertises a private media address (SDP c=192.168.1.20).')
+    expect(d.root_cause!.meaning).toMatch(/ RTCP confirms it: nothing arrives switch → customer while customer → switch flows\.$/)
+    expect(d.recommendations).toEqual([
+      'Enable far-end NAT traversal for this customer, so the switch answers to the packets\' real source and relays the media; or configure the customer\'s PBX with its public address and turn off the SIP ALG on its router.',
+      'Check NAT traversal for that party (its SDP c= address, symmetric RTP / media latching on the RTP server, the SIP ALG on its router) and firewalls on the RTP port range.'
+    ])
+    expect(d.evidence.at(-1)).toBe('RTCP worst stream, leg A switch → customer: no audio, MOS 1.15, jitter 0 ms, loss 100 %, RTT 40 ms')
+    // Without a cause in the trace, one-way audio is the root cause itself; it is never called poor quality.
+    const alone = diagnoseCall({ callid: 'call-a', trace: answered, quality: oneWay })
+    expect([alone.root_cause?.code, alone.root_cause?.title, alone.findings.some(f => f.code === 'poor_quality')]).toEqual(['one_way_media', 'One-way audio on leg A: nothing arrives switch → customer', false])
   })
 })

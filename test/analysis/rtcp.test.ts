@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MOS_METHOD } from '../../src/analysis/eModel'
-import { gradeMetric, gradeMos, normaliseRtcp, summariseQuality } from '../../src/analysis/rtcp'
+import { gradeMetric, gradeMos, normaliseRtcp, streamPath, summariseQuality } from '../../src/analysis/rtcp'
 
 const SAMPLES = [
   { leg: 'A', direction: 'in', jitter: 4, packet_loss: 0.2, rtt: 40, mos: 4.4 },
@@ -55,7 +55,7 @@ describe('normaliseRtcp', () => {
   })
 
   it('lists the fields it did not read, drops impossible MOS values, and recognises empty and unknown answers', () => {
-    const rtcp = normaliseRtcp([{ jitter: 3, burst_density: 0.2, ssrc: 'x', mos: 45 }])
+    const rtcp = normaliseRtcp([{ jitter: 3, burst_density: 0.2, ssrc: 'x', mos: 45, r_factor: 12, micro_ts: 1, src_port: 2 }])
     expect([rtcp.samples[0]!.reported_mos, rtcp.unread_fields]).toEqual([null, ['burst_density']])
     expect([[], {}, null, { processed: [] }, ''].map(r => normaliseRtcp(r).shape)).toEqual(['empty', 'empty', 'empty', 'empty', 'empty'])
     expect(['hello', { foo: 1 }, 42].map(r => normaliseRtcp(r).shape)).toEqual(['unrecognised', 'unrecognised', 'unrecognised'])
@@ -80,6 +80,7 @@ describe('summariseQuality', () => {
           mos: { r: 68.7, mos: 3.54, codec: 'G.711 with PLC', ie: 0, bpl: 25.1, one_way_delay_ms: 264, assumed: [] },
           reported_mos: { avg: 3.1, min: 3.1 },
           grade: 'poor',
+          no_audio: false,
           issues: [
             'jitter 42 ms on average (degraded: above 30 ms)',
             'loss 2.5 % on average (degraded: above 1 %)',
@@ -98,11 +99,13 @@ describe('summariseQuality', () => {
           mos: { r: 91.5, mos: 4.37, codec: 'G.711 with PLC', ie: 0, bpl: 25.1, one_way_delay_ms: 55, assumed: [] },
           reported_mos: { avg: 4.35, min: 4.3 },
           grade: 'good',
+          no_audio: false,
           issues: []
         }
       ],
       streams_omitted: 0,
       overall: 'poor',
+      one_way: [],
       method: MOS_METHOD,
       aggregate: null
     })
@@ -121,7 +124,7 @@ describe('summariseQuality', () => {
     expect(peaks.streams[0]!.issues).toEqual(['loss 2 % on average (degraded: above 1 %)'])
     const spike = summariseQuality(normaliseRtcp(Array.from({ length: 20 }, (_, i) => ({ leg: 'A', jitter: i === 0 ? 80 : 1 }))))
     expect(spike.streams[0]!.issues).toEqual(['jitter peaked at 80 ms (average 4.95 ms)'])
-    expect(summariseQuality(normaliseRtcp([]))).toEqual({ samples: 0, streams: [], streams_omitted: 0, overall: 'unknown', method: MOS_METHOD, aggregate: null })
+    expect(summariseQuality(normaliseRtcp([]))).toEqual({ samples: 0, streams: [], streams_omitted: 0, overall: 'unknown', one_way: [], method: MOS_METHOD, aggregate: null })
   })
 
   it('grades metrics and MOS against the reference thresholds', () => {
@@ -129,5 +132,40 @@ describe('summariseQuality', () => {
     expect([0.4, 1, 3, 3.1].map(v => gradeMetric('loss_pct', v))).toEqual(['good', 'acceptable', 'degraded', 'bad'])
     expect([149, 300, 500, 501].map(v => gradeMetric('rtt_ms', v))).toEqual(['good', 'acceptable', 'degraded', 'bad'])
     expect([4.0, 3.99, 3.6, 3.59, 3.1, 3.09].map(gradeMos)).toEqual(['good', 'fair', 'fair', 'poor', 'poor', 'bad'])
+  })
+
+  it('finds one-way audio: a silent direction beside one that flows, named as the path it takes', () => {
+    // As the switch reports a stream sent to a private address: nothing received, so 100 % lost and no RTT.
+    const rtcp = normaliseRtcp([
+      { callid: 'call-a', leg: 'A', direction: 'inbound', jitter: 3, packet_loss: 0, rtt: 40 },
+      { callid: 'call-a', leg: 'A', direction: 'outbound', jitter: 0, packet_loss: 100, rtt: null, mos: 1 },
+      { callid: 'call-b', leg: 'B', direction: 'inbound', jitter: 2, packet_loss: 0, rtt: 30 },
+      { callid: 'call-b', leg: 'B', direction: 'outbound', jitter: 2, packet_loss: 0, rtt: 30 }
+    ], { legs: { 'call-a': 'A', 'call-b': 'B1' } })
+    const summary = summariseQuality(rtcp, { codec: 'PCMA' })
+    expect(summary.one_way).toEqual([{ leg: 'A', silent: 'outbound', flowing: 'inbound' }])
+    expect(summary.streams.map(s => [s.leg, s.direction, s.no_audio, s.grade])).toEqual([
+      ['A', 'outbound', true, 'bad'], ['A', 'inbound', false, 'good'], ['B1', 'inbound', false, 'good'], ['B1', 'outbound', false, 'good']
+    ])
+    expect(summary.streams[0]!.issues[0]).toBe('no audio arrives (100 % of packets lost)')
+    // Both directions silent is no audio at all, not one-way.
+    const dead = summariseQuality(normaliseRtcp([{ leg: 'A', direction: 'in', packet_loss: 100 }, { leg: 'A', direction: 'out', packet_loss: 95 }]))
+    expect([dead.one_way, dead.streams.map(s => s.no_audio)]).toEqual([[], [true, true]])
+    expect([streamPath('A', 'outbound'), streamPath('A', 'inbound'), streamPath('B2', 'outbound'), streamPath('B1', 'inbound'), streamPath('X', 'outbound'), streamPath('A', 'rx')])
+      .toEqual(['switch → customer', 'customer → switch', 'switch → carrier', 'carrier → switch', 'X outbound', 'A rx'])
+  })
+
+  it('puts the stream with the lower MOS first when two have the same grade', () => {
+    const summary = summariseQuality(normaliseRtcp([
+      { leg: 'A', direction: 'in', jitter: 55, packet_loss: 2, rtt: 320 },
+      { leg: 'B', direction: 'in', jitter: 60, packet_loss: 5, rtt: 400 }
+    ]), { codec: 'PCMA' })
+    expect(summary.streams.map(s => [s.leg, s.grade])).toEqual([['B', 'bad'], ['A', 'bad']])
+    expect(summary.streams[0]!.mos.mos).toBeLessThan(summary.streams[1]!.mos.mos!)
+  })
+
+  it('names a sample\'s leg by its Call-ID when the caller knows the legs, over the API\'s own A/B', () => {
+    const rtcp = normaliseRtcp([{ callid: 'call-b2', leg: 'B', jitter: 2 }, { callid: 'call-x', leg: 'B', jitter: 2 }], { legs: { 'call-b2': 'B2' } })
+    expect(rtcp.samples.map(s => s.leg)).toEqual(['B2', 'B'])
   })
 })

@@ -3,6 +3,7 @@ import {
   cseqOf, headerParam, headerValues, parseSipMessage, parseUri, parseVia, reasonsOf, splitValues, toTag, topViaBranch
 } from '../../src/analysis/sipMessage'
 import { analyzeTrace, type LegAnalysis, type TraceMessage } from '../../src/analysis/sipTrace'
+import { rawMessages } from '../../src/analysis/tracePackets'
 import { answeredLeg, CARRIER, CUSTOMER, leg, sdp, SWITCH } from './fixtures/sip'
 
 const A = leg('call-a@203.0.113.10', { ip: CUSTOMER }, { ip: SWITCH })
@@ -196,6 +197,25 @@ describe('analyzeTrace', () => {
     const analysis = analyzeTrace([invite, mirror, garbled, A.res(900, 486, 'Busy Here', { branch: 'z9hG4bK1', cseq: 1, toTag: 'b' })])
     expect([analysis.message_count, analysis.capture_duplicates, analysis.unparsed, analysis.call.retransmitted_copies]).toEqual([3, 1, 1, 0])
     expect(analysis.ladder.map(s => s.label)).toEqual(['INVITE', '100 Trying', '486 Busy Here'])
+    // The raw messages are numbered as the analysis numbers them (the mirror copy dropped), and can be paged.
+    const busy = A.res(900, 486, 'Busy Here', { branch: 'z9hG4bK1', cseq: 1, toTag: 'b' })
+    const b = leg('call-b', { ip: SWITCH }, { ip: CARRIER }).req(500, 'INVITE', { branch: 'z9hG4bK2', cseq: 1 })
+    const raw = rawMessages([busy, invite, mirror, garbled, b], 1, 3)
+    expect(raw.total).toBe(4)
+    expect(raw.messages.map(m => [m.message, m.t_ms, m.leg, m.from, m.to, m.method, m.text === busy.msg])).toEqual([
+      [1, 40, 'A', '198.51.100.5', '203.0.113.10', '100 Trying', false],
+      [2, 500, 'B1', '198.51.100.5', '192.0.2.20', 'INVITE', false]
+    ])
+    expect(rawMessages([busy, invite], 1).messages).toEqual([{ message: 1, t_ms: 900, leg: 'A', from: '198.51.100.5', to: '203.0.113.10', method: '486 Busy Here', text: busy.msg }])
+  })
+
+  it('reads the calling number and the edge proxy of each leg from its first INVITE', () => {
+    const edged = leg('call-e', { ip: CUSTOMER }, { ip: SWITCH }, { cli: '%2B442079460001' })
+    const analysis = analyzeTrace([
+      edged.req(0, 'INVITE', { branch: 'z9hG4bK1', cseq: 1, headers: ['X-AnyEdge-Host: edge-lon1.example.net'] }),
+      leg('call-f', { ip: SWITCH }, { ip: CARRIER }).req(40, 'INVITE', { branch: 'z9hG4bK2', cseq: 1 })
+    ])
+    expect(analysis.legs.map(l => [l.leg, l.cli, l.edge_host])).toEqual([['A', '+442079460001', 'edge-lon1.example.net'], ['B1', '14155550123', null]])
   })
 
   it('falls back to the ISO date when micro_ts is missing, and to ruri_user when msg is not SIP', () => {

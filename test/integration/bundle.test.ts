@@ -3,8 +3,11 @@ import { builtinModules } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import type { ApiBackend } from '../../platform/backend'
 import type { SimCall } from '../../platform/switch/index'
+import { getCallAnalytics } from '../../src/tools/getCallAnalytics'
+import { getCallQuality } from '../../src/tools/getCallQuality'
 import { getRtpServerGroups } from '../../src/tools/getRtpServerGroups'
 import { getSipTrace } from '../../src/tools/getSipTrace'
+import { investigateCall } from '../../src/tools/investigateCall'
 import { searchCallLogs } from '../../src/tools/searchCallLogs'
 import { bundleClient, installBridge, NOW_MS, runInNode, testSwitch } from '../helpers/platform'
 
@@ -56,6 +59,7 @@ describe('searchCallLogs through the bundle', () => {
           callidb: call.callidb,
           time: iso(call.start_ms),
           customer_id: call.customer_id,
+          customer_name: 'Bluebell Contact Centre',
           cli: call.cli,
           dest_number: call.dest_number,
           sip_code: 503,
@@ -95,17 +99,22 @@ describe('searchCallLogs through the bundle', () => {
 
 describe('getSipTrace through the bundle', () => {
   it('reads each scenario\'s outcome and timings from the trace', async () => {
-    const expectations: [string, string, number, number][] = [['answered', 'answered', 200, 0], ['busy', 'busy', 486, 0], ['no_answer_cancel', 'cancelled', 487, 0], ['no_route', 'rejected', 503, 0], ['auth_challenge', 'answered', 200, 1]]
-    for (const [scenario, state, code, challenges] of expectations) {
+    const expectations: [string, string, number, number, string][] = [
+      ['answered', 'answered', 200, 0, 'customer'], ['busy', 'busy', 486, 0, 'carrier'], ['no_answer_cancel', 'cancelled', 487, 0, 'customer'],
+      ['no_route', 'rejected', 503, 0, 'switch'], ['auth_challenge', 'answered', 200, 1, 'carrier']
+    ]
+    for (const [scenario, state, code, challenges, endedBy] of expectations) {
       const call = byScenario(scenario)
       const { result, isError } = await client.callTool('getSipTrace', { callid: call.callid })
       expect(isError).toBe(false)
-      expect(result.outcome).toEqual({ state, final_response: { code, reason: call.sip_reason }, auth_challenges: challenges })
+      expect(result.outcome).toMatchObject({ state, final_response: { code, reason: call.sip_reason }, auth_challenges: challenges, ended_by: endedBy })
       expect(result.timings.pdd_ms).toBe(call.pdd_ms)
       expect(result.timings.setup_time_ms).toBe(call.answer_ms)
       expect(result.timings.talk_time_ms).toBe(call.answer_ms === null ? null : call.duration_s * 1000)
       expect(result.legs.map((l: { leg: string }) => l.leg)).toEqual(scenario === 'no_route' ? ['A'] : ['A', 'B1'])
-      expect(result.ladder[0]).toBe(`+0ms A ${call.customer_ip} → 198.51.100.5 INVITE`)
+      expect(result.ladder_mermaid.split('\n').slice(0, 2)).toEqual(['sequenceDiagram', `  participant P0 as Customer ${call.customer_ip}${call.customer_port === 5060 ? '' : `:${call.customer_port}`}`])
+      // Arrows name their leg when the call has several.
+      expect(result.ladder_mermaid).toContain(`  P0->>P1: +0ms ${scenario === 'no_route' ? '' : 'A '}INVITE\n`)
     }
   })
 
@@ -167,7 +176,12 @@ describe('the bundle and the TypeScript modules agree', () => {
     const cases: [{ name: string }, Record<string, unknown>][] = [
       [searchCallLogs, { search: sw.data.calls[2]!.dest_number }],
       [getRtpServerGroups, {}],
-      ...sw.data.calls.slice(0, 4).map(c => [getSipTrace, { callid: c.callid }] as [{ name: string }, Record<string, unknown>])
+      ...sw.data.calls.slice(0, 4).map(c => [getSipTrace, { callid: c.callid }] as [{ name: string }, Record<string, unknown>]),
+      ...sw.data.scenarios.filter(s => ['nat_one_way', 'timeout_408', 'ai_agent'].includes(s.id)).flatMap(s => [
+        [investigateCall, { callid: s.calls[0]!.callid }],
+        [getCallQuality, { callid: s.calls[0]!.callid }]
+      ] as [{ name: string }, Record<string, unknown>][]),
+      [getCallAnalytics, { customer_id: sw.data.calls[0]!.customer_id, start_date: '2026-11-20', end_date: '2026-11-24' }]
     ]
     for (const [tool, args] of cases) {
       const node = await runInNode(tool as typeof getSipTrace, args)

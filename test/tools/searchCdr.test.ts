@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ApiRequest, ApiResponse } from '../../platform/backend'
+import type { ApiBackend, ApiRequest, ApiResponse } from '../../platform/backend'
+import { HARD_CAP_BYTES } from '../../src/lib/bounded'
 import { searchCdr } from '../../src/tools/searchCdr'
 import { installBridge, runInNode } from '../helpers/platform'
+import { bothRunners, nodeRunner } from './runners'
 
 let sent: ApiRequest[]
 
@@ -84,6 +86,19 @@ describe('searchCdr', () => {
     expect(result.calls).toHaveLength(50)
     expect(result.truncated).toBeUndefined()
     expect(bytes).toBeLessThan(12_000)
+  })
+
+  it('stays under the cap with 100,000 rows behind the query, in Node and in QuickJS, and says how to narrow', async () => {
+    const rows = Array.from({ length: 100_000 }, (_, i) => row(i % 60, { callid: `c${i}` }))
+    // As the API does, at most the query's limit; and once an answer that ignores it.
+    const honest: ApiBackend = async request => ({ status: 200, statusText: 'OK', body: JSON.stringify(rows.slice(0, (request.body as { limit: number }).limit)) })
+    const careless: ApiBackend = async () => ({ status: 200, statusText: 'OK', body: JSON.stringify(rows) })
+    for (const runner of [...bothRunners(honest), nodeRunner(careless)]) {
+      const { result, bytes } = await runner.call(searchCdr, { start_date: '2026-11-01', end_date: '2026-11-30', limit: 50, fields: 'dt,callid,dest_cli,dest_number,duration,customer_id,provider_id,customer_charge,customer_card_currency,customer_card_dest_name,sip_code,release_reason' })
+      expect(bytes).toBeLessThan(HARD_CAP_BYTES)
+      expect([result.total, result.total_is_lower_bound, result.calls.length, result.next_cursor, result.truncated]).toEqual([5000, true, 50, 'o50', undefined])
+      expect(result.summary).toMatch(/ The API returns at most 5,000 rows: totals cover the newest 5,000; narrow the range or add a filter\.$/)
+    }
   })
 
   it('explains an empty answer', async () => {

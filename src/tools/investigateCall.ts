@@ -1,0 +1,223 @@
+import { diagnoseCall, type RoutingFacts, type UnavailablePart } from '../analysis/diagnosis'
+import { normaliseRtcp, streamFigures, streamPath, summariseQuality, type QualitySummary } from '../analysis/rtcp'
+import { analyzeTrace, type TraceAnalysis } from '../analysis/sipTrace'
+import { getCustomer } from '../connexcs/accounts'
+import { findCall, getAiAgentLog, getClass5Logs, getRtcp, getTrace, getTranscript, legNames, transcriptLine, LOG_RETENTION_DAYS, TRACE_RETENTION_DAYS } from '../connexcs/calls'
+import { connexcs } from '../connexcs/client'
+import { part, type Part } from '../connexcs/parts'
+import type { CallRouting } from '../connexcs/types'
+import { dayOf } from '../lib/dates'
+import { defineTool } from '../lib/defineTool'
+import { isoFromUnix, plural } from '../lib/format'
+import { clip, pick } from '../lib/records'
+import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
+import { callidbParam, callidParam } from '../lib/sharedParams'
+
+const DAY_S = 86_400
+/** Transcript lines quoted; the rest is in getTranscription. */
+const QUOTED_LINES = 3
+
+type Records = Record<string, unknown>[]
+
+/** How each part went, in a few words: what was found, or why not. */
+type PartStatus = string
+
+function failed (p: Part<unknown>): string {
+  return p.ok ? '' : `failed: ${clip(p.error.message, 200)}`
+}
+
+function routingFacts (routing: CallRouting): RoutingFacts {
+  return {
+    sip_code: routing.sip_code ?? null,
+    sip_reason: routing.sip_reason ?? null,
+    dest_number: routing.dest_number ?? null,
+    cli: routing.cli ?? null,
+    customer_id: routing.account_id ?? null,
+    attempts: routing.egress_routing ?? [],
+    release_reason: routing.ok?.release_reason ?? null,
+    duration_s: routing.ok?.duration ?? null
+  }
+}
+
+/** The call as the routing log has it: who, what, which carriers, how it ended. */
+function callFacts (routing: CallRouting, customerName: string | undefined) {
+  const tried = routing.egress_routing ?? []
+  return {
+    time: routing.start_time === undefined ? undefined : isoFromUnix(routing.start_time),
+    customer_id: routing.account_id,
+    ...(customerName === undefined ? {} : { customer_name: customerName }),
+    cli: routing.cli,
+    dest_number: routing.dest_number,
+    sip_code: routing.sip_code,
+    sip_reason: routing.sip_reason,
+    ...(routing.customer_card_id === undefined || routing.customer_card_id === null ? {} : { customer_card: `${routing.customer_card_id}${routing.card_rev === undefined || routing.card_rev === null ? '' : ` rev ${routing.card_rev}`}` }),
+    carriers_tried: tried.map((r, i) => ({ leg: `B${i + 1}`, provider_id: r.provider_id, name: r.provider_name, sip_code: r.sip_code, sip_reason: r.sip_reason })),
+    ...(routing.ok === undefined ? {} : { duration_s: routing.ok.duration, release_reason: routing.ok.release_reason })
+  }
+}
+
+function qualityFacts (quality: QualitySummary) {
+  const worst = quality.streams.find(s => !s.no_audio) ?? quality.streams[0]
+  const oneWay = quality.one_way[0]
+  return {
+    overall: quality.overall,
+    ...(oneWay === undefined ? {} : { one_way: `leg ${oneWay.leg}: nothing arrives ${streamPath(oneWay.leg, oneWay.silent)}` }),
+    ...(worst === undefined
+      ? {}
+      : {
+          worst_stream: `leg ${worst.leg} ${streamPath(worst.leg, worst.direction)}: ${worst.grade}${streamFigures(worst) === '' ? '' : `, ${streamFigures(worst)}`}`
+        }),
+    samples: quality.samples
+  }
+}
+
+function words (records: Records, keys: readonly string[]): string[] {
+  return [...new Set(records.map(r => pick(r, keys)).filter((v): v is string => typeof v === 'string'))]
+}
+
+/** The parts of a call, fetched at once; the AI-agent log waits for the call's day. */
+async function fetchParts (callid: string, callidb: string | undefined) {
+  const api = connexcs()
+  const routing = part(() => findCall(api, callid))
+  const trace = part(() => getTrace(api, callid, callidb))
+  const class5 = part(() => getClass5Logs(api, callid))
+  const rtcp = part(() => getRtcp(api, callid))
+  const transcript = part(() => getTranscript(api, callid))
+  const customer = routing.then(r => {
+    const id = r.ok ? r.value?.account_id : undefined
+    return id === undefined || id <= 0 ? undefined : part(() => getCustomer(api, id))
+  })
+  // Only a Class 5 call can have an AI agent; its log is filed by the call's UTC day.
+  const aiAgent = Promise.all([routing, trace, class5]).then(async ([r, t, c]): Promise<Part<Records> | string> => {
+    if (c.ok && c.value.length === 0) return 'skipped: no Class 5 application handled the call'
+    const start = r.ok ? r.value?.start_time : undefined
+    const first = t.ok ? t.value[0] : undefined
+    const day = start !== undefined ? dayOf(start * 1000) : first !== undefined ? dayOf(Math.floor(first.micro_ts / 1000)) : undefined
+    return day === undefined ? 'skipped: the call\'s day is unknown (not in the log, no trace)' : await part(() => getAiAgentLog(api, callid, day))
+  })
+  return {
+    routing: await routing,
+    trace: await trace,
+    class5: await class5,
+    rtcp: await rtcp,
+    transcript: await transcript,
+    customer: await customer,
+    aiAgent: await aiAgent
+  }
+}
+
+/** `investigateCall`: everything about one call, and the diagnosis. */
+export const investigateCall = defineTool({
+  name: 'investigateCall',
+  description: 'Diagnose one call in one step: "why did this call fail or sound bad?". Fetches the routing log, SIP trace, ' +
+    'RTCP, Class 5, transcript and AI-agent logs together (a part that fails is noted, not an error) and returns the root ' +
+    'cause, evidence, recommendations and next steps in a few KB. getSipTrace has every finding and the SIP ladder.',
+  example: 'Investigate call 4e1d9b72-3c0a-4f6e-a1d5-92c7e0b8f311: why did the customer hear nothing?',
+  params: {
+    callid: callidParam,
+    callidb: callidbParam
+  },
+  async handler ({ callid, callidb }): Promise<ToolResult> {
+    const parts = await fetchParts(callid, callidb)
+    const all: Part<unknown>[] = [parts.routing, parts.trace, parts.class5, parts.rtcp, parts.transcript]
+    const firstFailure = all.find(p => !p.ok)
+    // Nothing could be fetched at all: that is an error, not a diagnosis.
+    if (firstFailure !== undefined && !firstFailure.ok && all.every(p => !p.ok)) throw firstFailure.error
+
+    const routing = parts.routing.ok ? parts.routing.value : undefined
+    const packets = parts.trace.ok ? parts.trace.value : []
+    const class5 = parts.class5.ok ? parts.class5.value : []
+    const transcript = parts.transcript.ok ? parts.transcript.value : []
+    const trace: TraceAnalysis | undefined = packets.length === 0 ? undefined : analyzeTrace(packets, callid)
+    const legs = trace === undefined ? (routing === undefined ? {} : legNames(routing)) : Object.fromEntries(trace.legs.map(l => [l.callid, l.leg]))
+    const normalised = parts.rtcp.ok ? normaliseRtcp(parts.rtcp.value, { legs }) : undefined
+    const quality = normalised === undefined || normalised.samples.length === 0 ? undefined : summariseQuality(normalised)
+    const aiAgent = typeof parts.aiAgent === 'string' ? undefined : parts.aiAgent
+    const aiSteps = aiAgent?.ok === true ? aiAgent.value : []
+
+    if (routing === undefined && trace === undefined && quality === undefined && class5.length === 0 && transcript.length === 0) {
+      return notFound(`Call ${callid} is in neither the call log nor the traces.`,
+        `The call log keeps ${LOG_RETENTION_DAYS} days and SIP traces ${TRACE_RETENTION_DAYS}; the Call-ID must match exactly (the B leg has its own). ` +
+        `It may be older, mistyped, or may never have reached the switch.${firstFailure === undefined || firstFailure.ok ? '' : ` (One part failed: ${firstFailure.error.message})`}`,
+        [nextStep('searchCallLogs', { search: callid }, 'Look the call up by a number or IP instead, to get its exact Call-ID.')])
+    }
+
+    const nowS = Math.floor(Date.now() / 1000)
+    const ageDays = routing?.start_time === undefined ? undefined : Math.floor((nowS - routing.start_time) / DAY_S)
+    const expired = ageDays !== undefined && ageDays >= TRACE_RETENTION_DAYS
+    const unavailable: UnavailablePart[] = []
+    if (!parts.trace.ok) unavailable.push({ part: 'trace', why: failed(parts.trace) })
+    else if (trace === undefined) {
+      unavailable.push({ part: 'trace', why: expired ? `none: the call is ${ageDays} days old and traces are kept ${TRACE_RETENTION_DAYS} days` : 'none: the trace is empty' })
+    }
+    if (parts.rtcp.ok && quality === undefined && expired) unavailable.push({ part: 'quality', why: `none: RTCP is kept ${TRACE_RETENTION_DAYS} days` })
+    if (!parts.routing.ok) unavailable.push({ part: 'routing', why: failed(parts.routing) })
+    else if (routing === undefined) unavailable.push({ part: 'routing', why: `not in the call log (kept ${LOG_RETENTION_DAYS} days)` })
+    if (!parts.rtcp.ok) unavailable.push({ part: 'quality', why: failed(parts.rtcp) })
+    if (!parts.class5.ok) unavailable.push({ part: 'class5', why: failed(parts.class5) })
+    if (!parts.transcript.ok) unavailable.push({ part: 'transcription', why: failed(parts.transcript) })
+    if (aiAgent?.ok === false) unavailable.push({ part: 'ai_agent', why: failed(aiAgent) })
+
+    const apps = words(class5, ['app', 'application', 'type', 'module'])
+    const diagnosis = diagnoseCall({
+      callid,
+      trace: trace ?? null,
+      routing: routing === undefined ? null : routingFacts(routing),
+      // RTCP that was fetched but empty is an answer too: no samples.
+      quality: quality ?? (normalised === undefined ? null : summariseQuality(normalised)),
+      class5: parts.class5.ok ? { present: class5.length > 0, kinds: apps } : null,
+      unavailable
+    })
+    const customerName = parts.customer?.ok === true ? parts.customer.value?.name : undefined
+
+    const status: Record<string, PartStatus> = {
+      routing: parts.routing.ok ? (routing === undefined ? 'not in the call log' : 'found') : failed(parts.routing),
+      trace: parts.trace.ok ? (trace === undefined ? 'none' : plural(trace.message_count, 'SIP message')) : failed(parts.trace),
+      rtcp: parts.rtcp.ok ? (quality === undefined ? 'none' : plural(quality.samples, 'sample')) : failed(parts.rtcp),
+      class5: parts.class5.ok ? (class5.length === 0 ? 'none (a Class 4 call)' : `${plural(class5.length, 'event')}: ${apps.join(', ') || 'application'}`) : failed(parts.class5),
+      transcription: parts.transcript.ok ? (transcript.length === 0 ? 'none' : plural(transcript.length, 'segment')) : failed(parts.transcript),
+      ai_agent: typeof parts.aiAgent === 'string' ? parts.aiAgent : parts.aiAgent.ok ? (aiSteps.length === 0 ? 'none' : plural(aiSteps.length, 'step')) : failed(parts.aiAgent)
+    }
+
+    // Past the retention, asking for the trace or RTCP again cannot help.
+    const steps: NextStep[] = diagnosis.next_steps.filter(s => !expired || (s.tool !== 'getSipTrace' && s.tool !== 'getCallQuality'))
+    const add = (step: NextStep): void => {
+      if (!steps.some(s => s.tool === step.tool)) steps.push(step)
+    }
+    if (trace !== undefined) add(nextStep('getSipTrace', { callid, callidb }, 'The full C-Trace: every finding, legs, the SIP ladder as a diagram.'))
+    if (quality !== undefined && (quality.overall === 'poor' || quality.overall === 'bad')) add(nextStep('getCallQuality', { callid }, 'Every RTCP stream with its MOS.'))
+    if (transcript.length > 0) add(nextStep('getTranscription', { callid }, 'The whole transcript.'))
+    if (aiSteps.length > 0) add(nextStep('getAiAgentLogs', { callid }, 'Every step of the AI agent.'))
+    if (routing?.dest_number !== undefined && diagnosis.outcome !== 'answered') add(nextStep('searchCallLogs', { search: routing.dest_number }, 'Other calls to this number: does it always fail?'))
+
+    const basis = trace === undefined && routing !== undefined
+      ? ` No SIP trace${expired ? ` (the call is ${ageDays} days old; traces are kept ${TRACE_RETENTION_DAYS} days)` : ''}: diagnosed from the routing log.`
+      : ''
+    return {
+      summary: diagnosis.summary + basis,
+      callid,
+      outcome: diagnosis.outcome,
+      // Class 5: the switch's own applications handled the call (IVR, queue, voicemail, AI agent).
+      call_type: parts.class5.ok ? (class5.length > 0 ? 'class5' : 'class4') : null,
+      root_cause: diagnosis.root_cause,
+      evidence: diagnosis.evidence,
+      recommendations: diagnosis.recommendations,
+      ...(routing === undefined ? {} : { call: callFacts(routing, customerName) }),
+      ...(trace === undefined ? {} : { timings: { pdd_ms: trace.call.pdd_ms, setup_time_ms: trace.call.setup_time_ms, talk_time_ms: trace.call.talk_time_ms } }),
+      ...(quality === undefined ? {} : { quality: qualityFacts(quality) }),
+      ...(transcript.length === 0
+        ? {}
+        : {
+            transcript: transcript.slice(0, QUOTED_LINES).map(segment => {
+              const line = transcriptLine(segment, 160)
+              return `${line.speaker}: ${line.text}`
+            })
+          }),
+      findings: diagnosis.findings,
+      ...(diagnosis.findings_omitted === 0 ? {} : { findings_omitted: diagnosis.findings_omitted }),
+      parts: status,
+      ...(diagnosis.missing.length === 0 ? {} : { missing: diagnosis.missing }),
+      next_steps: steps.slice(0, 6)
+    }
+  }
+})
