@@ -76,6 +76,10 @@ function withTimeout<T> (promise: Promise<T>, ms: number, what: string): Promise
 function toToolError (error: unknown, what: string): ToolError {
   if (error instanceof ToolError) return error
   const message = error instanceof Error ? error.message : String(error)
+  // Reading a huge answer can exhaust the sandbox's memory; the error then says little or nothing.
+  if (error === null || error === undefined || /out of memory/i.test(message)) {
+    return new ToolError('upstream', `${what} answered more than the script can read in its memory (${message === 'null' || message === 'undefined' ? 'no error message' : message}); narrow the query: a shorter date range, a filter or a lower limit`)
+  }
   const { status, retryAfterS } = statusOf(message)
   if (status === undefined) {
     return new ToolError('upstream', `${what} failed: ${message}`)

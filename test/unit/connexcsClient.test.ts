@@ -117,6 +117,16 @@ describe('Connexcs client', () => {
     expect(error.message).toMatch(/^The ConnexCS API \(GET docs\) failed: .*JSON/)
   })
 
+  it('says to narrow the query when an answer is too big to read', async () => {
+    calls = []
+    installBridge(() => Promise.reject(new Error('out of memory')))
+    const oom = await failure(connexcs().get('log'))
+    expect([oom.type, oom.message]).toEqual(['upstream', 'The ConnexCS API (GET log) answered more than the script can read in its memory (out of memory); narrow the query: a shorter date range, a filter or a lower limit'])
+    installBridge(() => Promise.reject(null))
+    const silent = await failure(connexcs().get('log'))
+    expect(silent.message).toBe('The ConnexCS API (GET log) answered more than the script can read in its memory (no error message); narrow the query: a shorter date range, a filter or a lower limit')
+  })
+
   it('abandons a call that does not answer in time', async () => {
     script('hang')
     const error = await failure(connexcs().get('log', {}, { timeoutMs: 50 }))
