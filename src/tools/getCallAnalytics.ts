@@ -300,10 +300,10 @@ export const getCallAnalytics = defineTool({
       `${capitalise(scope)}, ${describeRange(range)}:`,
       attempts === undefined
         ? 'attempts unknown'
-        : `${formatCount(attempts.attempts)}${attempts.complete ? '' : '+'} attempts (${attempts.source}), ${formatCount(attempts.answered)} answered, ASR ${attempts.asr_pct ?? '–'} %${'ner_pct' in attempts ? `, NER ${attempts.ner_pct ?? '–'} %` : ''};`,
+        : `${formatCount(attempts.attempts)}${attempts.complete ? '' : '+'} attempt${attempts.attempts === 1 && attempts.complete ? '' : 's'} (${attempts.source}), ${formatCount(attempts.answered)} answered, ASR ${attempts.asr_pct ?? '–'} %${'ner_pct' in attempts ? `, NER ${attempts.ner_pct ?? '–'} %` : ''};`,
       answered === undefined
         ? 'answered calls unknown (CDR failed).'
-        : `${formatCount(answered.attempts)}${cdr!.complete ? '' : '+'} answered calls in the CDR${answered.acd_s === null ? '' : `, ACD ${humanDuration(answered.acd_s * 1000)}`}${answered.pdd_ms === null ? '' : `, PDD median ${humanDuration(answered.pdd_ms.p50)}`}.`,
+        : `${formatCount(answered.attempts)}${cdr!.complete ? '' : '+'} answered call${answered.attempts === 1 && cdr!.complete ? '' : 's'} in the CDR${answered.acd_s === null ? '' : `, ACD ${humanDuration(answered.acd_s * 1000)}`}${answered.pdd_ms === null ? '' : `, PDD median ${humanDuration(answered.pdd_ms.p50)}`}.`,
       top.length === 0 ? '' : `Top failures${log!.complete ? '' : ` (in ${formatCount(log!.records.length)} attempts of the call log)`}: ${top.join(', ')}.`,
       findings[0] === undefined ? '' : `Finding: ${findings[0].title}.`
     ].filter(t => t !== '').join(' ')
