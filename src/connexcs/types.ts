@@ -1,3 +1,5 @@
+import type { TraceMessage } from '../analysis/sipTrace'
+
 /**
  * Shapes of the ConnexCS API answers the tools read, as the API returns them. Only the fields we
  * use are typed; every field is optional where the API is known to leave it out.
@@ -43,26 +45,17 @@ export interface CallLogEntry {
   routing: CallRouting
 }
 
-/** One SIP packet of `GET log/trace` (a C-Trace). */
-export interface TracePacket {
+/**
+ * One SIP packet of `GET log/trace` (a C-Trace): what the trace analysis reads, plus the fields
+ * only the API gives.
+ */
+export interface TracePacket extends TraceMessage {
   id?: number
   date: string
-  micro_ts: number
-  callid: string
-  /** A request method, or a response code as a string ("180"). */
-  method: string
-  reply_reason?: string
   ruri?: string
-  ruri_user?: string
   to_user?: string
   from_user?: string
   user_agent?: string
-  source_ip: string
-  source_port: number
-  destination_ip: string
-  destination_port: number
-  protocol?: string
-  msg: string
   delta?: number
 }
 
