@@ -6,8 +6,8 @@
 import { humanDuration } from '../lib/format'
 import type { NextStep } from '../lib/result'
 import { evidenceText, rankFindings, type Finding, type Severity } from './findings'
-import { streamFigures, streamPath, type QualitySummary, type StreamQuality } from './rtcp'
-import type { CallState, TraceAnalysis } from './sipTrace'
+import { streamFigures, streamPath, type QualitySummary, type StreamQuality } from './rtcpQuality'
+import type { CallState, TraceAnalysis } from './traceTypes'
 import { explainCarrierResponse, explainNumber, explainSwitchRefusal, type Explanation } from './traceFindings'
 
 /** A carrier the switch tried, from the routing record (`egress_routing`). */

@@ -3,7 +3,7 @@
  * flow as a picture. Bounded: retransmissions are already folded into one arrow (`×7`), and a
  * long trace keeps its beginning and end with a note saying how many messages are left out.
  */
-import type { LadderStep, TraceAnalysis } from './sipTrace'
+import type { LadderStep, TraceAnalysis } from './traceTypes'
 
 /** Arrows drawn by default: about 3 KB of Mermaid. */
 export const MERMAID_MAX_ARROWS = 40

@@ -6,7 +6,7 @@ import { humanDuration } from '../lib/format'
 import { rankFindings, type Evidence, type Finding, type FindingCode, type Severity } from './findings'
 import { numberProblems, type NumberProblem } from './numbers'
 import { sipCodeInfo, switchReason, type FailureKind } from './sipCodes'
-import type { LegAnalysis, MessageRef, NatObservation, ReasonInfo, TraceAnalysis } from './sipTrace'
+import type { LegAnalysis, MessageRef, NatObservation, ReasonInfo, TraceAnalysis } from './traceTypes'
 
 /** What the findings are computed from: the analysis before its findings. */
 export type TraceBase = Omit<TraceAnalysis, 'findings' | 'findings_omitted'>

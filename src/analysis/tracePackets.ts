@@ -5,7 +5,7 @@
 import { utf8Length } from '../lib/bounded'
 import { audioOf, isHold, parseSdp, type Sdp } from './sdp'
 import { cseqOf, hasCredentials, header, headerParam, parseSipMessage, parseVia, toTag, topVia, type SipMessage } from './sipMessage'
-import type { MessageRef, TraceMessage } from './sipTrace'
+import type { MessageRef, TraceMessage } from './traceTypes'
 
 /** An address and port of a packet. */
 export interface Endpoint {

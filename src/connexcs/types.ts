@@ -1,5 +1,3 @@
-import type { TraceMessage } from '../analysis/sipTrace'
-
 /**
  * Shapes of the ConnexCS API answers the tools read, as the API returns them. Only the fields we
  * use are typed; every field is optional where the API is known to leave it out.
@@ -46,17 +44,33 @@ export interface CallLogEntry {
 }
 
 /**
- * One SIP packet of `GET log/trace` (a C-Trace): what the trace analysis reads, plus the fields
- * only the API gives.
+ * One SIP packet of `GET log/trace` (a C-Trace), as the API gives it. The trace analysis reads the
+ * same fields as its `TraceMessage`; the API layer keeps its own copy of the shape so that it does
+ * not depend on the analysis.
  */
-export interface TracePacket extends TraceMessage {
+export interface TracePacket {
   id?: number
+  /** Capture time, microseconds since the epoch. */
+  micro_ts: number
   date: string
+  callid: string
+  /** Request method or response code as text. */
+  method: string
+  reply_reason?: string
   ruri?: string
+  ruri_user?: string
   to_user?: string
   from_user?: string
   user_agent?: string
+  source_ip: string
+  source_port: number
+  destination_ip: string
+  destination_port: number
+  protocol?: string
+  /** Microseconds since the previous packet. */
   delta?: number
+  /** The raw SIP message. */
+  msg: string
 }
 
 /** A media zone of `GET setup/server/rtp-group`. */

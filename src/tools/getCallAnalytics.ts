@@ -6,7 +6,7 @@ import { queryBreakout, type BreakoutQuery, type BreakoutRow } from '../connexcs
 import { LOG_RETENTION_DAYS, LOG_SEARCH_CAP, searchCallLogs } from '../connexcs/calls'
 import { CDR_MAX_ROWS, chargesByCurrency, prefixRules, queryCdr, type CdrRow, type CdrRule } from '../connexcs/cdr'
 import { connexcs, type Connexcs } from '../connexcs/client'
-import { part, type Part } from '../connexcs/parts'
+import { part, type Part } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
 import { describeRange, resolveRange, type DateRange } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'

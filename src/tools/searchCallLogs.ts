@@ -1,7 +1,7 @@
 import { searchCallLogs as fetchCallLogs, LOG_SEARCH_CAP } from '../connexcs/calls'
 import { getCustomer } from '../connexcs/accounts'
 import { connexcs, type Connexcs } from '../connexcs/client'
-import { part } from '../connexcs/parts'
+import { part } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
 import { defineTool } from '../lib/defineTool'
 import { countList, isoFromUnix } from '../lib/format'

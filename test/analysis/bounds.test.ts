@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { callAnalytics, type AttemptRecord } from '../../src/analysis/callAnalytics'
 import { diagnoseCall } from '../../src/analysis/diagnosis'
 import { ladderMermaid } from '../../src/analysis/sipLadder'
-import { analyzeTrace, type TraceMessage } from '../../src/analysis/sipTrace'
+import { analyzeTrace } from '../../src/analysis/sipTrace'
+import type { TraceMessage } from '../../src/analysis/traceTypes'
 import { answeredLeg, CARRIER, CUSTOMER, leg, SWITCH } from './fixtures/sip'
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { diagnoseCall } from '../../src/analysis/diagnosis'
-import { normaliseRtcp, summariseQuality } from '../../src/analysis/rtcp'
+import { normaliseRtcp } from '../../src/analysis/rtcpSamples'
+import { summariseQuality } from '../../src/analysis/rtcpQuality'
 import { analyzeTrace } from '../../src/analysis/sipTrace'
 import { answeredLeg, CUSTOMER, leg, sdp, SWITCH } from './fixtures/sip'
 

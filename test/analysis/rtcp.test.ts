@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MOS_METHOD } from '../../src/analysis/eModel'
-import { gradeMetric, gradeMos, normaliseRtcp, streamPath, summariseQuality } from '../../src/analysis/rtcp'
+import { normaliseRtcp } from '../../src/analysis/rtcpSamples'
+import { gradeMetric, gradeMos, streamPath, summariseQuality } from '../../src/analysis/rtcpQuality'
 
 const SAMPLES = [
   { leg: 'A', direction: 'in', jitter: 4, packet_loss: 0.2, rtt: 40, mos: 4.4 },

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   cseqOf, headerParam, headerValues, parseSipMessage, parseUri, parseVia, reasonsOf, splitValues, toTag, topViaBranch
 } from '../../src/analysis/sipMessage'
-import { analyzeTrace, type LegAnalysis, type TraceMessage } from '../../src/analysis/sipTrace'
+import { analyzeTrace } from '../../src/analysis/sipTrace'
+import type { LegAnalysis, TraceMessage } from '../../src/analysis/traceTypes'
 import { rawMessages } from '../../src/analysis/tracePackets'
 import { answeredLeg, CARRIER, CUSTOMER, leg, sdp, SWITCH } from './fixtures/sip'
 

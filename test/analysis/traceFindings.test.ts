@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Finding } from '../../src/analysis/findings'
-import { analyzeTrace, type TraceMessage } from '../../src/analysis/sipTrace'
+import { analyzeTrace } from '../../src/analysis/sipTrace'
+import type { TraceMessage } from '../../src/analysis/traceTypes'
 import { explainCarrierResponse, explainSwitchRefusal } from '../../src/analysis/traceFindings'
 import { CARRIER, CARRIER2, CUSTOMER, leg, sdp, SWITCH } from './fixtures/sip'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ApiBackend } from '../../platform/backend'
-import type { TraceMessage } from '../../src/analysis/sipTrace'
+import type { TraceMessage } from '../../src/analysis/traceTypes'
 import { HARD_CAP_BYTES } from '../../src/lib/bounded'
 import { getSipTrace } from '../../src/tools/getSipTrace'
 import { answeredLeg, CARRIER, CUSTOMER, leg, sdp, SWITCH } from '../analysis/fixtures/sip'

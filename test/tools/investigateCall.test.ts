@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ApiBackend, ApiRequest } from '../../platform/backend'
-import type { TraceMessage } from '../../src/analysis/sipTrace'
+import type { TraceMessage } from '../../src/analysis/traceTypes'
 import { investigateCall } from '../../src/tools/investigateCall'
 import { answeredLeg, CARRIER, CUSTOMER, leg, SWITCH } from '../analysis/fixtures/sip'
 import { NOW_MS, testSwitch } from '../helpers/platform'
