@@ -1,8 +1,7 @@
-import type { Finding } from './findings'
 import { addressClass, isIpAddress, isUnreachable } from './ipAddress'
-import { audioOf, isHold, negotiate, type Direction, type Negotiation } from './sdp'
+import { audioOf, isHold, negotiate } from './sdp'
 import { q850Name } from './sipCodes'
-import { header, parseUri, parseVia, reasonsOf, topVia, type ReasonCause, type SipMessage } from './sipMessage'
+import { header, parseUri, parseVia, reasonsOf, topVia, type SipMessage } from './sipMessage'
 import { traceFindings } from './traceFindings'
 import type {
   TraceMessage, FinalResponse, CallState, LadderStep, ReasonInfo, Retransmission, ReleaseInfo, NatObservation, HoldEvent, MediaAnalysis, LegAnalysis, CallRelease, TraceAnalysis, TraceOptions
@@ -10,7 +9,6 @@ import type {
 import {
   endpointText, isResponse, legLabel, readPackets, refOf, transactionsOf, type Packet, type Transaction
 } from './tracePackets'
-
 
 function reasonInfo (sip: SipMessage | undefined): ReasonInfo | null {
   if (sip === undefined) return null
