@@ -49,6 +49,8 @@ declare module 'cxMcpServer' {
     readonly name: string
     readonly version: string
     readonly debug: boolean
+    /** The registered tools (documented; only their names are relied on). */
+    readonly tools?: readonly { name: string }[]
     addTool (name: string, description: string, handler: McpToolHandler): ParameterBuilder
     removeTool (name: string): boolean
     addResource (uri: string, name: string, handler: McpResourceHandler, options?: { description?: string, mimeType?: string }): McpServer

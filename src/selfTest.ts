@@ -1,84 +1,20 @@
 import type { McpServer } from 'cxMcpServer'
 import { connexcs } from './connexcs/client'
-import { findCustomer, findRecentCall, type Discovery, type KnownCall, type KnownCustomer } from './connexcs/discovery'
 import { HARD_CAP_BYTES, utf8Length } from './lib/bounded'
-import { createMcpServer } from './mcp'
+import type { Fixtures, KnownCall, KnownCustomer, SelfTestCase } from './lib/selfTestCase'
+import { createMcpServer, handleMessage, tools } from './mcp'
+import { findCustomer, findRecentCall, type Discovery } from './selfTestDiscovery'
 
 /**
  * The self-test: a second ScriptForge file, run on the platform against the live account
  * (`npm run remote -- selfTest`, or `cx run selfTest`). It finds a real recent call and customer,
- * calls every registered tool through the MCP server's `handle`, as a client would, and checks
- * each answer's shape. Every registered tool needs a case below: a tool without one fails.
+ * calls every registered tool through the MCP front (`handleMessage`, what `main` serves), as a
+ * client would, and checks each answer's shape. Each tool's case is part of its record
+ * (`selfTest` in its `defineTool`); a listed tool without one fails.
  */
 
-/** What a case's arguments are made from: identifiers found on the account, and dates. */
-export interface Fixtures {
-  call: KnownCall
-  customer: KnownCustomer
-  /** `YYYY-MM-DD`, UTC. */
-  today: string
-  /** `YYYY-MM-DD`, UTC, seven days before today. */
-  weekAgo: string
-}
-
-/** A JSON type an answer's field must have. */
-export type JsonType = 'array' | 'object' | 'string' | 'number' | 'boolean'
-
-/** How to self-test one tool. */
-export interface SelfTestCase {
-  /**
-   * What the tool needs from the account. When discovery finds none, the case runs with a
-   * made-up identifier and the tool must give its "not found" answer (`found: false`) instead.
-   */
-  needs?: 'call' | 'customer'
-  args (fixtures: Fixtures): Record<string, unknown>
-  /** Fields a found answer must carry, with their JSON type. */
-  expect: Record<string, JsonType>
-  /**
-   * A real identifier may still have nothing to show (no transcript, no RTCP for this call):
-   * then a "not found" answer passes too, its shape checked.
-   */
-  mayFindNothing?: boolean
-}
-
-/** One case per registered tool: adding a tool means adding its line here. */
-export const CASES: Readonly<Record<string, SelfTestCase>> = {
-  searchCallLogs: { needs: 'call', args: ({ call }) => ({ search: call.callid, limit: 5 }), expect: { calls: 'array', total: 'number' } },
-  getSipTrace: {
-    needs: 'call',
-    args: ({ call }) => ({ callid: call.callid, ...(call.callidb === undefined ? {} : { callidb: call.callidb }) }),
-    expect: { outcome: 'object', findings: 'array', legs: 'array', ladder_mermaid: 'string' }
-  },
-  investigateCall: {
-    needs: 'call',
-    args: ({ call }) => ({ callid: call.callid, ...(call.callidb === undefined ? {} : { callidb: call.callidb }) }),
-    expect: { outcome: 'string', findings: 'array', parts: 'object' }
-  },
-  // A recent call may have no RTCP (unanswered, or RTCP off): then its "not found" answer is checked.
-  getCallQuality: { needs: 'call', args: ({ call }) => ({ callid: call.callid }), expect: { overall: 'string', streams: 'array' }, mayFindNothing: true },
-  getCallAnalytics: {
-    needs: 'customer',
-    args: ({ customer, weekAgo, today }) => ({ start_date: weekAgo, end_date: today, customer_id: customer.customer_id }),
-    expect: { findings: 'array', sources: 'array' },
-    mayFindNothing: true
-  },
-  searchCdr: {
-    needs: 'customer',
-    args: ({ customer, weekAgo, today }) => ({ start_date: weekAgo, end_date: today, customer_id: customer.customer_id, limit: 5 }),
-    expect: { calls: 'array', totals: 'object' },
-    mayFindNothing: true
-  },
-  getTranscription: { needs: 'call', args: ({ call }) => ({ callid: call.callid }), expect: { lines: 'array' }, mayFindNothing: true },
-  getAiAgentLogs: {
-    needs: 'call',
-    // A made-up call has no day in the log: give one, so the answer is the tool's "not found".
-    args: ({ call, today }) => ({ callid: call.callid, ...(call.start_time === undefined ? { date: today } : {}) }),
-    expect: { steps: 'array' },
-    mayFindNothing: true
-  },
-  getRtpServerGroups: { args: () => ({}), expect: { zones: 'array' } },
-  listRtpServers: { args: () => ({ limit: 10 }), expect: { servers: 'array' }, mayFindNothing: true }
-}
+/** Every registered tool's case, from its record. */
+export const CASES: Readonly<Record<string, SelfTestCase>> = Object.fromEntries(tools.map(t => [t.name, t.selfTest]))
 
 /** Identifiers that exist nowhere: used when the account has no call or customer to offer. */
 const MADE_UP: Pick<Fixtures, 'call' | 'customer'> = {
@@ -174,13 +110,58 @@ function problems (response: Record<string, unknown> | null, testCase: SelfTestC
   return { wrong, summary, text }
 }
 
+interface ListedTool {
+  name?: unknown
+  title?: unknown
+  inputSchema?: { type?: unknown }
+  annotations?: { readOnlyHint?: unknown }
+}
+
+function resultText (response: Record<string, unknown> | null): string | undefined {
+  const item = (response?.result as { content?: { type?: unknown, text?: unknown }[] } | undefined)?.content?.[0]
+  return item?.type === 'text' && typeof item.text === 'string' ? item.text : undefined
+}
+
+function parsed (text: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = text === undefined ? undefined : JSON.parse(text)
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Which of the two behaviours of the platform's `cxMcpServer` that are not documented this
+ * platform has, in plain words: whether it checks arguments before the tool runs, and whether it
+ * wraps a tool's `{content, isError}` result a second time. It calls the platform's `handle`
+ * directly, around our front, with a wrong argument type, then with a made-up Call-ID.
+ */
+export async function probePlatform (server: McpServer): Promise<string> {
+  const call = (args: Record<string, unknown>): Promise<Record<string, unknown> | null> =>
+    server.handle({ jsonrpc: '2.0', id: 'probe', method: 'tools/call', params: { name: 'getSipTrace', arguments: args } })
+  const wrong = parsed(resultText(await call({ callid: 42 })))
+  const wrongError = (wrong?.error as { type?: unknown } | undefined)?.type
+  const validates = wrong === undefined || (wrongError !== 'invalid_argument' && !Array.isArray(wrong.content))
+  const sample = validates ? parsed(resultText(await call({ callid: 'cx-mcp-self-test-no-such-call' }))) : wrong
+  const wraps = sample !== undefined && Array.isArray(sample.content)
+  return [
+    validates
+      ? 'the platform checks tool arguments itself before the tool runs (the front checks them first, so clients get our errors)'
+      : 'the platform passes tool arguments to the tool unchecked (the front checks them)',
+    wraps
+      ? 'it wraps a tool\'s {content, isError} result as text a second time (the front unwraps it)'
+      : 'it passes a tool\'s {content, isError} result through as it is'
+  ].join('; ')
+}
+
 /** Runs every case against the server and reports one line per tool, plus the protocol check. */
 export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestReport> {
   const { server, cases, log } = options
   const results: SelfTestLine[] = []
   let id = 0
   const rpc = (method: string, params?: unknown): Promise<Record<string, unknown> | null> =>
-    server.handle({ jsonrpc: '2.0', id: ++id, method, ...(params === undefined ? {} : { params }) })
+    handleMessage(server, { jsonrpc: '2.0', id: ++id, method, ...(params === undefined ? {} : { params }) })
   const record = (line: SelfTestLine): void => {
     results.push(line)
     log(`${line.ok ? 'PASS' : 'FAIL'} ${line.name} (${line.ms} ms): ${line.detail}`, !line.ok)
@@ -196,19 +177,25 @@ export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestRe
   // The protocol first: without a tool list there is nothing to test.
   let started = Date.now()
   const init = await rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'cx-mcp self-test', version: '1' } })
-  const info = init?.result as { serverInfo?: { name?: string, version?: string }, protocolVersion?: string } | undefined
+  const info = init?.result as { serverInfo?: { name?: string, version?: string }, protocolVersion?: string, instructions?: unknown } | undefined
   const list = await rpc('tools/list')
-  const listed = (list?.result as { tools?: { name?: unknown, inputSchema?: { type?: unknown } }[] } | undefined)?.tools
+  const listed = (list?.result as { tools?: ListedTool[] } | undefined)?.tools
   const badSchema = (listed ?? []).filter(t => typeof t.name !== 'string' || t.inputSchema?.type !== 'object').map(t => String(t.name))
-  const protocolOk = typeof info?.serverInfo?.name === 'string' && typeof info.protocolVersion === 'string' && Array.isArray(listed) && badSchema.length === 0
+  const bare = (listed ?? []).filter(t => cases[String(t.name)] !== undefined).filter(t => typeof t.title !== 'string' || typeof t.annotations?.readOnlyHint !== 'boolean').map(t => String(t.name))
+  const protocolOk = typeof info?.serverInfo?.name === 'string' && typeof info.protocolVersion === 'string' && typeof info.instructions === 'string' &&
+    Array.isArray(listed) && badSchema.length === 0 && bare.length === 0
   record({
     name: 'initialize + tools/list',
     ok: protocolOk,
     ms: Date.now() - started,
     detail: protocolOk
       ? `${info!.serverInfo!.name} ${info!.serverInfo!.version ?? ''}, protocol ${info!.protocolVersion}, ${listed!.length} tools`
-      : `unexpected answers: initialize ${short(JSON.stringify(init))}; tools/list ${short(JSON.stringify(list))}${badSchema.length > 0 ? `; no object inputSchema: ${badSchema.join(', ')}` : ''}`
+      : `unexpected answers: initialize ${short(JSON.stringify(init))}; tools/list ${short(JSON.stringify(list))}` +
+        `${badSchema.length > 0 ? `; no object inputSchema: ${badSchema.join(', ')}` : ''}${bare.length > 0 ? `; no title or annotations: ${bare.join(', ')}` : ''}`
   })
+  started = Date.now()
+  const behaviour = await probePlatform(server)
+  record({ name: 'platform behaviour', ok: true, ms: Date.now() - started, detail: behaviour })
   if (!Array.isArray(listed)) return finish({})
   const toolNames = new Set(listed.map(t => String(t.name)))
 
@@ -234,7 +221,7 @@ export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestRe
   for (const name of toolNames) {
     const testCase = cases[name]
     if (testCase === undefined) {
-      record({ name, ok: false, ms: 0, detail: `no self-test case: add one for ${name} to CASES in src/selfTest.ts` })
+      record({ name, ok: false, ms: 0, detail: `no self-test case: give ${name} a selfTest in its defineTool` })
       continue
     }
     started = Date.now()
@@ -250,7 +237,7 @@ export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestRe
     if (options.verbose) log(checked.text, false)
   }
   for (const name of Object.keys(cases).filter(n => !toolNames.has(n))) {
-    record({ name, ok: false, ms: 0, detail: `a self-test case for a tool that is not registered: remove or rename it in src/selfTest.ts` })
+    record({ name, ok: false, ms: 0, detail: 'a self-test case for a tool that is not listed: is it registered in src/tools/index.ts?' })
   }
   return finish(discovery)
 }

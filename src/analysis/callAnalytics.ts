@@ -311,3 +311,71 @@ export function countedKpis (rows: readonly CountedRow[]): CountedKpis {
       .map(r => ({ key: r.period, attempts: r.attempts, answered: r.connected, asr_pct: pct(r.connected, r.attempts), acd_s: acd(r) }))
   }
 }
+
+/** The call log's attempts of a period, as the tool could read them. */
+export interface LogPopulation {
+  stats: CallAnalytics
+  /** Every attempt of the period is there (no search capped, the period within the log's days). */
+  complete: boolean
+  /** Why the log may hold fewer attempts than there were. */
+  gaps: string[]
+  /** Counted per try of one carrier rather than per call placed. */
+  perCarrier: boolean
+}
+
+/** The traffic report's counts of a period. */
+export interface ReportPopulation {
+  kpis: CountedKpis
+  /** False when the report was cut at its row limit. */
+  complete: boolean
+}
+
+/** The attempts a ratio is computed over: one source, named, with what it counts. */
+export interface AttemptPopulation {
+  source: 'call log' | 'traffic report'
+  counts: string
+  complete: boolean
+  lower_bound?: true
+  why_incomplete?: string[]
+  attempts: number
+  answered: number
+  failed: number
+  asr_pct: number | null
+  ner_pct?: number | null
+  isa_pct?: number | null
+  refused_before_carrier?: number
+}
+
+/**
+ * Chooses the one population every ratio of a period is computed over (never two mixed): the call
+ * log when it holds every attempt, else the traffic report, else the call log as a lower bound.
+ */
+export function attemptPopulation (log: LogPopulation | undefined, report: ReportPopulation | undefined): AttemptPopulation | undefined {
+  if (log !== undefined && (log.complete || report === undefined)) {
+    const t = log.stats.totals
+    return {
+      source: 'call log',
+      counts: log.perCarrier ? 'tries of this carrier (each carrier tried counts)' : 'calls as placed (a call tried on two carriers counts once)',
+      complete: log.complete,
+      ...(log.complete ? {} : { lower_bound: true as const, why_incomplete: log.gaps }),
+      attempts: t.attempts,
+      answered: t.answered,
+      failed: t.failed,
+      asr_pct: t.asr_pct,
+      ner_pct: t.ner_pct,
+      isa_pct: t.isa_pct
+    }
+  }
+  if (report === undefined) return undefined
+  const t = report.kpis.totals
+  return {
+    source: 'traffic report',
+    counts: 'tries of a carrier: a call tried on two carriers counts twice; a call refused before any carrier counts once',
+    complete: report.complete,
+    attempts: t.attempts,
+    answered: t.answered,
+    failed: t.attempts - t.answered,
+    asr_pct: t.asr_pct,
+    refused_before_carrier: t.refused
+  }
+}

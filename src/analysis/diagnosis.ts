@@ -4,7 +4,6 @@
  * its routing record, one with neither says what is missing and how to get it.
  */
 import { humanDuration } from '../lib/format'
-import type { NextStep } from '../lib/result'
 import { evidenceText, rankFindings, type Finding, type Severity } from './findings'
 import { streamFigures, streamPath, type QualitySummary, type StreamQuality } from './rtcpQuality'
 import type { CallState, TraceAnalysis } from './traceTypes'
@@ -59,6 +58,15 @@ export interface FindingBrief {
   leg?: string
 }
 
+/** A source that would tell more about the call. */
+export type FollowUpKind = 'sip_trace' | 'call_quality' | 'transcript' | 'ai_agent_log' | 'calls_to_number'
+
+/** Something worth looking at next, and why; the analysis knows no tool names. */
+export interface FollowUp {
+  kind: FollowUpKind
+  why: string
+}
+
 /** The diagnosis: small, plain language, root cause first. */
 export interface Diagnosis {
   outcome: Outcome
@@ -72,8 +80,8 @@ export interface Diagnosis {
   /** At most 8, ranked. */
   findings: FindingBrief[]
   findings_omitted: number
-  /** At most 4. */
-  next_steps: NextStep[]
+  /** At most 4: what else would tell more about the call (the tool turns them into next steps). */
+  follow_ups: FollowUp[]
   /** The parts that were not available, in words. */
   missing: string[]
 }
@@ -190,7 +198,7 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
   const routing = input.routing ?? undefined
   const quality = input.quality ?? undefined
   const missing: string[] = (input.unavailable ?? []).map(u => `${u.part}: ${u.why}`)
-  const next: NextStep[] = []
+  const next: FollowUp[] = []
 
   let outcome: Outcome = 'unknown'
   if (trace !== undefined) outcome = trace.call.state
@@ -201,7 +209,7 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
   else if (routing !== undefined) all.push(...routingFindings(routing))
   if (trace === undefined) {
     if (!missing.some(m => m.startsWith('trace:'))) missing.push('trace: not fetched')
-    next.push({ tool: 'getSipTrace', args: { callid: input.callid }, why: 'Read the SIP flow of the call (kept 7 days).' })
+    next.push({ kind: 'sip_trace', why: 'Read the SIP flow of the call (kept 7 days).' })
   }
   if (quality !== undefined && quality.samples > 0) {
     oneWayFindings(quality, all)
@@ -209,7 +217,7 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
     if (f !== undefined) all.push(f)
   } else if (outcome === 'answered') {
     if (!missing.some(m => m.startsWith('quality:'))) missing.push(quality === undefined ? 'quality: RTCP not fetched' : 'quality: no RTCP samples (RTCP must be enabled on both ends)')
-    if (quality === undefined) next.push({ tool: 'getCallQuality', args: { callid: input.callid }, why: 'Check jitter, loss and MOS of the answered call.' })
+    if (quality === undefined) next.push({ kind: 'call_quality', why: 'Check jitter, loss and MOS of the answered call.' })
   }
   if (input.class5?.present === true) {
     const kinds = input.class5.kinds?.slice(0, 4).join(', ')
@@ -221,8 +229,8 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
       fix: 'Read the transcription and the AI agent or application logs of the call.',
       evidence: []
     })
-    next.push({ tool: 'getTranscription', args: { callid: input.callid }, why: 'What was said on the call.' })
-    next.push({ tool: 'getAiAgentLogs', args: { callid: input.callid }, why: 'What the AI agent did on the call.' })
+    next.push({ kind: 'transcript', why: 'What was said on the call.' })
+    next.push({ kind: 'ai_agent_log', why: 'What the AI agent did on the call.' })
   }
 
   const ranked = rankFindings(all)
@@ -249,7 +257,7 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
 
   const recommendations = [...new Set(ranked.filter(f => f.severity !== 'info' || f === rootFinding).map(f => f.fix))].slice(0, 4)
   if (routing?.dest_number !== undefined && routing.dest_number !== null && ranked.some(f => ['no_route', 'duplicated_prefix', 'trunk_prefix_left', 'number_malformed', 'blocked_by_dial_plan'].includes(f.code))) {
-    next.push({ tool: 'searchCallLogs', args: { search: routing.dest_number }, why: 'See whether other calls to this number fail the same way.' })
+    next.push({ kind: 'calls_to_number', why: 'See whether other calls to this number fail the same way.' })
   }
 
   let summary: string
@@ -267,7 +275,7 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
     recommendations,
     findings: ranked.slice(0, 8).map(f => ({ code: f.code, severity: f.severity, title: f.title, ...(f.leg === undefined ? {} : { leg: f.leg }) })),
     findings_omitted: Math.max(0, ranked.length - 8) + (trace?.findings_omitted ?? 0),
-    next_steps: next.slice(0, 4),
+    follow_ups: next.slice(0, 4),
     missing
   }
 }

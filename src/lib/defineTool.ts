@@ -1,22 +1,37 @@
 import type { McpServer, McpToolResponse } from 'cxMcpServer'
 import { toBoundedJson } from './bounded'
+import type { ToolContext } from './context'
 import { parseArgs, type ArgsOf, type ParamSpecs } from './params'
 import { errorResult, type ToolResult } from './result'
+import type { SelfTestCase } from './selfTestCase'
 
 /**
- * One MCP tool: everything the AI sees (name, description, parameters) and the handler, kept
- * together in the tool's own module.
+ * One MCP tool's metadata record and its handler, kept together in the tool's own module: what
+ * the AI sees (name, title, description, parameters, annotations), what the README's table
+ * shows (example) and how the self-test exercises it (selfTest).
  */
 export interface ToolDefinition<P extends ParamSpecs = ParamSpecs> {
-  /** camelCase, as users' prompts and the existing server know them (DESIGN D2). */
+  /** camelCase, as users' prompts and the existing server know them. */
   name: string
+  /** A human name, shown by clients in place of the name (`tools/list` `title`). */
+  title: string
   /** When to use the tool and what comes back, front-loaded; every client loads all of them. */
   description: string
   /** A question a user might ask that leads to this tool (shown in the README's tool table). */
   example: string
+  /**
+   * True when the tool only reads: clients then need not ask for approval on each call
+   * (`annotations.readOnlyHint`).
+   */
+  readOnly: boolean
   params: P
-  /** Receives validated arguments with defaults applied; may throw a ToolError. */
-  handler (args: ArgsOf<P>): Promise<ToolResult>
+  /** How the on-platform self-test calls the tool and what its answer must hold. */
+  selfTest: SelfTestCase
+  /**
+   * Receives validated arguments with defaults applied and the request's context (API client,
+   * clock); may throw a ToolError. Fetch, analyse, present: see README "Architecture".
+   */
+  handler (args: ArgsOf<P>, ctx: ToolContext): Promise<ToolResult>
 }
 
 /** Declares a tool; the identity function that gives the handler its argument types. */
@@ -24,16 +39,24 @@ export function defineTool<const P extends ParamSpecs> (tool: ToolDefinition<P>)
   return tool
 }
 
+/** The MCP `annotations` of a tool, from its record. */
+export function annotationsOf (tool: ToolDefinition): Record<string, boolean> {
+  return tool.readOnly
+    ? { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false }
+    : { readOnlyHint: false, destructiveHint: false, openWorldHint: false }
+}
+
 /**
- * Runs a tool on raw call arguments: validates them, calls the handler, and shapes what comes
- * back as a bounded MCP tool result. Nothing a handler throws escapes (DESIGN D3): it becomes an
- * error result with `isError: true`.
+ * Runs a tool on raw call arguments: validates them, calls the handler with the context, and
+ * shapes what comes back as a bounded MCP tool result. Nothing a handler throws escapes: it
+ * becomes an error result with `isError: true`, including a `configuration` error from reading
+ * `ctx.api` when the app has no API_USERNAME.
  */
-export async function runTool (tool: ToolDefinition, rawArgs: unknown): Promise<McpToolResponse> {
+export async function runTool (tool: ToolDefinition, rawArgs: unknown, ctx: ToolContext): Promise<McpToolResponse> {
   let result: ToolResult
   let failed = false
   try {
-    result = await tool.handler(parseArgs(tool.params, rawArgs))
+    result = await tool.handler(parseArgs(tool.params, rawArgs), ctx)
   } catch (error) {
     result = errorResult(error)
     failed = true
@@ -43,10 +66,13 @@ export async function runTool (tool: ToolDefinition, rawArgs: unknown): Promise<
   return response
 }
 
-/** Registers tools on the platform's McpServer with `addTool(...).addParameter(...)`. */
-export function registerTools (server: McpServer, tools: readonly ToolDefinition[]): void {
+/**
+ * Registers tools on the platform's McpServer with `addTool(...).addParameter(...)`; `context`
+ * builds each call's context (one call is one request on ScriptForge).
+ */
+export function registerTools (server: McpServer, tools: readonly ToolDefinition[], context: () => ToolContext): void {
   for (const tool of tools) {
-    let builder = server.addTool(tool.name, tool.description, args => runTool(tool, args))
+    let builder = server.addTool(tool.name, tool.description, args => runTool(tool, args, context()))
     for (const [name, spec] of Object.entries(tool.params)) {
       const options = spec.type === 'string' && spec.enum !== undefined ? { enum: spec.enum } : undefined
       builder = builder.addParameter(name, spec.type, spec.description, spec.required === true, spec.default, options)

@@ -83,7 +83,8 @@ function distance (a: string, b: string): number {
   return prev[b.length]!
 }
 
-function closest (name: string, names: string[]): string | undefined {
+/** The known name a mistyped one was probably meant to be, if any is close enough. */
+export function closestName (name: string, names: readonly string[]): string | undefined {
   const normal = (s: string): string => s.toLowerCase().replace(/[_-]/g, '')
   let best: string | undefined
   let bestScore = Infinity
@@ -159,7 +160,7 @@ export function parseArgs<P extends ParamSpecs> (specs: P, raw: unknown): ArgsOf
 
   for (const key of Object.keys(given)) {
     if (names.includes(key)) continue
-    const guess = closest(key, names)
+    const guess = closestName(key, names)
     const known = names.length === 0 ? 'this tool takes no parameters' : `known parameters: ${names.join(', ')}`
     problems.push({ parameter: key, text: `${key} is not a parameter of this tool${guess === undefined ? '' : `; did you mean ${guess}?`} (${known})` })
   }

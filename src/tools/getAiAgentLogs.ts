@@ -1,5 +1,4 @@
 import { findCall, getAiAgentLog } from '../connexcs/calls'
-import { connexcs } from '../connexcs/client'
 import { dayOf } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
 import { ToolError } from '../lib/errors'
@@ -12,18 +11,27 @@ import { callidParam, cursorParam, limitParam } from '../lib/sharedParams'
 /** `getAiAgentLogs`: what the AI agent did on a call. */
 export const getAiAgentLogs = defineTool({
   name: 'getAiAgentLogs',
+  title: 'AI agent log',
   description: 'Get the AI agent\'s log for one call: each step (speech heard, reply, tool or function called, ' +
     'errors) with its time. Use it to debug a call handled by a ConnexCS AI agent. The day is worked out from the ' +
     'call when not given; paginated.',
   example: 'Why did the AI agent hang up on call 4e1d9b72…?',
+  readOnly: true,
+  selfTest: {
+    needs: 'call',
+    // A made-up call has no day in the log: give one, so the answer is the tool's "not found".
+    args: ({ call, today }) => ({ callid: call.callid, ...(call.start_time === undefined ? { date: today } : {}) }),
+    expect: { steps: 'array' },
+    mayFindNothing: true
+  },
   params: {
     callid: callidParam,
     date: { type: 'string', description: 'Day of the call, YYYY-MM-DD (UTC); default: looked up from the call.', format: 'date' },
     limit: limitParam(30, 100),
     cursor: cursorParam
   },
-  async handler ({ callid, date, limit, cursor }) {
-    const api = connexcs()
+  async handler ({ callid, date, limit, cursor }, ctx) {
+    const api = ctx.api
     let day = date
     if (day === undefined) {
       const call = await findCall(api, callid)

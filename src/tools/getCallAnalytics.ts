@@ -1,12 +1,12 @@
-import { callAnalytics, countedKpis, type AttemptRecord, type CallAnalytics, type CountedKpis } from '../analysis/callAnalytics'
+import { attemptPopulation, callAnalytics, countedKpis, type AttemptRecord, type CallAnalytics, type CountedKpis } from '../analysis/callAnalytics'
 import { findingFacts } from '../analysis/findings'
 import { trafficFindings } from '../analysis/trafficFindings'
 import { getCarrier, getCustomer } from '../connexcs/accounts'
 import { queryBreakout, type BreakoutQuery, type BreakoutRow } from '../connexcs/breakout'
 import { LOG_RETENTION_DAYS, LOG_SEARCH_CAP, searchCallLogs } from '../connexcs/calls'
 import { CDR_MAX_ROWS, chargesByCurrency, prefixRules, queryCdr, type CdrRow, type CdrRule } from '../connexcs/cdr'
-import { connexcs, type Connexcs } from '../connexcs/client'
-import { part, type Part } from '../lib/parts'
+import type { Connexcs } from '../connexcs/client'
+import { part, valueOf, type Part } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
 import { describeRange, resolveRange, type DateRange } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
@@ -182,11 +182,19 @@ async function fetchSources (api: Connexcs, f: Filters, range: DateRange, nowS: 
 /** `getCallAnalytics`: the KPIs of a period's calls, each number from a stated source. */
 export const getCallAnalytics = defineTool({
   name: 'getCallAnalytics',
+  title: 'Call analytics',
   description: 'Traffic health over a period (max 31 days): attempts, answered, ASR, NER, ACD, PDD, failure codes ranked, ' +
     'by day or hour, and findings (outage, routing gap, short calls). Use it for "how is customer, carrier or destination X ' +
     'doing?", not for one call. Filters: customer, carrier, destination name, number prefix, CLI. Each number names its ' +
     'source (call log, traffic report, CDR) and says when it is a lower bound.',
   example: 'How did carrier 376 do yesterday, hour by hour? Any outage?',
+  readOnly: true,
+  selfTest: {
+    needs: 'customer',
+    args: ({ customer, weekAgo, today }) => ({ start_date: weekAgo, end_date: today, customer_id: customer.customer_id }),
+    expect: { findings: 'array', sources: 'array' },
+    mayFindNothing: true
+  },
   params: {
     start_date: startDateParam('6 days before end_date (the last 7 days)'),
     end_date: endDateParam,
@@ -197,160 +205,177 @@ export const getCallAnalytics = defineTool({
     cli: digitsParam('CLI presented (exact).'),
     bucket: { type: 'string', description: `Break down by day, or by hour (periods of ${HOUR_BUCKET_MAX_DAYS} days at most).`, enum: ['day', 'hour'], default: 'day' }
   },
-  async handler (args): Promise<ToolResult> {
-    const nowS = Math.floor(Date.now() / 1000)
-    const range = resolveRange(args.start_date, args.end_date, nowS * 1000, 7, 31)
+  async handler (args, ctx): Promise<ToolResult> {
+    const nowS = Math.floor(ctx.nowMs / 1000)
+    const range = resolveRange(args.start_date, args.end_date, ctx.nowMs, 7, 31)
     if (args.bucket === 'hour' && range.days > HOUR_BUCKET_MAX_DAYS) {
       throw invalidArgument('bucket', `bucket 'hour' takes periods of ${HOUR_BUCKET_MAX_DAYS} days at most; ${describeRange(range)} is ${range.days} days: use bucket 'day' or a shorter range`)
     }
     const f: Filters = Object.fromEntries(Object.entries({
       customer_id: args.customer_id, provider_id: args.provider_id, destination: args.destination, dest_prefix: args.dest_prefix, cli: args.cli
     }).filter(([, v]) => v !== undefined))
-    const scope = scopeOf(f)
     const bucket = args.bucket as 'day' | 'hour'
-    const sources = await fetchSources(connexcs(), f, range, nowS)
+    const sources = await fetchSources(ctx.api, f, range, nowS)
     const all = [sources.log, sources.cdr, ...(sources.breakout === undefined ? [] : [sources.breakout])]
     if (all.every(p => !p.ok)) throw (all[0] as { ok: false, error: Error }).error
-
-    const log = sources.log.ok ? sources.log.value : undefined
-    const cdr = sources.cdr.ok ? sources.cdr.value : undefined
-    const report = sources.breakout?.ok === true ? sources.breakout.value : undefined
-    const logStats = log === undefined || log.records.length === 0 ? undefined : callAnalytics(log.records, { bucket, shortCallS: SHORT_CALL_S })
-    const cdrStats = cdr === undefined ? undefined : callAnalytics(cdr.rows.map(cdrRecord), { bucket, shortCallS: SHORT_CALL_S })
-    const counted: CountedKpis | undefined = report === undefined
-      ? undefined
-      : countedKpis(report.rows.map(r => ({
-          period: String(r.dt ?? '').slice(0, 10),
-          attempts: Number(r.attempts ?? 0),
-          connected: Number(r.connected ?? 0),
-          duration_s: Number(r.duration ?? 0),
-          refused: Number(r.provider_id ?? -1) === 0 ? Number(r.attempts ?? 0) : 0
-        })))
-
-    if ((logStats?.totals.attempts ?? 0) === 0 && (cdrStats?.totals.attempts ?? 0) === 0 && (counted?.totals.attempts ?? 0) === 0) {
-      const failures = all.filter(p => !p.ok).map(p => (p as { ok: false, error: Error }).error.message)
-      return notFound(`No calls for ${scope} in ${describeRange(range)}.`,
-        'No attempt in the traffic report or the call log and no answered call in the CDR matched. Check the filters: customer and carrier ids are numeric, ' +
-        'destination is part of a rate card\'s destination name, dest_prefix the first digits of the number as dialled.' +
-        (failures.length === 0 ? '' : ` Some sources failed: ${failures.join('; ')}`),
-        [nextStep('searchCallLogs', { search: f.dest_prefix ?? f.cli ?? '' }, 'Look at individual calls in the log.')].filter(s => s.args.search !== ''),
-        { range: { start_date: range.start_date, end_date: range.end_date }, filters: f })
-    }
-
-    // One population per ratio: the call log when it holds every attempt, else the traffic report, else the log as a lower bound.
-    const useLog = logStats !== undefined && (log!.complete || counted === undefined)
-    const attempts = useLog
-      ? {
-          source: 'call log',
-          counts: f.provider_id === undefined ? 'calls as placed (a call tried on two carriers counts once)' : 'tries of this carrier (each carrier tried counts)',
-          complete: log!.complete,
-          ...(log!.complete ? {} : { lower_bound: true, why_incomplete: log!.gaps }),
-          attempts: logStats.totals.attempts,
-          answered: logStats.totals.answered,
-          failed: logStats.totals.failed,
-          asr_pct: logStats.totals.asr_pct,
-          ner_pct: logStats.totals.ner_pct,
-          isa_pct: logStats.totals.isa_pct
-        }
-      : counted === undefined
-        ? undefined
-        : {
-            source: 'traffic report',
-            counts: 'tries of a carrier: a call tried on two carriers counts twice; a call refused before any carrier counts once',
-            complete: report!.complete,
-            attempts: counted.totals.attempts,
-            answered: counted.totals.answered,
-            failed: counted.totals.attempts - counted.totals.answered,
-            asr_pct: counted.totals.asr_pct,
-            refused_before_carrier: counted.totals.refused
-          }
-    const codes = logStats === undefined ? undefined : logStats.failure_codes
-    const answered = cdrStats?.totals
-    const findings = trafficFindings({
-      scope,
-      ...(logStats === undefined ? {} : { attempts: { attempts: logStats.totals.attempts, answered: logStats.totals.answered, failure_codes: logStats.failure_codes } }),
-      ...(counted === undefined ? {} : { counted: { attempts: counted.totals.attempts, answered: counted.totals.answered, refused: counted.totals.refused } }),
-      ...(answered === undefined ? {} : { answered: { calls: answered.attempts, zero_duration: answered.zero_duration, short_calls: answered.short_calls, short_call_s: SHORT_CALL_S } }),
-      ...(bucket === 'hour' && cdr?.complete === true && cdrStats !== undefined ? { hourly_answered: hoursOf(cdrStats, range) } : {})
-    })
-
-    // Rows per period: attempts from the population above where it has the period, answered calls from the CDR.
-    const periods = new Map<string, Record<string, unknown>>()
-    const row = (key: string): Record<string, unknown> => periods.get(key) ?? periods.set(key, { period: key }).get(key)!
-    if (useLog) for (const b of logStats.buckets) Object.assign(row(b.key), { attempts: b.attempts, answered: b.answered, asr_pct: b.asr_pct })
-    else if (counted !== undefined && bucket === 'day') for (const b of counted.buckets) Object.assign(row(b.key), { attempts: b.attempts, answered: b.answered, asr_pct: b.asr_pct })
-    // Every period of the range is listed, so that a silent one shows as 0.
-    for (const key of periodsOf(range, bucket)) Object.assign(row(key), { cdr_calls: 0 })
-    for (const b of cdrStats?.buckets ?? []) Object.assign(row(b.key), { cdr_calls: b.answered, acd_s: b.acd_s, pdd_p50_ms: b.pdd_p50_ms })
-    const rows = [...periods.values()].sort((a, b) => (String(a.period) < String(b.period) ? -1 : 1))
-
-    const notes: string[] = []
-    const failure = (p: Part<unknown>): string => p.ok ? '' : p.error.message
-    if (!sources.log.ok) notes.push(`call log: failed: ${failure(sources.log)}`)
-    else if (log!.records.length === 0) notes.push(`call log: nothing read${log!.gaps.length === 0 ? '' : `: ${log!.gaps.join('; ')}`}`)
-    else notes.push(`call log: ${formatCount(log!.records.length)} attempts with their SIP codes${useLog ? '' : ' (failure codes only)'}: ${log!.complete ? 'every attempt of the period' : `a lower bound: ${log!.gaps.join('; ')}`}`)
-    if (sources.breakout === undefined) notes.push('traffic report: not used: it cannot filter by CLI or number prefix')
-    else if (!sources.breakout.ok) notes.push(`traffic report: failed: ${failure(sources.breakout)}`)
-    else notes.push(`traffic report: ${formatCount(counted!.totals.attempts)} carrier tries, ${formatCount(counted!.totals.answered)} connected${useLog ? ' (not used for the ratios: the call log has every attempt)' : ''}${report!.complete ? '' : `; cut at ${formatCount(BREAKOUT_ROWS)} rows`}`)
-    if (!sources.cdr.ok) notes.push(`CDR: failed: ${failure(sources.cdr)}`)
-    else notes.push(`CDR: ${formatCount(cdr!.rows.length)} answered calls (ACD, PDD, short calls)${cdr!.complete ? '' : `: the API returns at most ${formatCount(CDR_MAX_ROWS)} rows, so these are the newest ${formatCount(CDR_MAX_ROWS)} only (a lower bound); narrow the range or add a filter`}`)
-
-    const top = (codes ?? []).slice(0, 3).map(c => `${c.code} ${c.reason} (${c.count})`.replace(/\s+\(/, ' ('))
-    const summary = [
-      `${capitalise(scope)}, ${describeRange(range)}:`,
-      attempts === undefined
-        ? 'attempts unknown'
-        : `${formatCount(attempts.attempts)}${attempts.complete ? '' : '+'} attempt${attempts.attempts === 1 && attempts.complete ? '' : 's'} (${attempts.source}), ${formatCount(attempts.answered)} answered, ASR ${attempts.asr_pct ?? '–'} %${'ner_pct' in attempts ? `, NER ${attempts.ner_pct ?? '–'} %` : ''};`,
-      answered === undefined
-        ? 'answered calls unknown (CDR failed).'
-        : `${formatCount(answered.attempts)}${cdr!.complete ? '' : '+'} answered call${answered.attempts === 1 && cdr!.complete ? '' : 's'} in the CDR${answered.acd_s === null ? '' : `, ACD ${humanDuration(answered.acd_s * 1000)}`}${answered.pdd_ms === null ? '' : `, PDD median ${humanDuration(answered.pdd_ms.p50)}`}.`,
-      top.length === 0 ? '' : `Top failures${log!.complete ? '' : ` (in ${formatCount(log!.records.length)} attempts of the call log)`}: ${top.join(', ')}.`,
-      findings[0] === undefined ? '' : `Finding: ${findings[0].title}.`
-    ].filter(t => t !== '').join(' ')
-
-    const steps: NextStep[] = []
-    // The newest call of the most frequent failure that is not the called party's choice.
-    const failing = codes?.find(c => c.kind !== 'user' && c.example_callid !== undefined)
-    if (failing !== undefined) steps.push(nextStep('investigateCall', { callid: failing.example_callid }, `Why one of the ${failing.code} ${failing.reason} failures happened.`))
-    const term = f.dest_prefix ?? f.cli
-    if (term !== undefined && codes !== undefined && codes.length > 0) steps.push(nextStep('searchCallLogs', { search: term }, 'The failed calls one by one, with their Call-IDs.'))
-    const short = cdr?.rows.find(r => Number(r.duration ?? 1) <= 1 && typeof r.callid === 'string')
-    if (findings.some(x => x.code === 'short_calls') && short !== undefined) steps.push(nextStep('investigateCall', { callid: String(short.callid) }, 'Who hung up one of the short calls, and how its audio was.'))
-    steps.push(nextStep('searchCdr', { start_date: range.start_date, end_date: range.end_date, customer_id: f.customer_id, provider_id: f.provider_id, cli: f.cli, dest_prefix: f.dest_prefix, limit: 10 }, 'The answered calls themselves.'))
-    if (bucket === 'day' && range.days <= HOUR_BUCKET_MAX_DAYS) steps.push(nextStep('getCallAnalytics', { ...args, bucket: 'hour' }, 'The same, hour by hour.'))
-
-    return {
-      summary,
-      range: { start_date: range.start_date, end_date: range.end_date },
-      filters: f,
-      ...(attempts === undefined ? {} : { attempts }),
-      ...(answered === undefined
-        ? {}
-        : {
-            answered_calls: {
-              source: 'CDR',
-              complete: cdr!.complete,
-              calls: answered.attempts,
-              acd_s: answered.acd_s,
-              minutes: answered.minutes,
-              pdd_ms: answered.pdd_ms,
-              zero_duration: answered.zero_duration,
-              short_calls: answered.short_calls,
-              short_call_pct: answered.short_call_pct,
-              charges: chargesByCurrency(cdr!.rows)
-            }
-          }),
-      ...(codes === undefined
-        ? { failure_codes_unavailable: log === undefined ? failure(sources.log) : log.gaps.join('; ') || 'no attempt in the call log matched the filters and the period' }
-        : { failure_codes: { source: 'call log', complete: log!.complete, codes: codes.map(c => ({ code: c.code, reason: c.reason, count: c.count, pct_of_attempts: c.pct_of_attempts, example_callid: c.example_callid })) } }),
-      findings: findings.slice(0, 5).map(findingFacts),
-      [`by_${bucket}`]: rows,
-      sources: notes,
-      definitions: DEFINITIONS,
-      next_steps: steps
-    }
+    const traffic = analyseTraffic(sources, f, range, bucket)
+    if ((traffic.attempts?.attempts ?? 0) === 0 && (traffic.answered?.attempts ?? 0) === 0) return noCalls(f, range, all)
+    return presentTraffic(traffic, sources, f, range, args)
   }
 })
+
+/** The period's figures from the sources that answered: one population per ratio, answered calls from the CDR. */
+function analyseTraffic (sources: Sources, f: Filters, range: DateRange, bucket: 'day' | 'hour') {
+  const log = valueOf(sources.log)
+  const cdr = valueOf(sources.cdr)
+  const report = sources.breakout === undefined ? undefined : valueOf(sources.breakout)
+  const logStats = log === undefined || log.records.length === 0 ? undefined : callAnalytics(log.records, { bucket, shortCallS: SHORT_CALL_S })
+  const cdrStats = cdr === undefined ? undefined : callAnalytics(cdr.rows.map(cdrRecord), { bucket, shortCallS: SHORT_CALL_S })
+  const counted: CountedKpis | undefined = report === undefined
+    ? undefined
+    : countedKpis(report.rows.map(r => ({
+        period: String(r.dt ?? '').slice(0, 10),
+        attempts: Number(r.attempts ?? 0),
+        connected: Number(r.connected ?? 0),
+        duration_s: Number(r.duration ?? 0),
+        refused: Number(r.provider_id ?? -1) === 0 ? Number(r.attempts ?? 0) : 0
+      })))
+  const attempts = attemptPopulation(
+    logStats === undefined ? undefined : { stats: logStats, complete: log!.complete, gaps: log!.gaps, perCarrier: f.provider_id !== undefined },
+    counted === undefined ? undefined : { kpis: counted, complete: report!.complete })
+  const answered = cdrStats?.totals
+  const findings = trafficFindings({
+    scope: scopeOf(f),
+    ...(logStats === undefined ? {} : { attempts: { attempts: logStats.totals.attempts, answered: logStats.totals.answered, failure_codes: logStats.failure_codes } }),
+    ...(counted === undefined ? {} : { counted: { attempts: counted.totals.attempts, answered: counted.totals.answered, refused: counted.totals.refused } }),
+    ...(answered === undefined ? {} : { answered: { calls: answered.attempts, zero_duration: answered.zero_duration, short_calls: answered.short_calls, short_call_s: SHORT_CALL_S } }),
+    ...(bucket === 'hour' && cdr?.complete === true && cdrStats !== undefined ? { hourly_answered: hoursOf(cdrStats, range) } : {})
+  })
+
+  // Rows per period: attempts from the population above where it has the period, answered calls from the CDR.
+  const periods = new Map<string, Record<string, unknown>>()
+  const row = (key: string): Record<string, unknown> => periods.get(key) ?? periods.set(key, { period: key }).get(key)!
+  if (attempts?.source === 'call log') for (const b of logStats!.buckets) Object.assign(row(b.key), { attempts: b.attempts, answered: b.answered, asr_pct: b.asr_pct })
+  else if (counted !== undefined && bucket === 'day') for (const b of counted.buckets) Object.assign(row(b.key), { attempts: b.attempts, answered: b.answered, asr_pct: b.asr_pct })
+  // Every period of the range is listed, so that a silent one shows as 0.
+  for (const key of periodsOf(range, bucket)) Object.assign(row(key), { cdr_calls: 0 })
+  for (const b of cdrStats?.buckets ?? []) Object.assign(row(b.key), { cdr_calls: b.answered, acd_s: b.acd_s, pdd_p50_ms: b.pdd_p50_ms })
+  const rows = [...periods.values()].sort((a, b) => (String(a.period) < String(b.period) ? -1 : 1))
+  return { bucket, log, cdr, counted, attempts, answered, codes: logStats?.failure_codes, findings, rows }
+}
+
+type Traffic = ReturnType<typeof analyseTraffic>
+
+/** Nothing matched in any source that answered: a normal answer, with what to check. */
+function noCalls (f: Filters, range: DateRange, all: Part<unknown>[]): ToolResult {
+  const failures = all.filter(p => !p.ok).map(p => (p as { ok: false, error: Error }).error.message)
+  return notFound(`No calls for ${scopeOf(f)} in ${describeRange(range)}.`,
+    'No attempt in the traffic report or the call log and no answered call in the CDR matched. Check the filters: customer and carrier ids are numeric, ' +
+    'destination is part of a rate card\'s destination name, dest_prefix the first digits of the number as dialled.' +
+    (failures.length === 0 ? '' : ` Some sources failed: ${failures.join('; ')}`),
+    [nextStep('searchCallLogs', { search: f.dest_prefix ?? f.cli ?? '' }, 'Look at individual calls in the log.')].filter(s => s.args.search !== ''),
+    { range: { start_date: range.start_date, end_date: range.end_date }, filters: f })
+}
+
+/** Where each figure came from, and how much of the period it covers. */
+function sourceNotes (t: Traffic, sources: Sources): string[] {
+  const { log, cdr, counted } = t
+  const useLog = t.attempts?.source === 'call log'
+  const notes: string[] = []
+  const failure = (p: Part<unknown>): string => p.ok ? '' : p.error.message
+  if (!sources.log.ok) notes.push(`call log: failed: ${failure(sources.log)}`)
+  else if (log!.records.length === 0) notes.push(`call log: nothing read${log!.gaps.length === 0 ? '' : `: ${log!.gaps.join('; ')}`}`)
+  else notes.push(`call log: ${formatCount(log!.records.length)} attempts with their SIP codes${useLog ? '' : ' (failure codes only)'}: ${log!.complete ? 'every attempt of the period' : `a lower bound: ${log!.gaps.join('; ')}`}`)
+  if (sources.breakout === undefined) notes.push('traffic report: not used: it cannot filter by CLI or number prefix')
+  else if (!sources.breakout.ok) notes.push(`traffic report: failed: ${failure(sources.breakout)}`)
+  else {
+    notes.push(`traffic report: ${formatCount(counted!.totals.attempts)} carrier tries, ${formatCount(counted!.totals.answered)} connected` +
+      `${useLog ? ' (not used for the ratios: the call log has every attempt)' : ''}${sources.breakout.value.complete ? '' : `; cut at ${formatCount(BREAKOUT_ROWS)} rows`}`)
+  }
+  if (!sources.cdr.ok) notes.push(`CDR: failed: ${failure(sources.cdr)}`)
+  else {
+    notes.push(`CDR: ${formatCount(cdr!.rows.length)} answered calls (ACD, PDD, short calls)${cdr!.complete
+      ? ''
+      : `: the API returns at most ${formatCount(CDR_MAX_ROWS)} rows, so these are the newest ${formatCount(CDR_MAX_ROWS)} only (a lower bound); narrow the range or add a filter`}`)
+  }
+  return notes
+}
+
+function trafficSummary (t: Traffic, f: Filters, range: DateRange): string {
+  const { attempts, answered, cdr, log, codes, findings } = t
+  const top = (codes ?? []).slice(0, 3).map(c => `${c.code} ${c.reason} (${c.count})`.replace(/\s+\(/, ' ('))
+  return [
+    `${capitalise(scopeOf(f))}, ${describeRange(range)}:`,
+    attempts === undefined
+      ? 'attempts unknown'
+      : `${formatCount(attempts.attempts)}${attempts.complete ? '' : '+'} attempt${attempts.attempts === 1 && attempts.complete ? '' : 's'} (${attempts.source}), ` +
+        `${formatCount(attempts.answered)} answered, ASR ${attempts.asr_pct ?? '–'} %${'ner_pct' in attempts ? `, NER ${attempts.ner_pct ?? '–'} %` : ''};`,
+    answered === undefined
+      ? 'answered calls unknown (CDR failed).'
+      : `${formatCount(answered.attempts)}${cdr!.complete ? '' : '+'} answered call${answered.attempts === 1 && cdr!.complete ? '' : 's'} in the CDR` +
+        `${answered.acd_s === null ? '' : `, ACD ${humanDuration(answered.acd_s * 1000)}`}${answered.pdd_ms === null ? '' : `, PDD median ${humanDuration(answered.pdd_ms.p50)}`}.`,
+    top.length === 0 ? '' : `Top failures${log!.complete ? '' : ` (in ${formatCount(log!.records.length)} attempts of the call log)`}: ${top.join(', ')}.`,
+    findings[0] === undefined ? '' : `Finding: ${findings[0].title}.`
+  ].filter(t => t !== '').join(' ')
+}
+
+function trafficSteps (t: Traffic, f: Filters, range: DateRange, args: Record<string, unknown>): NextStep[] {
+  const { codes, cdr, findings, bucket } = t
+  const steps: NextStep[] = []
+  // The newest call of the most frequent failure that is not the called party's choice.
+  const failing = codes?.find(c => c.kind !== 'user' && c.example_callid !== undefined)
+  if (failing !== undefined) steps.push(nextStep('investigateCall', { callid: failing.example_callid }, `Why one of the ${failing.code} ${failing.reason} failures happened.`))
+  const term = f.dest_prefix ?? f.cli
+  if (term !== undefined && codes !== undefined && codes.length > 0) steps.push(nextStep('searchCallLogs', { search: term }, 'The failed calls one by one, with their Call-IDs.'))
+  const short = cdr?.rows.find(r => Number(r.duration ?? 1) <= 1 && typeof r.callid === 'string')
+  if (findings.some(x => x.code === 'short_calls') && short !== undefined) steps.push(nextStep('investigateCall', { callid: String(short.callid) }, 'Who hung up one of the short calls, and how its audio was.'))
+  steps.push(nextStep('searchCdr', {
+    start_date: range.start_date, end_date: range.end_date, customer_id: f.customer_id, provider_id: f.provider_id, cli: f.cli, dest_prefix: f.dest_prefix, limit: 10
+  }, 'The answered calls themselves.'))
+  if (bucket === 'day' && range.days <= HOUR_BUCKET_MAX_DAYS) steps.push(nextStep('getCallAnalytics', { ...(args as Record<string, string | number>), bucket: 'hour' }, 'The same, hour by hour.'))
+  return steps
+}
+
+/** The answer: summary, the population of each figure, failure codes, findings, the periods, and where each came from. */
+function presentTraffic (t: Traffic, sources: Sources, f: Filters, range: DateRange, args: Record<string, unknown>): ToolResult {
+  const { attempts, answered, cdr, log, codes } = t
+  return {
+    summary: trafficSummary(t, f, range),
+    range: { start_date: range.start_date, end_date: range.end_date },
+    filters: f,
+    ...(attempts === undefined ? {} : { attempts }),
+    ...(answered === undefined
+      ? {}
+      : {
+          answered_calls: {
+            source: 'CDR',
+            complete: cdr!.complete,
+            calls: answered.attempts,
+            acd_s: answered.acd_s,
+            minutes: answered.minutes,
+            pdd_ms: answered.pdd_ms,
+            zero_duration: answered.zero_duration,
+            short_calls: answered.short_calls,
+            short_call_pct: answered.short_call_pct,
+            charges: chargesByCurrency(cdr!.rows)
+          }
+        }),
+    ...(codes === undefined
+      ? { failure_codes_unavailable: log === undefined ? (sources.log.ok ? '' : sources.log.error.message) : log.gaps.join('; ') || 'no attempt in the call log matched the filters and the period' }
+      : {
+          failure_codes: {
+            source: 'call log',
+            complete: log!.complete,
+            codes: codes.map(c => ({ code: c.code, reason: c.reason, count: c.count, pct_of_attempts: c.pct_of_attempts, example_callid: c.example_callid }))
+          }
+        }),
+    findings: t.findings.slice(0, 5).map(findingFacts),
+    [`by_${t.bucket}`]: t.rows,
+    sources: sourceNotes(t, sources),
+    definitions: DEFINITIONS,
+    next_steps: trafficSteps(t, f, range, args)
+  }
+}
 
 function capitalise (t: string): string {
   return t.charAt(0).toUpperCase() + t.slice(1)

@@ -2,7 +2,6 @@ import { MOS_METHOD } from '../analysis/eModel'
 import { normaliseRtcp } from '../analysis/rtcpSamples'
 import { QUALITY_THRESHOLDS, streamFigures, streamPath, summariseQuality, type QualitySummary, type StreamQuality } from '../analysis/rtcpQuality'
 import { findCall, getRtcp, legNames, TRACE_RETENTION_DAYS } from '../connexcs/calls'
-import { connexcs } from '../connexcs/client'
 import { part, valueOf } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
 import { defineTool } from '../lib/defineTool'
@@ -71,15 +70,18 @@ function whyNoRtcp (routing: CallRouting | undefined, nowS: number): string {
 /** `getCallQuality`: RTCP per leg and direction, with MOS by the E-model. */
 export const getCallQuality = defineTool({
   name: 'getCallQuality',
+  title: 'Call quality (RTCP)',
   description: 'Audio quality of one answered call from RTCP: per leg and direction, jitter, loss, RTT and MOS (ITU-T ' +
     'G.107 E-model with the codec), graded, with one-way audio spotted. Use it for complaints of bad, choppy or one-way ' +
     'audio. No RTCP is a normal answer that says why (RTCP off, kept 7 days).',
   example: 'The customer says the call to India was choppy: how was the audio?',
+  readOnly: true,
+  selfTest: { needs: 'call', args: ({ call }) => ({ callid: call.callid }), expect: { overall: 'string', streams: 'array' }, mayFindNothing: true },
   params: {
     callid: callidParam
   },
-  async handler ({ callid }): Promise<ToolResult> {
-    const api = connexcs()
+  async handler ({ callid }, ctx): Promise<ToolResult> {
+    const api = ctx.api
     const [rtcp, routingPart] = await Promise.all([getRtcp(api, callid), part(() => findCall(api, callid))])
     const routing = valueOf(routingPart)
     const normalised = normaliseRtcp(rtcp, { legs: routing === undefined ? {} : legNames(routing) })
@@ -94,7 +96,7 @@ export const getCallQuality = defineTool({
         unrecognised ? `The RTCP answer for call ${callid} has a shape this tool does not read.` : `No RTCP for call ${callid}.`,
         unrecognised
           ? 'GET log/rtcp answered neither an array of samples nor {processed, aggregate}; nothing could be graded. Please report it.'
-          : whyNoRtcp(routing, Math.floor(Date.now() / 1000)),
+          : whyNoRtcp(routing, Math.floor(ctx.nowMs / 1000)),
         [nextStep('investigateCall', { callid }, 'See how the call went: trace, routing, diagnosis.')],
         { callid, source, ...(normalised.aggregate === null ? {} : { aggregate: normalised.aggregate }) }
       )

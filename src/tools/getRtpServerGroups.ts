@@ -1,4 +1,3 @@
-import { connexcs } from '../connexcs/client'
 import { listRtpServerGroups } from '../connexcs/media'
 import { defineTool } from '../lib/defineTool'
 import { notFound } from '../lib/result'
@@ -6,13 +5,16 @@ import { notFound } from '../lib/result'
 /** `getRtpServerGroups`: the media zones RTP can be anchored in. */
 export const getRtpServerGroups = defineTool({
   name: 'getRtpServerGroups',
+  title: 'Media zones',
   description: 'List the media (RTP) zones of the account: id, name, location, active or not, failover zone, ' +
     'transcoding and elastic scaling. Use it to check where media is anchored when a call has one-way or no ' +
     'audio, or to pick a zone near a customer.',
   example: 'Which media zones do we have, and which are down?',
+  readOnly: true,
+  selfTest: { args: () => ({}), expect: { zones: 'array' } },
   params: {},
-  async handler () {
-    const groups = await listRtpServerGroups(connexcs())
+  async handler (_args, ctx) {
+    const groups = await listRtpServerGroups(ctx.api)
     if (groups.length === 0) {
       return notFound('The account has no RTP server groups.', 'No media zones are set up, so media is not anchored on ConnexCS.')
     }

@@ -5,15 +5,15 @@ import { analyzeTrace } from '../analysis/sipTrace'
 import type { LegAnalysis, TraceAnalysis } from '../analysis/traceTypes'
 import { rawMessages } from '../analysis/tracePackets'
 import { getTrace } from '../connexcs/calls'
-import { connexcs } from '../connexcs/client'
 import type { TracePacket } from '../connexcs/types'
 import { utf8Length } from '../lib/bounded'
 import { defineTool } from '../lib/defineTool'
 import { formatCount, humanDuration, plural } from '../lib/format'
 import { cursorAt, cursorOffset } from '../lib/pagination'
 import { clip } from '../lib/records'
-import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
+import { nextStep, notFound, type ToolResult } from '../lib/result'
 import { callidbParam, callidParam, cursorParam, limitParam } from '../lib/sharedParams'
+import { addStep, followUpSteps } from './shared/callSteps'
 
 /** Findings shown; the rest are counted. */
 const MAX_FINDINGS = 6
@@ -70,8 +70,8 @@ function analysisResult (callid: string, callidb: string | undefined, trace: Tra
   const { call } = trace
   const diagnosis = diagnoseCall({ callid, trace })
   const release = trace.release
-  const steps: NextStep[] = diagnosis.next_steps.filter(s => s.tool !== 'getSipTrace')
-  if (!steps.some(s => s.tool === 'investigateCall')) steps.push(nextStep('investigateCall', { callid, callidb }, 'Add the routing log, RTCP and Class 5 logs to the diagnosis.'))
+  const steps = followUpSteps(diagnosis.follow_ups, { callid, callidb }, ['sip_trace'])
+  addStep(steps, nextStep('investigateCall', { callid, callidb }, 'Add the routing log, RTCP and Class 5 logs to the diagnosis.'))
   if (trace.findings[0] !== undefined && trace.findings[0].severity !== 'info') {
     steps.push(nextStep('getSipTrace', { callid, callidb, include_raw: true, from_message: trace.findings[0].evidence[0]?.message ?? 0, limit: 5 }, 'Read the raw SIP messages the top finding cites.'))
   }
@@ -139,10 +139,17 @@ function rawResult (callid: string, callidb: string | undefined, packets: TraceP
 /** `getSipTrace`: the C-Trace of one call, analysed. */
 export const getSipTrace = defineTool({
   name: 'getSipTrace',
+  title: 'SIP trace (C-Trace)',
   description: 'Fetch and analyse the SIP trace (C-Trace) of one call: why it failed or misbehaved. Returns the outcome ' +
     '(a 200 to a CANCEL is no answer), PDD/setup/talk time, each leg, ranked findings (meaning, evidence, fix: routing, ' +
     'prefix, auth, NAT, codec, timeouts, lost ACK) and a Mermaid ladder. Raw SIP only with include_raw, paged. Kept 7 days.',
   example: 'Run a C-Trace on the failed call and tell me why it failed.',
+  readOnly: true,
+  selfTest: {
+    needs: 'call',
+    args: ({ call }) => ({ callid: call.callid, ...(call.callidb === undefined ? {} : { callidb: call.callidb }) }),
+    expect: { outcome: 'object', findings: 'array', legs: 'array', ladder_mermaid: 'string' }
+  },
   params: {
     callid: callidParam,
     callidb: callidbParam,
@@ -151,8 +158,8 @@ export const getSipTrace = defineTool({
     limit: limitParam(10, 50),
     cursor: cursorParam
   },
-  async handler ({ callid, callidb, include_raw: includeRaw, from_message: fromMessage, limit, cursor }) {
-    const packets = await getTrace(connexcs(), callid, callidb)
+  async handler ({ callid, callidb, include_raw: includeRaw, from_message: fromMessage, limit, cursor }, ctx) {
+    const packets = await getTrace(ctx.api, callid, callidb)
     if (packets.length === 0) {
       return notFound(
         `No SIP trace for Call-ID ${callid}.`,

@@ -1,5 +1,4 @@
 import { getTranscript, transcriptLine } from '../connexcs/calls'
-import { connexcs } from '../connexcs/client'
 import { defineTool } from '../lib/defineTool'
 import { plural } from '../lib/format'
 import { paginate } from '../lib/pagination'
@@ -9,17 +8,20 @@ import { callidParam, cursorParam, limitParam } from '../lib/sharedParams'
 /** `getTranscription`: what was said on a call. */
 export const getTranscription = defineTool({
   name: 'getTranscription',
+  title: 'Call transcript',
   description: 'Get the transcript of one call, in order: who spoke (caller or callee), what they said, and the ' +
     'recogniser\'s confidence. Use it to check what happened on an answered call (complaints, IVR, voicemail, ' +
     'one-way audio reports). Empty unless transcription was on for the call; paginated.',
   example: 'What was said on the last call from 442079460001?',
+  readOnly: true,
+  selfTest: { needs: 'call', args: ({ call }) => ({ callid: call.callid }), expect: { lines: 'array' }, mayFindNothing: true },
   params: {
     callid: callidParam,
     limit: limitParam(40, 200),
     cursor: cursorParam
   },
-  async handler ({ callid, limit, cursor }) {
-    const segments = await getTranscript(connexcs(), callid)
+  async handler ({ callid, limit, cursor }, ctx) {
+    const segments = await getTranscript(ctx.api, callid)
     if (segments.length === 0) {
       return notFound(`No transcript for call ${callid}.`,
         'The call was not transcribed: transcription has to be enabled for the customer or route before the call, and only answered calls have speech.',

@@ -5,24 +5,22 @@ import { analyzeTrace } from '../analysis/sipTrace'
 import type { TraceAnalysis } from '../analysis/traceTypes'
 import { getCustomer } from '../connexcs/accounts'
 import { findCall, getAiAgentLog, getClass5Logs, getRtcp, getTrace, getTranscript, legNames, transcriptLine, LOG_RETENTION_DAYS, TRACE_RETENTION_DAYS } from '../connexcs/calls'
-import { connexcs } from '../connexcs/client'
-import { part, type Part } from '../lib/parts'
+import type { Connexcs } from '../connexcs/client'
 import type { CallRouting } from '../connexcs/types'
 import { dayOf } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
 import { isoFromUnix, plural } from '../lib/format'
+import { part, valueOf, type Part } from '../lib/parts'
 import { clip, pick } from '../lib/records'
 import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
 import { callidbParam, callidParam } from '../lib/sharedParams'
+import { addStep, followUpSteps } from './shared/callSteps'
 
 const DAY_S = 86_400
 /** Transcript lines quoted; the rest is in getTranscription. */
 const QUOTED_LINES = 3
 
 type Records = Record<string, unknown>[]
-
-/** How each part went, in a few words: what was found, or why not. */
-type PartStatus = string
 
 function failed (p: Part<unknown>): string {
   return p.ok ? '' : `failed: ${clip(p.error.message, 200)}`
@@ -77,9 +75,8 @@ function words (records: Records, keys: readonly string[]): string[] {
   return [...new Set(records.map(r => pick(r, keys)).filter((v): v is string => typeof v === 'string'))]
 }
 
-/** The parts of a call, fetched at once; the AI-agent log waits for the call's day. */
-async function fetchParts (callid: string, callidb: string | undefined) {
-  const api = connexcs()
+/** The parts of a call, fetched at once; the customer waits for the routing log, the AI-agent log for the call's day. */
+async function fetchCall (api: Connexcs, callid: string, callidb: string | undefined) {
   const routing = part(() => findCall(api, callid))
   const trace = part(() => getTrace(api, callid, callidb))
   const class5 = part(() => getClass5Logs(api, callid))
@@ -108,118 +105,147 @@ async function fetchParts (callid: string, callidb: string | undefined) {
   }
 }
 
+type Fetched = Awaited<ReturnType<typeof fetchCall>>
+
+/** What the parts say about the call: the analyses, and which parts could not be had and why. */
+function analyseCall (callid: string, parts: Fetched, nowS: number) {
+  const routing = valueOf(parts.routing) ?? undefined
+  const packets = valueOf(parts.trace) ?? []
+  const class5 = valueOf(parts.class5) ?? []
+  const transcript = valueOf(parts.transcript) ?? []
+  const trace: TraceAnalysis | undefined = packets.length === 0 ? undefined : analyzeTrace(packets, callid)
+  const legs = trace === undefined ? (routing === undefined ? {} : legNames(routing)) : Object.fromEntries(trace.legs.map(l => [l.callid, l.leg]))
+  const normalised = parts.rtcp.ok ? normaliseRtcp(parts.rtcp.value, { legs }) : undefined
+  // RTCP that was fetched but empty is an answer too: no samples.
+  const quality = normalised === undefined ? undefined : summariseQuality(normalised)
+  const aiAgent = typeof parts.aiAgent === 'string' ? undefined : parts.aiAgent
+  const aiSteps = aiAgent?.ok === true ? aiAgent.value : []
+
+  const ageDays = routing?.start_time === undefined ? undefined : Math.floor((nowS - routing.start_time) / DAY_S)
+  const expired = ageDays !== undefined && ageDays >= TRACE_RETENTION_DAYS
+  const unavailable: UnavailablePart[] = []
+  if (!parts.trace.ok) unavailable.push({ part: 'trace', why: failed(parts.trace) })
+  else if (trace === undefined) {
+    unavailable.push({ part: 'trace', why: expired ? `none: the call is ${ageDays} days old and traces are kept ${TRACE_RETENTION_DAYS} days` : 'none: the trace is empty' })
+  }
+  if (parts.rtcp.ok && quality?.samples === 0 && expired) unavailable.push({ part: 'quality', why: `none: RTCP is kept ${TRACE_RETENTION_DAYS} days` })
+  if (!parts.routing.ok) unavailable.push({ part: 'routing', why: failed(parts.routing) })
+  else if (routing === undefined) unavailable.push({ part: 'routing', why: `not in the call log (kept ${LOG_RETENTION_DAYS} days)` })
+  if (!parts.rtcp.ok) unavailable.push({ part: 'quality', why: failed(parts.rtcp) })
+  if (!parts.class5.ok) unavailable.push({ part: 'class5', why: failed(parts.class5) })
+  if (!parts.transcript.ok) unavailable.push({ part: 'transcription', why: failed(parts.transcript) })
+  if (aiAgent?.ok === false) unavailable.push({ part: 'ai_agent', why: failed(aiAgent) })
+
+  const apps = words(class5, ['app', 'application', 'type', 'module'])
+  const diagnosis = diagnoseCall({
+    callid,
+    trace: trace ?? null,
+    routing: routing === undefined ? null : routingFacts(routing),
+    quality: quality ?? null,
+    class5: parts.class5.ok ? { present: class5.length > 0, kinds: apps } : null,
+    unavailable
+  })
+  const found = routing !== undefined || trace !== undefined || (quality?.samples ?? 0) > 0 || class5.length > 0 || transcript.length > 0
+  return { routing, trace, class5, apps, transcript, quality, aiSteps, ageDays, expired, diagnosis, found }
+}
+
+type Analysed = ReturnType<typeof analyseCall>
+
+/** How each part went, in a few words: what was found, or why not. */
+function partStatus (parts: Fetched, a: Analysed): Record<string, string> {
+  const { trace, quality, class5, apps, transcript, aiSteps, routing } = a
+  return {
+    routing: parts.routing.ok ? (routing === undefined ? 'not in the call log' : 'found') : failed(parts.routing),
+    trace: parts.trace.ok ? (trace === undefined ? 'none' : plural(trace.message_count, 'SIP message')) : failed(parts.trace),
+    rtcp: parts.rtcp.ok ? ((quality?.samples ?? 0) === 0 ? 'none' : plural(quality!.samples, 'sample')) : failed(parts.rtcp),
+    class5: parts.class5.ok ? (class5.length === 0 ? 'none (a Class 4 call)' : `${plural(class5.length, 'event')}: ${apps.join(', ') || 'application'}`) : failed(parts.class5),
+    transcription: parts.transcript.ok ? (transcript.length === 0 ? 'none' : plural(transcript.length, 'segment')) : failed(parts.transcript),
+    ai_agent: typeof parts.aiAgent === 'string' ? parts.aiAgent : parts.aiAgent.ok ? (aiSteps.length === 0 ? 'none' : plural(aiSteps.length, 'step')) : failed(parts.aiAgent)
+  }
+}
+
+/** The next calls worth making: the diagnosis' follow-ups, then the deeper views of what was found. */
+function callSteps (callid: string, callidb: string | undefined, a: Analysed): NextStep[] {
+  // Past the retention, asking for the trace or RTCP again cannot help.
+  const steps = followUpSteps(a.diagnosis.follow_ups, { callid, callidb, dest_number: a.routing?.dest_number }, a.expired ? ['sip_trace', 'call_quality'] : [])
+  const withSamples = (a.quality?.samples ?? 0) > 0 ? a.quality : undefined
+  if (a.trace !== undefined) addStep(steps, nextStep('getSipTrace', { callid, callidb }, 'The full C-Trace: every finding, legs, the SIP ladder as a diagram.'))
+  if (withSamples !== undefined && (withSamples.overall === 'poor' || withSamples.overall === 'bad')) addStep(steps, nextStep('getCallQuality', { callid }, 'Every RTCP stream with its MOS.'))
+  if (a.transcript.length > 0) addStep(steps, nextStep('getTranscription', { callid }, 'The whole transcript.'))
+  if (a.aiSteps.length > 0) addStep(steps, nextStep('getAiAgentLogs', { callid }, 'Every step of the AI agent.'))
+  if (a.routing?.dest_number !== undefined && a.diagnosis.outcome !== 'answered') {
+    addStep(steps, nextStep('searchCallLogs', { search: a.routing.dest_number }, 'Other calls to this number: does it always fail?'))
+  }
+  return steps.slice(0, 6)
+}
+
+/** The answer: the diagnosis first, then the call, its timings and audio, then how each part went. */
+function presentCall (callid: string, callidb: string | undefined, parts: Fetched, a: Analysed): ToolResult {
+  const { routing, trace, diagnosis, transcript } = a
+  const withSamples = (a.quality?.samples ?? 0) > 0 ? a.quality : undefined
+  const customerName = parts.customer?.ok === true ? parts.customer.value?.name : undefined
+  const basis = trace === undefined && routing !== undefined
+    ? ` No SIP trace${a.expired ? ` (the call is ${a.ageDays} days old; traces are kept ${TRACE_RETENTION_DAYS} days)` : ''}: diagnosed from the routing log.`
+    : ''
+  return {
+    summary: diagnosis.summary + basis,
+    callid,
+    outcome: diagnosis.outcome,
+    // Class 5: the switch's own applications handled the call (IVR, queue, voicemail, AI agent).
+    call_type: parts.class5.ok ? (a.class5.length > 0 ? 'class5' : 'class4') : null,
+    root_cause: diagnosis.root_cause,
+    evidence: diagnosis.evidence,
+    recommendations: diagnosis.recommendations,
+    ...(routing === undefined ? {} : { call: callFacts(routing, customerName) }),
+    ...(trace === undefined ? {} : { timings: { pdd_ms: trace.call.pdd_ms, setup_time_ms: trace.call.setup_time_ms, talk_time_ms: trace.call.talk_time_ms } }),
+    ...(withSamples === undefined ? {} : { quality: qualityFacts(withSamples) }),
+    ...(transcript.length === 0
+      ? {}
+      : {
+          transcript: transcript.slice(0, QUOTED_LINES).map(segment => {
+            const line = transcriptLine(segment, 160)
+            return `${line.speaker}: ${line.text}`
+          })
+        }),
+    findings: diagnosis.findings,
+    ...(diagnosis.findings_omitted === 0 ? {} : { findings_omitted: diagnosis.findings_omitted }),
+    parts: partStatus(parts, a),
+    ...(diagnosis.missing.length === 0 ? {} : { missing: diagnosis.missing }),
+    next_steps: callSteps(callid, callidb, a)
+  }
+}
+
 /** `investigateCall`: everything about one call, and the diagnosis. */
 export const investigateCall = defineTool({
   name: 'investigateCall',
+  title: 'Investigate a call',
   description: 'Diagnose one call in one step: "why did this call fail or sound bad?". Fetches the routing log, SIP trace, ' +
     'RTCP, Class 5, transcript and AI-agent logs together (a part that fails is noted, not an error) and returns the root ' +
     'cause, evidence, recommendations and next steps in a few KB. getSipTrace has every finding and the SIP ladder.',
   example: 'Investigate call 4e1d9b72-3c0a-4f6e-a1d5-92c7e0b8f311: why did the customer hear nothing?',
+  readOnly: true,
+  selfTest: {
+    needs: 'call',
+    args: ({ call }) => ({ callid: call.callid, ...(call.callidb === undefined ? {} : { callidb: call.callidb }) }),
+    expect: { outcome: 'string', findings: 'array', parts: 'object' }
+  },
   params: {
     callid: callidParam,
     callidb: callidbParam
   },
-  async handler ({ callid, callidb }): Promise<ToolResult> {
-    const parts = await fetchParts(callid, callidb)
+  async handler ({ callid, callidb }, ctx): Promise<ToolResult> {
+    const parts = await fetchCall(ctx.api, callid, callidb)
     const all: Part<unknown>[] = [parts.routing, parts.trace, parts.class5, parts.rtcp, parts.transcript]
     const firstFailure = all.find(p => !p.ok)
     // Nothing could be fetched at all: that is an error, not a diagnosis.
     if (firstFailure !== undefined && !firstFailure.ok && all.every(p => !p.ok)) throw firstFailure.error
-
-    const routing = parts.routing.ok ? parts.routing.value : undefined
-    const packets = parts.trace.ok ? parts.trace.value : []
-    const class5 = parts.class5.ok ? parts.class5.value : []
-    const transcript = parts.transcript.ok ? parts.transcript.value : []
-    const trace: TraceAnalysis | undefined = packets.length === 0 ? undefined : analyzeTrace(packets, callid)
-    const legs = trace === undefined ? (routing === undefined ? {} : legNames(routing)) : Object.fromEntries(trace.legs.map(l => [l.callid, l.leg]))
-    const normalised = parts.rtcp.ok ? normaliseRtcp(parts.rtcp.value, { legs }) : undefined
-    const quality = normalised === undefined || normalised.samples.length === 0 ? undefined : summariseQuality(normalised)
-    const aiAgent = typeof parts.aiAgent === 'string' ? undefined : parts.aiAgent
-    const aiSteps = aiAgent?.ok === true ? aiAgent.value : []
-
-    if (routing === undefined && trace === undefined && quality === undefined && class5.length === 0 && transcript.length === 0) {
+    const analysed = analyseCall(callid, parts, Math.floor(ctx.nowMs / 1000))
+    if (!analysed.found) {
       return notFound(`Call ${callid} is in neither the call log nor the traces.`,
         `The call log keeps ${LOG_RETENTION_DAYS} days and SIP traces ${TRACE_RETENTION_DAYS}; the Call-ID must match exactly (the B leg has its own). ` +
         `It may be older, mistyped, or may never have reached the switch.${firstFailure === undefined || firstFailure.ok ? '' : ` (One part failed: ${firstFailure.error.message})`}`,
         [nextStep('searchCallLogs', { search: callid }, 'Look the call up by a number or IP instead, to get its exact Call-ID.')])
     }
-
-    const nowS = Math.floor(Date.now() / 1000)
-    const ageDays = routing?.start_time === undefined ? undefined : Math.floor((nowS - routing.start_time) / DAY_S)
-    const expired = ageDays !== undefined && ageDays >= TRACE_RETENTION_DAYS
-    const unavailable: UnavailablePart[] = []
-    if (!parts.trace.ok) unavailable.push({ part: 'trace', why: failed(parts.trace) })
-    else if (trace === undefined) {
-      unavailable.push({ part: 'trace', why: expired ? `none: the call is ${ageDays} days old and traces are kept ${TRACE_RETENTION_DAYS} days` : 'none: the trace is empty' })
-    }
-    if (parts.rtcp.ok && quality === undefined && expired) unavailable.push({ part: 'quality', why: `none: RTCP is kept ${TRACE_RETENTION_DAYS} days` })
-    if (!parts.routing.ok) unavailable.push({ part: 'routing', why: failed(parts.routing) })
-    else if (routing === undefined) unavailable.push({ part: 'routing', why: `not in the call log (kept ${LOG_RETENTION_DAYS} days)` })
-    if (!parts.rtcp.ok) unavailable.push({ part: 'quality', why: failed(parts.rtcp) })
-    if (!parts.class5.ok) unavailable.push({ part: 'class5', why: failed(parts.class5) })
-    if (!parts.transcript.ok) unavailable.push({ part: 'transcription', why: failed(parts.transcript) })
-    if (aiAgent?.ok === false) unavailable.push({ part: 'ai_agent', why: failed(aiAgent) })
-
-    const apps = words(class5, ['app', 'application', 'type', 'module'])
-    const diagnosis = diagnoseCall({
-      callid,
-      trace: trace ?? null,
-      routing: routing === undefined ? null : routingFacts(routing),
-      // RTCP that was fetched but empty is an answer too: no samples.
-      quality: quality ?? (normalised === undefined ? null : summariseQuality(normalised)),
-      class5: parts.class5.ok ? { present: class5.length > 0, kinds: apps } : null,
-      unavailable
-    })
-    const customerName = parts.customer?.ok === true ? parts.customer.value?.name : undefined
-
-    const status: Record<string, PartStatus> = {
-      routing: parts.routing.ok ? (routing === undefined ? 'not in the call log' : 'found') : failed(parts.routing),
-      trace: parts.trace.ok ? (trace === undefined ? 'none' : plural(trace.message_count, 'SIP message')) : failed(parts.trace),
-      rtcp: parts.rtcp.ok ? (quality === undefined ? 'none' : plural(quality.samples, 'sample')) : failed(parts.rtcp),
-      class5: parts.class5.ok ? (class5.length === 0 ? 'none (a Class 4 call)' : `${plural(class5.length, 'event')}: ${apps.join(', ') || 'application'}`) : failed(parts.class5),
-      transcription: parts.transcript.ok ? (transcript.length === 0 ? 'none' : plural(transcript.length, 'segment')) : failed(parts.transcript),
-      ai_agent: typeof parts.aiAgent === 'string' ? parts.aiAgent : parts.aiAgent.ok ? (aiSteps.length === 0 ? 'none' : plural(aiSteps.length, 'step')) : failed(parts.aiAgent)
-    }
-
-    // Past the retention, asking for the trace or RTCP again cannot help.
-    const steps: NextStep[] = diagnosis.next_steps.filter(s => !expired || (s.tool !== 'getSipTrace' && s.tool !== 'getCallQuality'))
-    const add = (step: NextStep): void => {
-      if (!steps.some(s => s.tool === step.tool)) steps.push(step)
-    }
-    if (trace !== undefined) add(nextStep('getSipTrace', { callid, callidb }, 'The full C-Trace: every finding, legs, the SIP ladder as a diagram.'))
-    if (quality !== undefined && (quality.overall === 'poor' || quality.overall === 'bad')) add(nextStep('getCallQuality', { callid }, 'Every RTCP stream with its MOS.'))
-    if (transcript.length > 0) add(nextStep('getTranscription', { callid }, 'The whole transcript.'))
-    if (aiSteps.length > 0) add(nextStep('getAiAgentLogs', { callid }, 'Every step of the AI agent.'))
-    if (routing?.dest_number !== undefined && diagnosis.outcome !== 'answered') add(nextStep('searchCallLogs', { search: routing.dest_number }, 'Other calls to this number: does it always fail?'))
-
-    const basis = trace === undefined && routing !== undefined
-      ? ` No SIP trace${expired ? ` (the call is ${ageDays} days old; traces are kept ${TRACE_RETENTION_DAYS} days)` : ''}: diagnosed from the routing log.`
-      : ''
-    return {
-      summary: diagnosis.summary + basis,
-      callid,
-      outcome: diagnosis.outcome,
-      // Class 5: the switch's own applications handled the call (IVR, queue, voicemail, AI agent).
-      call_type: parts.class5.ok ? (class5.length > 0 ? 'class5' : 'class4') : null,
-      root_cause: diagnosis.root_cause,
-      evidence: diagnosis.evidence,
-      recommendations: diagnosis.recommendations,
-      ...(routing === undefined ? {} : { call: callFacts(routing, customerName) }),
-      ...(trace === undefined ? {} : { timings: { pdd_ms: trace.call.pdd_ms, setup_time_ms: trace.call.setup_time_ms, talk_time_ms: trace.call.talk_time_ms } }),
-      ...(quality === undefined ? {} : { quality: qualityFacts(quality) }),
-      ...(transcript.length === 0
-        ? {}
-        : {
-            transcript: transcript.slice(0, QUOTED_LINES).map(segment => {
-              const line = transcriptLine(segment, 160)
-              return `${line.speaker}: ${line.text}`
-            })
-          }),
-      findings: diagnosis.findings,
-      ...(diagnosis.findings_omitted === 0 ? {} : { findings_omitted: diagnosis.findings_omitted }),
-      parts: status,
-      ...(diagnosis.missing.length === 0 ? {} : { missing: diagnosis.missing }),
-      next_steps: steps.slice(0, 6)
-    }
+    return presentCall(callid, callidb, parts, analysed)
   }
 })

@@ -1,4 +1,3 @@
-import { connexcs } from '../connexcs/client'
 import { listRtpServers as fetchRtpServers } from '../connexcs/media'
 import type { RtpServer } from '../connexcs/types'
 import { defineTool } from '../lib/defineTool'
@@ -14,10 +13,13 @@ function addresses (server: RtpServer): string[] {
 /** `listRtpServers`: the media servers, filtered by zone, id or alias. */
 export const listRtpServers = defineTool({
   name: 'listRtpServers',
+  title: 'Media servers',
   description: 'List the media (RTP) servers of the account: id, host alias, IP, zone. Filter by zone name, ' +
     'server id or alias. Use it to find which server carried a call\'s media or whether a zone has servers; ' +
     'getRtpServerGroups gives the zones themselves.',
   example: 'Which RTP servers do we have in Frankfurt?',
+  readOnly: true,
+  selfTest: { args: () => ({ limit: 10 }), expect: { servers: 'array' }, mayFindNothing: true },
   params: {
     zone: { type: 'string', description: 'Part of the zone name, e.g. Frankfurt or London (case-insensitive).', maxLength: 100 },
     server_id: { type: 'number', description: 'One server\'s id.', integer: true, min: 1 },
@@ -25,8 +27,8 @@ export const listRtpServers = defineTool({
     limit: limitParam(25, 100),
     cursor: cursorParam
   },
-  async handler ({ zone, server_id: serverId, alias, limit, cursor }) {
-    const all = await fetchRtpServers(connexcs())
+  async handler ({ zone, server_id: serverId, alias, limit, cursor }, ctx) {
+    const all = await fetchRtpServers(ctx.api)
     const matching = all
       .filter(s => serverId === undefined || s.id === serverId)
       .filter(s => zone === undefined || (s.zone ?? '').toLowerCase().includes(zone.toLowerCase()))

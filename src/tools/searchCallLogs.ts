@@ -1,6 +1,6 @@
 import { searchCallLogs as fetchCallLogs, LOG_SEARCH_CAP } from '../connexcs/calls'
 import { getCustomer } from '../connexcs/accounts'
-import { connexcs, type Connexcs } from '../connexcs/client'
+import type { Connexcs } from '../connexcs/client'
 import { part } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
 import { defineTool } from '../lib/defineTool'
@@ -47,11 +47,14 @@ async function customerNames (api: Connexcs, calls: readonly CallRouting[]): Pro
 /** `searchCallLogs`: find calls by number, Call-ID or IP. */
 export const searchCallLogs = defineTool({
   name: 'searchCallLogs',
+  title: 'Search call logs',
   description: 'Find calls in the switch log by phone number (CLI or dialled), SIP Call-ID or IP address. ' +
     'Use first when a user names a number or call. Returns newest first: callid/callidb, time, customer, ' +
     'numbers, SIP code and reason, route chosen, with a tally of outcomes; paginated. ' +
     'Then use getSipTrace with a callid to see why a call failed.',
   example: 'Show me the latest calls to 447700900123.',
+  readOnly: true,
+  selfTest: { needs: 'call', args: ({ call }) => ({ search: call.callid, limit: 5 }), expect: { calls: 'array', total: 'number' } },
   params: {
     search: {
       type: 'string',
@@ -62,8 +65,8 @@ export const searchCallLogs = defineTool({
     limit: limitParam(20, 50),
     cursor: cursorParam
   },
-  async handler ({ search, limit, cursor }) {
-    const api = connexcs()
+  async handler ({ search, limit, cursor }, ctx) {
+    const api = ctx.api
     const entries = await fetchCallLogs(api, search)
     if (entries.length === 0) {
       return notFound(

@@ -1,5 +1,4 @@
 import { CDR_FIELDS, CDR_MAX_ROWS, chargesByCurrency, prefixRules, queryCdr, type CdrField, type CdrRow, type CdrRule } from '../connexcs/cdr'
-import { connexcs } from '../connexcs/client'
 import { describeRange, resolveRange } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
 import { invalidArgument } from '../lib/errors'
@@ -36,10 +35,18 @@ function totalsOf (rows: CdrRow[]): { billed_s: number, answered: number, acd_s:
 /** `searchCdr`: completed calls by date range and filters. */
 export const searchCdr = defineTool({
   name: 'searchCdr',
+  title: 'Search CDRs',
   description: 'Search CDRs (connected, billed calls) by date range and filters: customer, carrier, CLI, dialled number ' +
     'or prefix, duration range, SIP code. Returns totals (calls, billed time, ACD, charges by currency) and rows with ' +
     'the fields asked for, newest first, paginated. For failed attempts use searchCallLogs or getCallAnalytics.',
   example: 'List customer 105979\'s calls to UK mobiles yesterday.',
+  readOnly: true,
+  selfTest: {
+    needs: 'customer',
+    args: ({ customer, weekAgo, today }) => ({ start_date: weekAgo, end_date: today, customer_id: customer.customer_id, limit: 5 }),
+    expect: { calls: 'array', totals: 'object' },
+    mayFindNothing: true
+  },
   params: {
     start_date: startDateParam('today'),
     end_date: endDateParam,
@@ -55,8 +62,8 @@ export const searchCdr = defineTool({
     limit: limitParam(25, 50),
     cursor: cursorParam
   },
-  async handler (args) {
-    const range = resolveRange(args.start_date, args.end_date, Date.now(), 1, 31)
+  async handler (args, ctx) {
+    const range = resolveRange(args.start_date, args.end_date, ctx.nowMs, 1, 31)
     if (args.min_duration !== undefined && args.max_duration !== undefined && args.max_duration < args.min_duration) {
       throw invalidArgument('max_duration', `max_duration ${args.max_duration} is below min_duration ${args.min_duration}`)
     }
@@ -78,7 +85,7 @@ export const searchCdr = defineTool({
     if (args.min_duration !== undefined) rules.push({ field: 'duration', condition: '>=', data: args.min_duration })
     if (args.max_duration !== undefined) rules.push({ field: 'duration', condition: '<=', data: args.max_duration })
 
-    const rows = await queryCdr(connexcs(), {
+    const rows = await queryCdr(ctx.api, {
       field: [...new Set([...fields, ...TOTAL_FIELDS])],
       where: { rules },
       limit: CDR_MAX_ROWS,

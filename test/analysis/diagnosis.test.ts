@@ -32,7 +32,7 @@ describe('diagnoseCall', () => {
       recommendations: ['Add the destination prefix to the customer\'s rate card (or assign a card that has it), and check that the number is in the format the card expects (country code, no 00, + or tech prefix).'],
       findings: [{ code: 'no_route', severity: 'critical', title: 'The switch refused the call: 503 No Routes Available (Pre)', leg: 'A' }],
       findings_omitted: 0,
-      next_steps: [{ tool: 'searchCallLogs', args: { search: '447700900123' }, why: 'See whether other calls to this number fail the same way.' }],
+      follow_ups: [{ kind: 'calls_to_number', why: 'See whether other calls to this number fail the same way.' }],
       missing: []
     })
   })
@@ -54,7 +54,7 @@ describe('diagnoseCall', () => {
 
   it('finds no fault in a normal answered call with good audio, and says who hung up', () => {
     const d = diagnoseCall({ callid: 'call-a', trace: answered, quality: goodAudio })
-    expect([d.outcome, d.root_cause, d.summary, d.recommendations, d.next_steps, d.missing]).toEqual([
+    expect([d.outcome, d.root_cause, d.summary, d.recommendations, d.follow_ups, d.missing]).toEqual([
       'answered', null, 'Call call-a was answered and ended normally: the caller hung up after 1 min 00 s of talk. No fault found.', [], [], []
     ])
     expect(d.evidence).toEqual(['RTCP worst stream, leg A customer → switch: good, MOS 4.39, jitter 3 ms, loss 0 %, RTT 40 ms'])
@@ -62,9 +62,9 @@ describe('diagnoseCall', () => {
 
   it('asks for RTCP when an answered call has none, and blames bad audio when it has', () => {
     const unknownAudio = diagnoseCall({ callid: 'call-a', trace: answered })
-    expect([unknownAudio.missing, unknownAudio.next_steps]).toEqual([
+    expect([unknownAudio.missing, unknownAudio.follow_ups]).toEqual([
       ['quality: RTCP not fetched'],
-      [{ tool: 'getCallQuality', args: { callid: 'call-a' }, why: 'Check jitter, loss and MOS of the answered call.' }]
+      [{ kind: 'call_quality', why: 'Check jitter, loss and MOS of the answered call.' }]
     ])
     const bad = diagnoseCall({ callid: 'call-a', trace: answered, quality: badAudio })
     // d = 200/2 + 2 × 70 + 20 = 260 ms; R = 93.2 − 15.337 − 95 × 6 / 31.1 = 59.54 → MOS 3.08.
@@ -88,9 +88,9 @@ describe('diagnoseCall', () => {
     expect(d.findings.map(f => [f.code, f.severity])).toEqual([['duplicated_prefix', 'critical'], ['no_route', 'critical']])
     expect(d.root_cause?.title).toBe('The number dialled (44447700900123) is malformed: the country code 44 is there twice (44 44 7700900123)')
     expect(d.missing).toEqual(['trace: empty: older than 7 days'])
-    expect(d.next_steps).toEqual([
-      { tool: 'getSipTrace', args: { callid: 'call-x' }, why: 'Read the SIP flow of the call (kept 7 days).' },
-      { tool: 'searchCallLogs', args: { search: '44447700900123' }, why: 'See whether other calls to this number fail the same way.' }
+    expect(d.follow_ups).toEqual([
+      { kind: 'sip_trace', why: 'Read the SIP flow of the call (kept 7 days).' },
+      { kind: 'calls_to_number', why: 'See whether other calls to this number fail the same way.' }
     ])
     const carrier = diagnoseCall({ callid: 'call-y', routing: { sip_code: 408, sip_reason: 'Request Timeout', attempts: [{ provider_id: 7, sip_code: 503 }, { provider_name: 'BT Wholesale', sip_code: 408, sip_reason: 'Request Timeout' }] } })
     expect([carrier.outcome, carrier.root_cause?.code, carrier.root_cause?.title]).toEqual(['rejected', 'carrier_timeout', 'The carrier BT Wholesale answered 408 Request Timeout'])
@@ -107,7 +107,7 @@ describe('diagnoseCall', () => {
       recommendations: [],
       findings: [],
       findings_omitted: 0,
-      next_steps: [{ tool: 'getSipTrace', args: { callid: 'call-z' }, why: 'Read the SIP flow of the call (kept 7 days).' }],
+      follow_ups: [{ kind: 'sip_trace', why: 'Read the SIP flow of the call (kept 7 days).' }],
       missing: ['trace: ConnexCS API error 502', 'routing: not found']
     })
     const pending = analyzeTrace([A.req(0, 'INVITE', { branch: 'z9hG4bKp', cseq: 1 }), A.res(10, 100, 'Trying', { branch: 'z9hG4bKp', cseq: 1 })])
@@ -116,7 +116,7 @@ describe('diagnoseCall', () => {
     expect(diagnoseCall({ callid: 'call-u', trace: unended, quality: goodAudio }).summary).toBe('Call call-u was answered (no hang-up in the trace). No fault found.')
     const ivr = diagnoseCall({ callid: 'call-a', trace: answered, quality: goodAudio, class5: { present: true, kinds: ['ivr', 'ai_agent'] } })
     expect([ivr.root_cause, ivr.findings]).toEqual([null, [{ code: 'class5', severity: 'info', title: 'The call used Class 5 features (ivr, ai_agent)' }]])
-    expect(ivr.next_steps.map(s => s.tool)).toEqual(['getTranscription', 'getAiAgentLogs'])
+    expect(ivr.follow_ups.map(s => s.kind)).toEqual(['transcript', 'ai_agent_log'])
   })
 
   it('blames the private media address for one-way audio that RTCP confirms', () => {

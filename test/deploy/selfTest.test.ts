@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connexcs } from '../../src/connexcs/client'
-import { findCustomer, findRecentCall } from '../../src/connexcs/discovery'
+import { findCustomer, findRecentCall } from '../../src/selfTestDiscovery'
 import { createMcpServer } from '../../src/mcp'
-import { CASES, runSelfTest, type SelfTestCase, type SelfTestOptions } from '../../src/selfTest'
+import type { SelfTestCase } from '../../src/lib/selfTestCase'
+import { CASES, runSelfTest, type SelfTestOptions } from '../../src/selfTest'
 import { tools } from '../../src/tools/index'
 import { installBridge, NOW_MS, testSwitch } from '../helpers/platform'
 
@@ -43,8 +44,8 @@ describe('self-test', () => {
   it('passes every tool on an account with a recent call, with one line per tool and N passed, N failed', async () => {
     const { report, lines, failing } = await selfTest()
     expect(failing).toEqual([])
-    expect(report.summary).toBe(`${tools.length + 1} passed, 0 failed`)
-    expect(report.results.map(r => [r.name, r.ok])).toEqual([['initialize + tools/list', true], ...tools.map(t => [t.name, true])])
+    expect(report.summary).toBe(`${tools.length + 2} passed, 0 failed`)
+    expect(report.results.map(r => [r.name, r.ok])).toEqual([['initialize + tools/list', true], ['platform behaviour', true], ...tools.map(t => [t.name, true])])
     const found = sw.data.calls.find(c => report.discovery.call!.startsWith(`${c.callid} (the newest call`))!
     expect(found.start_ms).toBeGreaterThan(NOW_MS - 7 * 86_400_000)
     expect(lines.at(-1)).toEqual({ line: report.summary, failed: false })
@@ -71,10 +72,10 @@ describe('self-test', () => {
     const server = createMcpServer()
     server.addTool('newTool', 'A tool someone forgot to self-test.', () => text({ summary: 'fine' }))
     const { report, failing } = await selfTest({ server, cases: { ...CASES, goneTool: { args: () => ({}), expect: {} } } })
-    expect(report.summary).toBe(`${tools.length + 1} passed, 2 failed`)
+    expect(report.summary).toBe(`${tools.length + 2} passed, 2 failed`)
     expect(failing).toEqual([
-      'FAIL newTool (0 ms): no self-test case: add one for newTool to CASES in src/selfTest.ts',
-      'FAIL goneTool (0 ms): a self-test case for a tool that is not registered: remove or rename it in src/selfTest.ts',
+      'FAIL newTool (0 ms): no self-test case: give newTool a selfTest in its defineTool',
+      'FAIL goneTool (0 ms): a self-test case for a tool that is not listed: is it registered in src/tools/index.ts?',
       report.summary
     ])
   })
@@ -102,7 +103,7 @@ describe('self-test', () => {
       'FAIL huge (n ms): 25029 bytes, over the 20000-byte cap',
       'FAIL unfound (n ms): found nothing for a real identifier: nothing',
       'FAIL why (n ms): a "not found" answer without why; found nothing for a real identifier: nothing',
-      `${tools.length + 1} passed, 7 failed`
+      `${tools.length + 2} passed, 7 failed`
     ])
   })
 

@@ -3,6 +3,9 @@ import { resolve } from 'node:path'
 import type { ApiBackend } from '../../platform/backend'
 import { ScriptForgeHost, type HostOptions } from '../../platform/scriptforge/host'
 import { createSwitch, type SimulatedSwitch } from '../../platform/switch/index'
+import cxRest from '../../platform/scriptforge/builtins/cxRest'
+import { Connexcs } from '../../src/connexcs/client'
+import type { ToolContext } from '../../src/lib/context'
 import { runTool, type ToolDefinition } from '../../src/lib/defineTool'
 
 /** The clock every test runs the switch at: fixed, so expectations are exact. */
@@ -21,9 +24,14 @@ export function installBridge (backend: ApiBackend): void {
   }
 }
 
+/** A tool's context in Node: the API over the bridge, as `username`, and the switch's clock. */
+export function nodeContext (nowMs = NOW_MS, username = 'test@example.com'): ToolContext {
+  return { api: new Connexcs(cxRest.auth(username)), nowMs }
+}
+
 /** A tool's parsed result, run in Node against the bridge. */
-export async function runInNode (tool: ToolDefinition, args: unknown): Promise<{ result: Record<string, any>, isError: boolean, bytes: number }> {
-  const response = await runTool(tool, args)
+export async function runInNode (tool: ToolDefinition, args: unknown, ctx: ToolContext = nodeContext()): Promise<{ result: Record<string, any>, isError: boolean, bytes: number }> {
+  const response = await runTool(tool, args, ctx)
   const text = response.content[0]!.text
   return { result: JSON.parse(text) as Record<string, any>, isError: response.isError === true, bytes: Buffer.byteLength(text) }
 }

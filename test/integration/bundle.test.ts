@@ -7,6 +7,7 @@ import { getCallAnalytics } from '../../src/tools/getCallAnalytics'
 import { getCallQuality } from '../../src/tools/getCallQuality'
 import { getRtpServerGroups } from '../../src/tools/getRtpServerGroups'
 import { getSipTrace } from '../../src/tools/getSipTrace'
+import { INSTRUCTIONS } from '../../src/mcp'
 import { investigateCall } from '../../src/tools/investigateCall'
 import { searchCallLogs } from '../../src/tools/searchCallLogs'
 import { bundleClient, installBridge, NOW_MS, runInNode, testSwitch } from '../helpers/platform'
@@ -39,7 +40,8 @@ describe('dist/mcp.js', () => {
       result: {
         protocolVersion: '2025-11-25',
         capabilities: { tools: { listChanged: false }, resources: { listChanged: false, subscribe: false } },
-        serverInfo: { name: 'ConnexCS', version: '0.1.0' }
+        serverInfo: { name: 'ConnexCS', version: '0.1.0' },
+        instructions: INSTRUCTIONS
       }
     })
   })
@@ -126,8 +128,10 @@ describe('getSipTrace through the bundle', () => {
   })
 
   it('refuses bad arguments with the parameter named', async () => {
-    expect(await client.rpc('tools/call', { name: 'getSipTrace', arguments: { callid: 42 } })).toMatchObject({
-      result: { content: [{ type: 'text', text: 'Argument "callid" must be a string, got number' }], isError: true }
+    // Our validator answers before the platform's own (which would answer plain text).
+    expect(await client.callTool('getSipTrace', { callid: 42 })).toEqual({
+      isError: true,
+      result: { summary: 'Invalid argument: callid', error: { type: 'invalid_argument', message: 'callid must be a string, got number 42; send it as a JSON string.', parameter: 'callid' } }
     })
     expect(await client.callTool('getSipTrace', { callid: 'x'.repeat(300) })).toEqual({
       isError: true,

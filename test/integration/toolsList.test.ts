@@ -1,14 +1,42 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tools } from '../../src/tools/index'
 import { bundleClient, testSwitch } from '../helpers/platform'
 
 const client = bundleClient(testSwitch().api)
 
+// One snapshot per tool of what the AI sees. To accept a deliberate change (or a new tool): npm run snapshots
+const SNAPSHOTS = resolve(import.meta.dirname, '../snapshots/tools')
+const updating = process.env.UPDATE_TOOL_SNAPSHOTS === '1'
+
 describe('tools/list', () => {
-  it('matches the committed snapshot, so every change to what the AI sees shows in review', async () => {
-    const listed = (await client.rpc('tools/list')).result
-    // To accept a deliberate change: npx vitest run test/integration/toolsList.test.ts -u
-    await expect(JSON.stringify(listed, null, 2) + '\n').toMatchFileSnapshot('../snapshots/toolsList.json')
+  it('matches one committed snapshot per tool, so every change to what the AI sees shows in review', async () => {
+    const listed = (await client.rpc('tools/list')).result.tools as Record<string, unknown>[]
+    expect(listed.map(t => t.name)).toEqual(tools.map(t => t.name))
+    if (updating) mkdirSync(SNAPSHOTS, { recursive: true })
+    for (const entry of listed) {
+      const file = resolve(SNAPSHOTS, `${String(entry.name)}.json`)
+      const seen = JSON.stringify({ name: entry.name, title: entry.title, description: entry.description, inputSchema: entry.inputSchema, annotations: entry.annotations }, null, 2) + '\n'
+      if (updating) writeFileSync(file, seen)
+      expect(existsSync(file), `no snapshot of ${String(entry.name)}: run npm run snapshots and commit test/snapshots/tools/`).toBe(true)
+      expect(seen, `${String(entry.name)} changed: review it, then npm run snapshots`).toBe(readFileSync(file, 'utf8'))
+    }
+    const stale = readdirSync(SNAPSHOTS).filter(f => !tools.some(t => `${t.name}.json` === f))
+    if (updating) for (const f of stale) unlinkSync(resolve(SNAPSHOTS, f))
+    else expect(stale, 'snapshots of tools that are gone: run npm run snapshots').toEqual([])
+  })
+
+  it('gives every tool its metadata record: title, read-only flag, example and self-test case', async () => {
+    const listed = (await client.rpc('tools/list')).result.tools as { name: string, title?: string, annotations?: Record<string, boolean> }[]
+    for (const tool of tools) {
+      expect(tool.title.length, tool.name).toBeGreaterThan(3)
+      expect(typeof tool.readOnly, tool.name).toBe('boolean')
+      expect(tool.example.length, tool.name).toBeGreaterThan(10)
+      expect(typeof tool.selfTest.args, tool.name).toBe('function')
+      const entry = listed.find(t => t.name === tool.name)!
+      expect([entry.title, entry.annotations?.readOnlyHint, entry.annotations?.destructiveHint, entry.annotations?.openWorldHint]).toEqual([tool.title, tool.readOnly, false, false])
+    }
   })
 
   it('names tools in camelCase and describes every parameter', () => {

@@ -1,20 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import { McpServer } from '../../platform/scriptforge/builtins/cxMcpServer'
 import { defineTool, registerTools, runTool } from '../../src/lib/defineTool'
+import type { ToolContext } from '../../src/lib/context'
 import { invalidArgument, ToolError } from '../../src/lib/errors'
 import { nextStep } from '../../src/lib/result'
 
 const echo = defineTool({
   name: 'echoCall',
+  title: 'Echo',
   description: 'Echoes its arguments.',
   example: 'Echo this.',
+  readOnly: true,
+  selfTest: { args: () => ({ callid: 'x' }), expect: { args: 'object' } },
   params: {
     callid: { type: 'string', description: 'Call-ID.', required: true },
     limit: { type: 'number', description: 'Rows.', default: 5, min: 1, max: 10 },
     mode: { type: 'string', description: 'Mode.', enum: ['short', 'long'], default: 'short' },
     raw: { type: 'boolean', description: 'Raw.' }
   },
-  async handler (args) {
+  async handler (args, ctx) {
+    if (args.callid === 'now') return { summary: `It is ${new Date(ctx.nowMs).toISOString()}.` }
     if (args.callid === 'boom') throw new Error('kaboom')
     if (args.callid === 'missing') throw new ToolError('not_found', 'No call missing.')
     if (args.callid === 'bad') throw invalidArgument('callid', 'callid bad is not a Call-ID.')
@@ -22,8 +27,15 @@ const echo = defineTool({
   }
 })
 
+const ctx: ToolContext = {
+  nowMs: Date.UTC(2026, 0, 2, 3, 4, 5),
+  get api (): never {
+    throw new ToolError('configuration', 'API_USERNAME environment variable is required but not set.')
+  }
+}
+
 async function call (args: unknown) {
-  const response = await runTool(echo, args)
+  const response = await runTool(echo, args, ctx)
   expect(response.content).toHaveLength(1)
   expect(response.content[0]!.type).toBe('text')
   return { isError: response.isError === true, result: JSON.parse(response.content[0]!.text) }
@@ -35,6 +47,21 @@ describe('runTool', () => {
       isError: false,
       result: { summary: 'Echo abc.', args: { callid: 'abc', limit: 5, mode: 'short' }, next_steps: [{ tool: 'echoCall', args: { callid: 'abc' }, why: 'Again.' }] }
     })
+  })
+
+  it('hands the handler its context: the clock it was given, and the API client as a failure when it cannot be made', async () => {
+    expect(await call({ callid: 'now' })).toEqual({ isError: false, result: { summary: 'It is 2026-01-02T03:04:05.000Z.' } })
+    const usesApi = defineTool({
+      ...echo,
+      name: 'usesApi',
+      async handler (_args, c) {
+        return { summary: String(c.api) }
+      }
+    })
+    const response = await runTool(usesApi, { callid: 'x' }, ctx)
+    expect([response.isError, JSON.parse(response.content[0]!.text).error]).toEqual([true, {
+      type: 'configuration', message: 'API_USERNAME environment variable is required but not set.'
+    }])
   })
 
   it('turns bad arguments into an invalid_argument error result naming the parameter', async () => {
@@ -60,7 +87,7 @@ describe('runTool', () => {
 describe('registerTools', () => {
   it('declares the tool and each parameter on the platform server, as addTool(...).addParameter(...)', async () => {
     const server = new McpServer('Test', '1.2.3')
-    registerTools(server, [echo])
+    registerTools(server, [echo], () => ctx)
     const listed = await server.handle({ jsonrpc: '2.0', id: 1, method: 'tools/list' })
     expect(listed).toEqual({
       jsonrpc: '2.0',

@@ -1,30 +1,13 @@
-import { searchCallLogs, TRACE_RETENTION_DAYS } from './calls'
-import { asArray, type Connexcs } from './client'
-import type { CallRouting } from './types'
+import { searchCallLogs, TRACE_RETENTION_DAYS } from './connexcs/calls'
+import { asArray, type Connexcs } from './connexcs/client'
+import type { CallRouting } from './connexcs/types'
+import type { KnownCall, KnownCustomer } from './lib/selfTestCase'
 
 /**
  * Finds real identifiers on the account, so that the self-test asks about a call and a customer
  * that exist today instead of ids written into the code (which expire with the 7-day trace
  * retention).
  */
-
-/** A call seen in the log within the trace retention. */
-export interface KnownCall {
-  callid: string
-  callidb?: string
-  cli?: string
-  dest_number?: string
-  customer_id?: number
-  /** Unix seconds. */
-  start_time?: number
-}
-
-/** A customer, with one of its rate cards when it has any. */
-export interface KnownCustomer {
-  customer_id: number
-  name?: string
-  card_id?: string
-}
 
 /** What a search found, or why it found nothing; `how` says which way it went, for the report. */
 export interface Discovery<T> {

@@ -1,0 +1,36 @@
+import type { FollowUp, FollowUpKind } from '../../analysis/diagnosis'
+import { nextStep, type NextStep } from '../../lib/result'
+
+/** The call a follow-up is about: what the next tools are called with. */
+export interface CallRef {
+  callid: string
+  callidb?: string
+  dest_number?: string | null
+}
+
+/**
+ * Turns the diagnosis' follow-ups (facts: which source would tell more, and why) into next steps
+ * with the tool and its arguments. `skip` leaves out the kinds the calling tool already covers
+ * or cannot help with (the trace of a call past its retention).
+ */
+export function followUpSteps (followUps: readonly FollowUp[], call: CallRef, skip: readonly FollowUpKind[] = []): NextStep[] {
+  const { callid, callidb } = call
+  const steps: NextStep[] = []
+  const tools: Record<Exclude<FollowUpKind, 'calls_to_number'>, NextStep> = {
+    sip_trace: nextStep('getSipTrace', { callid, callidb }, ''),
+    call_quality: nextStep('getCallQuality', { callid }, ''),
+    transcript: nextStep('getTranscription', { callid }, ''),
+    ai_agent_log: nextStep('getAiAgentLogs', { callid }, '')
+  }
+  for (const f of followUps) {
+    if (skip.includes(f.kind)) continue
+    if (f.kind !== 'calls_to_number') steps.push({ ...tools[f.kind], why: f.why })
+    else if (call.dest_number !== undefined && call.dest_number !== null && call.dest_number !== '') steps.push(nextStep('searchCallLogs', { search: call.dest_number }, f.why))
+  }
+  return steps
+}
+
+/** Adds a step unless one for the same tool is there already. */
+export function addStep (steps: NextStep[], step: NextStep): void {
+  if (!steps.some(s => s.tool === step.tool)) steps.push(step)
+}
