@@ -37,7 +37,11 @@ export const ALIASES: Readonly<Record<string, ToolAlias>> = {
  * The tool and arguments an old-style call means: renames the old parameters a tool does not
  * know itself, then converts values. A new name with new parameters comes back unchanged.
  */
-export function resolveAlias (name: string, args: Record<string, unknown>, known: (tool: string) => readonly string[] | undefined): { name: string, args: Record<string, unknown> } {
+export function resolveAlias (
+  name: string,
+  args: Record<string, unknown>,
+  known: (tool: string) => readonly string[] | undefined
+): { name: string, args: Record<string, unknown> } {
   const alias = ALIASES[name]
   if (alias === undefined) return { name, args }
   const params = known(alias.tool) ?? []

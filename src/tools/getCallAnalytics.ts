@@ -79,9 +79,15 @@ function attemptsOf (r: CallRouting, f: Filters): AttemptRecord[] {
   const time = r.start_time ?? Number.NaN
   if (f.provider_id !== undefined) {
     return (r.egress_routing ?? []).filter(e => e.provider_id === f.provider_id)
-      .map(e => ({ callid: r.callid, time, sip_code: e.sip_code ?? 0, sip_reason: e.sip_reason ?? null, provider: e.provider_id, customer: r.account_id ?? null, destination: r.dest_number ?? null }))
+      .map(e => ({
+        callid: r.callid, time, sip_code: e.sip_code ?? 0, sip_reason: e.sip_reason ?? null,
+        provider: e.provider_id, customer: r.account_id ?? null, destination: r.dest_number ?? null
+      }))
   }
-  return [{ callid: r.callid, time, sip_code: r.sip_code ?? 0, sip_reason: r.sip_reason ?? null, duration_s: r.ok?.duration ?? null, customer: r.account_id ?? null, provider: r.egress_routing?.at(-1)?.provider_id ?? 0, destination: r.dest_number ?? null }]
+  return [{
+    callid: r.callid, time, sip_code: r.sip_code ?? 0, sip_reason: r.sip_reason ?? null, duration_s: r.ok?.duration ?? null,
+    customer: r.account_id ?? null, provider: r.egress_routing?.at(-1)?.provider_id ?? 0, destination: r.dest_number ?? null
+  }]
 }
 
 async function logAttempts (api: Connexcs, f: Filters, range: DateRange, nowS: number): Promise<LogAttempts> {
@@ -246,9 +252,17 @@ function analyseTraffic (sources: Sources, f: Filters, range: DateRange, bucket:
   const answered = cdrStats?.totals
   const findings = trafficFindings({
     scope: scopeOf(f),
-    ...(logStats === undefined ? {} : { attempts: { attempts: logStats.totals.attempts, answered: logStats.totals.answered, failure_codes: logStats.failure_codes } }),
-    ...(counted === undefined ? {} : { counted: { attempts: counted.totals.attempts, answered: counted.totals.answered, refused: counted.totals.refused } }),
-    ...(answered === undefined ? {} : { answered: { calls: answered.attempts, zero_duration: answered.zero_duration, short_calls: answered.short_calls, short_call_s: SHORT_CALL_S } }),
+    ...(logStats === undefined
+      ? {}
+      : { attempts: { attempts: logStats.totals.attempts, answered: logStats.totals.answered, failure_codes: logStats.failure_codes } }),
+    ...(counted === undefined
+      ? {}
+      : { counted: { attempts: counted.totals.attempts, answered: counted.totals.answered, refused: counted.totals.refused } }),
+    ...(answered === undefined
+      ? {}
+      : {
+          answered: { calls: answered.attempts, zero_duration: answered.zero_duration, short_calls: answered.short_calls, short_call_s: SHORT_CALL_S }
+        }),
     ...(bucket === 'hour' && cdr?.complete === true && cdrStats !== undefined ? { hourly_answered: hoursOf(cdrStats, range) } : {})
   })
 
@@ -330,7 +344,8 @@ function trafficSteps (t: Traffic, f: Filters, range: DateRange, args: Record<st
   const short = cdr?.rows.find(r => Number(r.duration ?? 1) <= 1 && typeof r.callid === 'string')
   if (findings.some(x => x.code === 'short_calls') && short !== undefined) steps.push(nextStep('investigateCall', { callid: String(short.callid) }, 'Who hung up one of the short calls, and how its audio was.'))
   steps.push(nextStep('searchCdr', {
-    start_date: range.start_date, end_date: range.end_date, customer_id: f.customer_id, provider_id: f.provider_id, cli: f.cli, dest_prefix: f.dest_prefix, limit: 10
+    start_date: range.start_date, end_date: range.end_date, customer_id: f.customer_id, provider_id: f.provider_id,
+    cli: f.cli, dest_prefix: f.dest_prefix, limit: 10
   }, 'The answered calls themselves.'))
   if (bucket === 'day' && range.days <= HOUR_BUCKET_MAX_DAYS) steps.push(nextStep('getCallAnalytics', { ...(args as Record<string, string | number>), bucket: 'hour' }, 'The same, hour by hour.'))
   return steps
@@ -366,7 +381,9 @@ function presentTraffic (t: Traffic, sources: Sources, f: Filters, range: DateRa
           failure_codes: {
             source: 'call log',
             complete: log!.complete,
-            codes: codes.map(c => ({ code: c.code, reason: c.reason, count: c.count, pct_of_attempts: c.pct_of_attempts, example_callid: c.example_callid }))
+            codes: codes.map(c => ({
+              code: c.code, reason: c.reason, count: c.count, pct_of_attempts: c.pct_of_attempts, example_callid: c.example_callid
+            }))
           }
         }),
     findings: t.findings.slice(0, 5).map(findingFacts),

@@ -108,7 +108,9 @@ export const getCallQuality = defineTool({
       summary: headline(callid, quality, carriers),
       callid,
       overall: quality.overall,
-      ...(quality.one_way.length === 0 ? {} : { one_way: quality.one_way.map(o => ({ leg: o.leg, silent: streamPath(o.leg, o.silent), flowing: streamPath(o.leg, o.flowing) })) }),
+      ...(quality.one_way.length === 0
+        ? {}
+        : { one_way: quality.one_way.map(o => ({ leg: o.leg, silent: streamPath(o.leg, o.silent), flowing: streamPath(o.leg, o.flowing) })) }),
       streams: quality.streams.map(s => streamFacts(s, carriers)),
       ...(quality.streams_omitted === 0 ? {} : { streams_omitted: quality.streams_omitted }),
       thresholds: `flagged from jitter > ${JITTER_MS} ms, loss > ${LOSS_PCT} %, RTT > ${RTT_MS} ms, MOS < ${MOS_FAIR}; grades by MOS: good ≥ 4.0, fair ≥ 3.6, poor ≥ 3.1, bad below`,

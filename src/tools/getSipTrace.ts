@@ -45,7 +45,11 @@ function legFacts (leg: LegAnalysis) {
     setup_time_ms: leg.setup_time_ms,
     messages: leg.messages,
     ...(leg.retransmitted_copies === 0 ? {} : { retransmitted_copies: leg.retransmitted_copies }),
-    ...(leg.auth.challenges === 0 ? {} : { auth: { challenges: leg.auth.challenges, with_credentials: leg.auth.with_credentials, rejected_credentials: leg.auth.rejected_credentials } }),
+    ...(leg.auth.challenges === 0
+      ? {}
+      : {
+          auth: { challenges: leg.auth.challenges, with_credentials: leg.auth.with_credentials, rejected_credentials: leg.auth.rejected_credentials }
+        }),
     ...(media === null
       ? {}
       : { codecs: { offered: media.offered, answered: media.answered, negotiated: media.negotiated, dtmf: media.telephone_event.answered ? 'telephone-event' : media.telephone_event.offered ? 'offered, not accepted' : 'none' } }),
@@ -98,7 +102,9 @@ function analysisResult (callid: string, callidb: string | undefined, trace: Tra
     },
     timings_note: TIMINGS_NOTE,
     findings: trace.findings.slice(0, MAX_FINDINGS).map(findingFacts),
-    ...(trace.findings.length + trace.findings_omitted > MAX_FINDINGS ? { findings_omitted: trace.findings.length + trace.findings_omitted - MAX_FINDINGS } : {}),
+    ...(trace.findings.length + trace.findings_omitted > MAX_FINDINGS
+      ? { findings_omitted: trace.findings.length + trace.findings_omitted - MAX_FINDINGS }
+      : {}),
     legs: trace.legs.slice(0, MAX_LEGS).map(legFacts),
     ...(trace.legs.length + trace.legs_omitted > MAX_LEGS ? { legs_omitted: trace.legs.length + trace.legs_omitted - MAX_LEGS } : {}),
     ladder_mermaid: ladderMermaid(trace, { maxArrows: LADDER_ARROWS }),

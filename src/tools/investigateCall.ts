@@ -197,7 +197,9 @@ function presentCall (callid: string, callidb: string | undefined, parts: Fetche
     evidence: diagnosis.evidence,
     recommendations: diagnosis.recommendations,
     ...(routing === undefined ? {} : { call: callFacts(routing, customerName) }),
-    ...(trace === undefined ? {} : { timings: { pdd_ms: trace.call.pdd_ms, setup_time_ms: trace.call.setup_time_ms, talk_time_ms: trace.call.talk_time_ms } }),
+    ...(trace === undefined
+      ? {}
+      : { timings: { pdd_ms: trace.call.pdd_ms, setup_time_ms: trace.call.setup_time_ms, talk_time_ms: trace.call.talk_time_ms } }),
     ...(withSamples === undefined ? {} : { quality: qualityFacts(withSamples) }),
     ...(transcript.length === 0
       ? {}
