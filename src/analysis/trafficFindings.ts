@@ -67,7 +67,7 @@ function refusals (facts: TrafficFacts, out: Finding[]): void {
     severity: none ? 'critical' : 'warning',
     title: `${counted.refused} of ${counted.attempts} attempts for ${facts.scope} were refused by the switch before any carrier was tried${none ? '; none connected' : ''}`,
     meaning: 'No carrier was tried for them. Most often no carrier\'s rate card has the destination (503 No Routes Available (U)) or the customer\'s card has no rule for it (Pre): a routing gap. A caller the switch refuses (unknown IP or user, no balance) looks the same in these counts.',
-    fix: 'Read one attempt\'s routing log (searchCallLogs with a number called) for the exact refusal. For a destination no carrier carries, add a carrier route for its prefix, or stop selling it on the customer cards.'
+    fix: 'Read one attempt\'s routing log (search the call log for a number called) for the exact refusal. For a destination no carrier carries, add a carrier route for its prefix, or stop selling it on the customer cards.'
   }))
 }
 
@@ -84,7 +84,7 @@ function shortCalls (facts: TrafficFacts, out: Finding[]): void {
     severity,
     title: `${count} of ${a.calls} answered calls for ${facts.scope} (${pctText(count, a.calls)}) lasted ${zero ? '1 s or less' : `under ${a.short_call_s} s`}`,
     meaning: 'Calls answered and ended at once. Usual causes: a dialler that hangs up as soon as the call is answered (or probes numbers), false answer supervision by a carrier (billing ringing time), or callers who hear nothing and hang up (one-way audio).',
-    fix: 'See who hangs up on one of them (investigateCall): the caller means the customer\'s dialler, so raise it with the customer; the carrier, with several carriers affected differently, suggests false answer; check the audio with getCallQuality.'
+    fix: 'See who hangs up on one of them (investigate one call): the caller means the customer\'s dialler, so raise it with the customer; the carrier, with several carriers affected differently, suggests false answer; check the audio (RTCP) of one of them.'
   }))
 }
 
@@ -115,7 +115,7 @@ function outages (facts: TrafficFacts, out: Finding[]): void {
       severity: 'warning',
       title: `No call for ${facts.scope} was answered from ${hours[gap.from]!.hour} to ${end}, with ${gap.before} and ${gap.after} in the hours around it`,
       meaning: `At about ${rate} answered calls an hour, ${gap.to === gap.from ? 'an hour' : `${gap.to - gap.from + 1} hours`} without any would happen by chance ${pctText(gap.chance, 1)} of the time: the carrier or route most probably stopped taking calls (an outage), and calls failed or went to other carriers.`,
-      fix: 'Check the failure codes of that hour (searchCallLogs on a number called then, or the carrier\'s status) and raise it with the carrier; while it lasts, mark the carrier down or lower its priority so calls go elsewhere at once.'
+      fix: 'Check the failure codes of that hour (the call log for a number called then, or the carrier\'s status) and raise it with the carrier; while it lasts, mark the carrier down or lower its priority so calls go elsewhere at once.'
     }))
   }
 }
