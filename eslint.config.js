@@ -13,7 +13,7 @@ const nodeModules = {
 }
 const sandboxMissing = [
   ...['Buffer', 'TextEncoder', 'TextDecoder', 'structuredClone', 'Intl', 'crypto', 'URL', 'URLSearchParams', 'fetch', 'require', '__dirname', '__filename', 'global', 'window', 'document']
-    .map(name => ({ name, message: `${name} does not exist in the ScriptForge sandbox (see DESIGN 5a).` }))
+    .map(name => ({ name, message: `${name} does not exist in the ScriptForge sandbox (README, "Architecture": what the sandbox has).` }))
 ]
 const noLocale = {
   selector: 'CallExpression[callee.property.name=/^(toLocale|localeCompare)/]',
@@ -75,7 +75,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [nodeModules] }] }
   },
   {
-    // Pure domain logic: no I/O, no clock, no environment (DESIGN §6.2).
+    // Pure domain logic: no I/O, no clock, no environment (README, "Architecture").
     files: ['src/analysis/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

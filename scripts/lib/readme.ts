@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ToolDefinition } from '../../src/lib/defineTool'
+import { ALIASES } from '../../src/tools/aliases'
 import { tools } from '../../src/tools/index'
 import { ROOT } from './config'
 
@@ -15,9 +16,19 @@ export function toolTable (list: readonly ToolDefinition[] = tools): string {
       .map(([name, spec]) => spec.required === true ? `**${name}**` : name)
       .join(', ')
     const firstSentence = tool.description.split(/(?<=\.)\s/)[0]!
-    return `| \`${tool.name}\` | ${cell(firstSentence)} | ${params === '' ? '—' : params} | ${cell(tool.example)} |`
+    return `| \`${tool.name}\` (${cell(tool.title)}) | ${cell(firstSentence)} | ${params === '' ? '—' : params} | ${cell(tool.example)} |`
   })
-  return [START, '', '| tool | what it answers | parameters (**required**) | ask for example |', '|---|---|---|---|', ...rows, '', END].join('\n')
+  const aliases = Object.entries(ALIASES).map(([name, alias]) => {
+    const renames = Object.entries(alias.params ?? {}).map(([from, to]) => `\`${from}\` → \`${to}\``).join(', ')
+    return `| \`${name}\` | \`${alias.tool}\` | ${renames === '' ? '—' : renames} |`
+  })
+  return [
+    START, '',
+    '| tool | what it answers | parameters (**required**) | ask for example |', '|---|---|---|---|', ...rows, '',
+    'The existing JavaScript server\'s tool and parameter names keep working through aliases, which `tools/list` does not show:', '',
+    '| old name | answered by | old parameters |', '|---|---|---|', ...aliases, '',
+    END
+  ].join('\n')
 }
 
 /** The README with its tool table replaced by the current one. */

@@ -3,7 +3,7 @@ import { ToolError } from '../lib/errors'
 import { humanDuration } from '../lib/format'
 
 /**
- * The only door to the ConnexCS API (DESIGN D5). Tools call {@link connexcs}; nothing else in
+ * The only door to the ConnexCS API (README, "Architecture"). Tools call {@link connexcs}; nothing else in
  * `src/` touches `cxRest`.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The output budget (DESIGN D4): no tool result may exceed {@link HARD_CAP_BYTES} of JSON,
+ * The output budget (README, "Architecture"): no tool result may exceed {@link HARD_CAP_BYTES} of JSON,
  * whatever the data. Tools keep their results small themselves (pagination, summaries); this
  * is the last guard, and a result it had to cut says so and how to narrow the query.
  */

@@ -1,4 +1,4 @@
-/** The kinds of failure a tool reports, shared by every tool (DESIGN D3). */
+/** The kinds of failure a tool reports, shared by every tool (README, "Architecture"). */
 export type ErrorType =
   | 'invalid_argument'
   | 'not_found'

@@ -8,7 +8,7 @@ export interface NextStep {
 }
 
 /**
- * What every tool handler returns (DESIGN D3): a plain-language `summary` first, then the
+ * What every tool handler returns (README, "Architecture"): a plain-language `summary` first, then the
  * structured facts, then `next_steps`.
  */
 export interface ToolResult {

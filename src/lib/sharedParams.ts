@@ -1,7 +1,7 @@
 import type { NumberParam, StringParam } from './params'
 
 /**
- * The one vocabulary of parameters (DESIGN D2): every tool that takes a call id, a limit or a
+ * The one vocabulary of parameters (README, "Architecture"): every tool that takes a call id, a limit or a
  * cursor uses these, so the AI sees the same name, type and wording everywhere.
  */
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { README, readmeWithTable, toolTable } from '../../scripts/lib/readme'
+import { ALIASES } from '../../src/tools/aliases'
 import { tools } from '../../src/tools/index'
 
 describe('README', () => {
@@ -8,7 +9,8 @@ describe('README', () => {
 
   it('has the tool table the tool definitions make (run npm run docs after changing a tool)', () => {
     expect(readmeWithTable(readme)).toBe(readme)
-    for (const tool of tools) expect(toolTable()).toContain(`| \`${tool.name}\` |`)
+    for (const tool of tools) expect(toolTable()).toContain(`| \`${tool.name}\` (${tool.title}) |`)
+    for (const [name, alias] of Object.entries(ALIASES)) expect(toolTable()).toContain(`| \`${name}\` | \`${alias.tool}\` |`)
   })
 
   it('shows the two commands that .ci/run runs', () => {
