@@ -85,6 +85,8 @@ function distance (a: string, b: string): number {
 
 /** The known name a mistyped one was probably meant to be, if any is close enough. */
 export function closestName (name: string, names: readonly string[]): string | undefined {
+  // No name is this long; the distance of a huge one would cost seconds.
+  if (name.length > 64) return undefined
   const normal = (s: string): string => s.toLowerCase().replace(/[_-]/g, '')
   let best: string | undefined
   let bestScore = Infinity

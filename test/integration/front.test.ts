@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { INSTRUCTIONS } from '../../src/mcp'
+import { tools } from '../../src/tools/index'
+import { bundleClient, testSwitch } from '../helpers/platform'
+
+// The MCP front of main(data), through the bundle in QuickJS: what the platform's cxMcpServer
+// cannot do, main does (README, "Architecture").
+const sw = testSwitch()
+const client = bundleClient(sw.api)
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+describe('the MCP front in main(data)', () => {
+  it('lists every tool with its title and read-only annotations', async () => {
+    const listed = (await client.rpc('tools/list')).result.tools as Record<string, any>[]
+    expect(listed.map(t => [t.name, t.title, t.annotations])).toEqual(tools.map(t => [t.name, t.title, {
+      title: t.title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false
+    }]))
+  })
+
+  it('gives the instructions in initialize, whatever protocol revision the client asks for', async () => {
+    const init = await client.rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } })
+    expect([init.result.protocolVersion, init.result.instructions]).toEqual(['2025-06-18', INSTRUCTIONS])
+    expect(INSTRUCTIONS.split('\n').length).toBeLessThanOrEqual(8)
+    for (const name of ['searchCallLogs', 'investigateCall', 'getCallAnalytics', 'searchCdr']) expect(INSTRUCTIONS).toContain(name)
+  })
+
+  it('answers an unknown tool with the JSON-RPC error and the nearest name', async () => {
+    expect(await client.rpc('tools/call', { name: 'getSipTrac', arguments: { callid: 'x' } })).toEqual({
+      jsonrpc: '2.0', id: expect.any(Number), error: { code: -32602, message: 'Unknown tool: getSipTrac; did you mean getSipTrace? (tools/list lists them)' }
+    })
+    const long = await client.rpc('tools/call', { name: 'x'.repeat(100_000), arguments: {} })
+    expect(long.error.message).toBe(`Unknown tool: ${'x'.repeat(60)}… (tools/list lists them)`)
+  })
+
+  it('refuses bad arguments with our JSON error naming the parameter, before the platform sees them', async () => {
+    expect(await client.callTool('getCallAnalytics', { bucket: 'week' })).toEqual({
+      isError: true,
+      result: { summary: 'Invalid argument: bucket', error: { type: 'invalid_argument', message: 'bucket must be one of \'day\', \'hour\'; got the string "week".', parameter: 'bucket' } }
+    })
+    expect(await client.callTool('searchCdr', { limit: '5' })).toEqual({
+      isError: true,
+      result: { summary: 'Invalid argument: limit', error: { type: 'invalid_argument', message: 'limit must be a number, got the string "5"; send it as a JSON number: 5.', parameter: 'limit' } }
+    })
+  })
+})
+
+describe('the prior art\'s parameter names', () => {
+  const answered = sw.data.calls.find(c => c.sip_code === 200 && c.customer_id > 0)!
+  const date = day(answered.start_ms)
+
+  it('searchCdr takes dst as the exact number dialled, and a limit beyond a page', async () => {
+    const old = await client.callTool('searchCdr', { start_date: date, dst: answered.dest_number, limit: 1000 })
+    const now = await client.callTool('searchCdr', { start_date: date, dest_number: answered.dest_number, limit: 50 })
+    expect(old).toEqual(now)
+    expect(old.result.calls.map((c: { callid: string }) => c.callid)).toContain(answered.callid)
+  })
+
+  it('getCallAnalytics takes dst, and listRtpServers geozone', async () => {
+    const old = await client.callTool('getCallAnalytics', { start_date: date, dst: answered.dest_number })
+    const now = await client.callTool('getCallAnalytics', { start_date: date, dest_prefix: answered.dest_number })
+    expect([old.isError, old]).toEqual([false, now])
+    expect(old.result.filters).toEqual({ dest_prefix: answered.dest_number })
+    expect(await client.callTool('listRtpServers', { geozone: 'London' })).toEqual(await client.callTool('listRtpServers', { zone: 'London' }))
+  })
+
+  it('lets the new name win when both are given, and still refuses what neither tool knows', async () => {
+    const both = await client.callTool('searchCdr', { start_date: date, dst: '999', dest_number: answered.dest_number })
+    expect(both.result.filters).toEqual({ dest_number: answered.dest_number })
+    const unknown = await client.callTool('searchCdr', { start_date: date, dstt: '1' })
+    expect([unknown.isError, unknown.result.error.parameter]).toEqual([true, 'dstt'])
+  })
+})
