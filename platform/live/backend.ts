@@ -29,7 +29,7 @@ export interface LiveBackendOptions {
   now?: () => number
   /** One line per request, method, path without query, status and time; never a token. */
   log?: (line: string) => void
-  /** Gets the `Date` header of every answer that has one, with when it arrived (`ServerClock.learn`). */
+  /** Gets the `Date` header of every answer that has one, with when it arrived by `now` (`ServerClock.learn`). */
   onDate?: (date: string, receivedAtMs: number) => void
 }
 
@@ -66,7 +66,7 @@ export function createLiveBackend (options: LiveBackendOptions): ApiBackend {
       const text = await response.text()
       const retryAfter = response.headers.get('retry-after')
       const date = response.headers.get('date')
-      if (date !== null) options.onDate?.(date, Date.now())
+      if (date !== null) options.onDate?.(date, now())
       log(`live: ${method} ${pathOnly(path)} → ${response.status} (${now() - started} ms)`)
       return { status: response.status, statusText: response.statusText, body: text, ...(retryAfter === null ? {} : { retryAfter }) }
     } catch (error) {
