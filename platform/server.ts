@@ -80,8 +80,14 @@ export interface PlatformServerOptions {
   maxRefreshTokenTtlS?: number
   routes: PlatformRoute[]
   faults?: FaultRule[]
-  /** The server's clock, unix ms (tests move it to expire tokens). */
+  /** The server's clock for tokens, unix ms (tests move it to expire tokens). */
   now?: () => number
+  /**
+   * The API's clock as its answers' `Date` header tells it (default: `now`). `npm run switch`
+   * passes the simulated switch's clock, so that `npm start -- --live` learns it; tokens stay on
+   * `now`, so that a token from `npm run configure` is valid whatever `--now` says.
+   */
+  clock?: () => number
   log?: (line: string) => void
 }
 
@@ -152,6 +158,8 @@ const STATUS_TEXT: Record<number, string> = {
 export function startPlatformServer (options: PlatformServerOptions): Promise<PlatformServer> {
   const secret = randomBytes(32)
   const now = options.now ?? Date.now
+  const clock = options.clock ?? now
+  const dateHeader = (): string => new Date(clock()).toUTCString()
   const users = options.users ?? DEFAULT_USERS
   const accessTtl = options.accessTokenTtlS ?? 3600
   const maxRefreshTtl = options.maxRefreshTokenTtlS ?? 2_592_000
@@ -199,7 +207,7 @@ export function startPlatformServer (options: PlatformServerOptions): Promise<Pl
   }
 
   const send = (res: ServerResponse, reply: ApiResponse & { contentType?: string }): void => {
-    const headers: Record<string, string> = { 'Content-Type': reply.contentType ?? 'application/json' }
+    const headers: Record<string, string> = { 'Content-Type': reply.contentType ?? 'application/json', Date: dateHeader() }
     if (reply.retryAfter !== undefined) headers['Retry-After'] = reply.retryAfter
     res.writeHead(reply.status, reply.statusText === '' ? STATUS_TEXT[reply.status] : reply.statusText, headers).end(reply.body)
   }
@@ -273,7 +281,7 @@ export function startPlatformServer (options: PlatformServerOptions): Promise<Pl
       const reply = await route(request)
       if (reply === undefined) continue
       if ('events' in reply) {
-        res.writeHead(reply.status, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })
+        res.writeHead(reply.status, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no', Date: dateHeader() })
         for await (const event of reply.events) {
           res.write(`${event.event === undefined ? '' : `event: ${event.event}\n`}${event.data.split('\n').map(line => `data: ${line}`).join('\n')}\n\n`)
         }

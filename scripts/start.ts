@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { ApiBackend } from '../platform/backend'
 import { createLiveBackend } from '../platform/live/backend'
+import { clockFrom, ServerClock } from '../platform/scriptforge/clock'
 import { ScriptForgeHost } from '../platform/scriptforge/host'
 import { startHttpFront } from '../platform/scriptforge/httpFront'
 import { BundleFile } from '../platform/scriptforge/mcpEndpoint'
@@ -11,6 +12,7 @@ import { terminalIo } from './lib/cli'
 import { loadConfig, ROOT } from './lib/config'
 import { liveSettings, variable } from './lib/live'
 import { clock, parseOptions, wholeNumber } from './lib/options'
+import { sampleQuestions } from './lib/sampleQuestions'
 
 const USAGE = `Usage: npm start [-- options]
 Serves the MCP server (dist/<entry>.js) locally, on the simulated ConnexCS switch (or, with
@@ -25,7 +27,16 @@ Serves the MCP server (dist/<entry>.js) locally, on the simulated ConnexCS switc
   --entry <name>       which entry of cx.config.json to serve (default: the first)
   --time-limit <ms>    per-request time limit of the sandbox (default 30000)
   --memory-limit <MiB> per-request memory limit of the sandbox (default 64)
-  --help               show this`
+  --platform-wraps-results
+                       the emulated cxMcpServer wraps a handler's tool result as JSON text
+                       (the real platform might; default: it passes it through)
+  --platform-no-validation
+                       the emulated cxMcpServer passes arguments to the handler unchecked
+                       (default: it checks required, type and enum first, with its own errors)
+  --help               show this
+
+The sandbox's clock is the switch's: --now and real time since start (with --live, the API's,
+from the Date header of its answers).`
 
 /** The local `API_USERNAME` when none is set: the simulated switch accepts any user. */
 const LOCAL_USER = 'developer@example.com'
@@ -44,8 +55,18 @@ const args = parseOptions({
   entry: { type: 'string' },
   'time-limit': { type: 'string' },
   'memory-limit': { type: 'string' },
+  'platform-wraps-results': { type: 'boolean', default: false },
+  'platform-no-validation': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false }
 }, USAGE, fail)
+
+/** The live API's clock against this machine's, in words. */
+function describeClock (offsetMs: number): string {
+  if (offsetMs === 0) return 'it agrees with this machine\'s'
+  const days = Math.abs(offsetMs) / 86_400_000
+  const amount = days >= 1 ? `${days.toFixed(1)} days` : `${Math.round(Math.abs(offsetMs) / 1000)} s`
+  return `${new Date(Date.now() + offsetMs).toISOString().slice(0, 19)}Z, ${amount} ${offsetMs > 0 ? 'ahead of' : 'behind'} this machine's`
+}
 
 // In stdio mode stdout carries protocol messages only: every other line goes to stderr.
 const log = args.stdio ? (line: string) => console.error(line) : (line: string) => console.log(line)
@@ -81,6 +102,11 @@ const io = { ...terminalIo(), root: ROOT }
 const apiUser = variable(io, 'API_USERNAME') ?? LOCAL_USER
 let backend: ApiBackend
 let where: string
+// What Date.now() says inside the sandbox: the switch's clock, or the live API's.
+let sandboxClock: () => number
+let questions: string[] = []
+/** Lines printed after "Backed by …". */
+const notes: string[] = []
 if (args.live) {
   let settings
   try {
@@ -88,24 +114,49 @@ if (args.live) {
   } catch (error) {
     fail((error as Error).message)
   }
-  backend = createLiveBackend({ ...settings, ...(process.env.VERBOSE === undefined ? {} : { log }) })
+  const apiClock = new ServerClock()
+  let serving = false
+  const onDate = (date: string, receivedAtMs: number): void => {
+    if (apiClock.learn(date, receivedAtMs) && serving) log(`The API's clock changed: ${describeClock(apiClock.offsetMs)}.`)
+  }
+  backend = createLiveBackend({ ...settings, onDate, ...(process.env.VERBOSE === undefined ? {} : { log }) })
   where = `ConnexCS API at ${settings.baseUrl} (token from ${settings.tokenSource})`
+  // One call before serving, so that the first request already runs on the API's clock.
+  try {
+    await backend({ user: apiUser, method: 'GET', path: 'setup/account' })
+    notes.push(`The sandbox's clock is the API's: ${describeClock(apiClock.offsetMs)}.`)
+  } catch (error) {
+    notes.push(`The API did not answer yet (${(error as Error).message}): the sandbox's clock is this machine's until it does.`)
+  }
+  serving = true
+  sandboxClock = apiClock.now
 } else {
   const simulated = createSwitch({ seed, nowMs })
   backend = simulated.api
   where = `simulated ConnexCS switch (seed ${seed}, clock ${new Date(nowMs).toISOString()}, ${simulated.data.calls.length} calls)`
+  sandboxClock = clockFrom(nowMs)
+  questions = sampleQuestions(simulated.data)
+}
+const wrapsResults = args['platform-wraps-results']
+const validatesFirst = !args['platform-no-validation']
+if (wrapsResults || !validatesFirst) {
+  const what = [wrapsResults ? 'wraps every tool result as JSON text' : '', validatesFirst ? '' : 'does not check arguments before the handler'].filter(w => w !== '')
+  notes.push(`The emulated cxMcpServer ${what.join(' and ')}.`)
 }
 const host = new ScriptForgeHost({
   backend,
   env: { API_USERNAME: apiUser, ...(process.env.VERBOSE === undefined ? {} : { VERBOSE: process.env.VERBOSE }) },
   timeLimitMs,
   memoryLimitBytes,
+  clock: sandboxClock,
+  platform: { wrapsResults, validatesFirst },
   onLog: event => log(`[script ${event.level}] ${event.args.join(' ')}`)
 })
 const bundleFile = new BundleFile(resolve(ROOT, config.outDir, `${entry.name}.js`), entry.name)
 
 if (args.stdio) {
   log(`ConnexCS MCP server on stdio, backed by the ${where}`)
+  for (const note of notes) log(note)
   await serveStdio({ host, bundle: bundleFile, input: process.stdin, output: process.stdout, log })
 } else {
   let front
@@ -117,12 +168,13 @@ if (args.stdio) {
   }
   const snippet = JSON.stringify({ servers: { 'connexcs-local': { type: 'http', url: front.url } } }, null, 2)
   log(`ConnexCS MCP server listening on ${front.url}
-Backed by the ${where}.
+Backed by the ${where}.${notes.map(note => `\n${note}`).join('')}
 
 Paste into .vscode/mcp.json:
 ${snippet}
 
 Claude Code: claude mcp add --transport http connexcs-local ${front.url}
+${questions.length === 0 ? '' : `\nThen ask, for example:\n${questions.map(q => `  ${q}`).join('\n')}\n`}
 Press Ctrl+C to stop.`)
   const stop = (): void => {
     void front.close().then(() => process.exit(0))

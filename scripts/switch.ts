@@ -1,5 +1,6 @@
 import { apiRoute, DEFAULT_USERS, parseFaultHeader, startPlatformServer, type FaultRule, type PlatformRoute } from '../platform/server'
 import { scriptForgeApi } from '../platform/scriptforge/api'
+import { clockFrom } from '../platform/scriptforge/clock'
 import { createSwitch, DEFAULT_SEED, SCENARIO_IDS } from '../platform/switch/index'
 import { clock, parseOptions, wholeNumber } from './lib/options'
 
@@ -62,18 +63,22 @@ if (args['list-scenarios']) {
   process.exit(0)
 }
 
+// The switch's clock runs on from --now: answers carry it in their Date header (npm start -- --live
+// learns it there), and scripts run on the fake ScriptForge see it as Date.now().
+const switchClock = clockFrom(nowMs)
+
 // Everything /api/cp/ serves. Routes are asked in order and the first that knows a path answers;
 // the switch answers every path (404 for one it does not know), so it stays last.
 const routes: PlatformRoute[] = [
   // The fake ScriptForge API (setup/app, scriptforge, setup/var, running a file): deploy to it.
-  scriptForgeApi({ backend: simulated.api }),
+  scriptForgeApi({ backend: simulated.api, clock: switchClock }),
   apiRoute(simulated.api)
 ]
 
 const log = args.quiet ? undefined : (line: string) => console.log(line)
 let server
 try {
-  server = await startPlatformServer({ port, routes, faults, accessTokenTtlS, company: simulated.data.account.name, ...(log === undefined ? {} : { log }) })
+  server = await startPlatformServer({ port, routes, faults, accessTokenTtlS, clock: switchClock, company: simulated.data.account.name, ...(log === undefined ? {} : { log }) })
 } catch (error) {
   const code = (error as { code?: string }).code
   fail(code === 'EADDRINUSE' ? `port ${port} is in use; pick another with --port <n> (0 picks a free one)` : (error as Error).message)

@@ -29,6 +29,8 @@ export interface LiveBackendOptions {
   now?: () => number
   /** One line per request, method, path without query, status and time; never a token. */
   log?: (line: string) => void
+  /** Gets the `Date` header of every answer that has one, with when it arrived by `now` (`ServerClock.learn`). */
+  onDate?: (date: string, receivedAtMs: number) => void
 }
 
 const pathOnly = (path: string): string => path.split('?')[0]!
@@ -63,6 +65,8 @@ export function createLiveBackend (options: LiveBackendOptions): ApiBackend {
       })
       const text = await response.text()
       const retryAfter = response.headers.get('retry-after')
+      const date = response.headers.get('date')
+      if (date !== null) options.onDate?.(date, now())
       log(`live: ${method} ${pathOnly(path)} → ${response.status} (${now() - started} ms)`)
       return { status: response.status, statusText: response.statusText, body: text, ...(retryAfter === null ? {} : { retryAfter }) }
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { ApiBackend, ApiResponse } from '../backend'
 import type { PlatformReply, PlatformRequest, PlatformRoute, SseEvent } from '../server'
 import { SUPPORTED_PROTOCOL_VERSIONS } from './builtins/cxMcpServer'
-import { ScriptForgeHost, type LogEvent, type RunResult } from './host'
+import { ScriptForgeHost, type HostOptions, type LogEvent, type RunResult } from './host'
 import { answerMessage, parseBody, rpcError } from './mcpEndpoint'
 
 /**
@@ -116,6 +116,10 @@ export interface ScriptForgeApiOptions {
   memoryLimitBytes?: number
   /** The `x-hostname` header event of a streamed run, and `EXEC_HOST` (default `local`). */
   hostname?: string
+  /** The time a running script sees (default: the real time); `npm run switch` gives the switch's. */
+  clock?: HostOptions['clock']
+  /** How the emulated `cxMcpServer` behaves (default: `DEFAULT_PLATFORM_BEHAVIOUR`). */
+  platform?: HostOptions['platform']
 }
 
 /** Script types the current engine runs; others are legacy files this platform cannot run. */
@@ -332,6 +336,8 @@ export function scriptForgeApi (options: ScriptForgeApiOptions): PlatformRoute {
       env,
       ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
       ...(options.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: options.memoryLimitBytes }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.platform === undefined ? {} : { platform: options.platform }),
       onLog: event => events.push(logEvent(event))
     })
 

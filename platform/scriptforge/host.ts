@@ -10,11 +10,12 @@ import {
 } from 'quickjs-emscripten-core'
 import type { ApiBackend } from '../backend'
 import { builtinSources } from './builtins'
+import type { PlatformBehaviour } from './builtins/cxMcpServer'
 
 /**
  * The local ScriptForge runtime: runs a script's exported function in QuickJS-ng, with the
  * built-in modules `cxMcpServer` and `cxRest` and the globals ScriptForge adds (`console`,
- * `process.env`, timers).
+ * `process.env`, timers), and optionally a clock of its own (`Date`).
  *
  * Every run gets a fresh WebAssembly instance, as ScriptForge gives every request a fresh
  * context. That also makes the limits exact: the instance's memory cannot grow past the memory
@@ -42,6 +43,13 @@ export interface HostOptions {
   timeLimitMs?: number
   /** Receives the script's console output as it happens. */
   onLog?: (event: LogEvent) => void
+  /**
+   * The time the script sees, unix ms: `Date.now()` and `new Date()` inside the sandbox read it
+   * (the simulated switch's clock, see `clockFrom`). Default: the real time, untouched.
+   */
+  clock?: () => number
+  /** How the emulated `cxMcpServer` behaves where the real platform's behaviour is unknown. */
+  platform?: Partial<PlatformBehaviour>
 }
 
 /** One invocation: the app's files, the file to run, the exported function and its argument. */
@@ -104,6 +112,16 @@ const PRELUDE = `
   globalThis.setInterval = start(true)
   globalThis.clearTimeout = stop
   globalThis.clearInterval = stop
+  if (typeof host.now === 'function') {
+    // The host's clock: Date.now() and new Date() read it; every other use of Date is the real one.
+    const RealDate = Date
+    const now = () => host.now()
+    globalThis.Date = new Proxy(RealDate, {
+      construct: (target, args, newTarget) => Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget),
+      apply: () => new RealDate(now()).toString(),
+      get: (target, key, receiver) => key === 'now' ? now : Reflect.get(target, key, receiver)
+    })
+  }
   globalThis.__cxFire = (id) => {
     const timer = timers.get(id)
     if (timer === undefined) return
@@ -271,6 +289,8 @@ export class ScriptForgeHost {
           return deferred.handle
         }
       }
+      const clock = this.options.clock
+      if (clock !== undefined) hooks.now = () => vm.newNumber(clock())
       for (const [name, hook] of Object.entries(hooks)) {
         const fn = vm.newFunction(name, hook)
         vm.setProp(hostObject, name, fn)
@@ -279,6 +299,15 @@ export class ScriptForgeHost {
       const envHandle = vm.newString(JSON.stringify(this.options.env ?? {}))
       vm.setProp(hostObject, 'env', envHandle)
       envHandle.dispose()
+      if (this.options.platform !== undefined) {
+        // Read by the emulated cxMcpServer at every call (platformBehaviour()).
+        const platform = vm.newObject()
+        for (const [key, value] of Object.entries(this.options.platform)) {
+          if (typeof value === 'boolean') vm.setProp(platform, key, value ? vm.true : vm.false)
+        }
+        vm.setProp(hostObject, 'platform', platform)
+        platform.dispose()
+      }
       vm.setProp(vm.global, '__cxHost', hostObject)
       hostObject.dispose()
 

@@ -5,10 +5,10 @@ import type { ScriptForgeHost } from './host'
 import { answerMessage, parseBody, rpcError, type BundleFile } from './mcpEndpoint'
 
 /**
- * The MCP Streamable HTTP front (2025-06-18 / 2025-11-25), stateless like ScriptForge: every POST
- * carries one message and gets a JSON answer; there are no sessions and no server-initiated
- * stream (GET is 405). It listens on 127.0.0.1 only and refuses foreign Origin and Host headers,
- * the DNS-rebinding defence the spec requires of local servers.
+ * The MCP Streamable HTTP front (2025-03-26, 2025-06-18, 2025-11-25), stateless like ScriptForge:
+ * every POST carries one message and gets a JSON answer; there are no sessions and no
+ * server-initiated stream (GET is 405). It listens on 127.0.0.1 only and refuses foreign Origin
+ * and Host headers, the DNS-rebinding defence the spec requires of local servers.
  */
 
 /** Where the MCP endpoint lives on the local server. */

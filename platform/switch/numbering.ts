@@ -2,8 +2,8 @@ import type { Currency, Destination } from './model'
 import type { Random } from './random'
 
 /**
- * The numbering plan: destinations with real-looking prefixes and indicative costs
- * (`reference/voip-diagnostics.md` §5.3), and the longest-prefix match every rating uses.
+ * The numbering plan: destinations with real-looking prefixes and indicative costs (see the
+ * README's "The simulated switch"), and the longest-prefix match every rating uses.
  * Numbers use the ranges reserved for drama where they exist (UK 07700 900xxx, 020 7946 0xxx,
  * 0161 496 0xxx; NANP 555-01xx), and valid-format digits elsewhere.
  */

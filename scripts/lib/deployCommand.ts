@@ -72,13 +72,18 @@ async function pushFile (api: CxApi, appId: string, file: PlannedFile): Promise<
   return id!
 }
 
-/** Ready-to-paste client configurations for the MCP endpoint, with a placeholder for the token; one line per item. */
+/**
+ * Ready-to-paste client configurations for the MCP endpoint, one line per item. None holds a
+ * token: VS Code asks for it, Claude Code and Cursor read it from the environment variable
+ * CONNEXCS_TOKEN (their `${VAR}` and `${env:VAR}` expansions), Claude Desktop's has a placeholder.
+ */
 export function clientConfigs (name: string, url: string): string[] {
   const vscode = {
     servers: { [name]: { type: 'http', url, headers: { Authorization: 'Bearer ${input:connexcs-token}' } } },
     inputs: [{ type: 'promptString', id: 'connexcs-token', description: 'ConnexCS JWT access token', password: true }]
   }
-  const claude = { mcpServers: { [name]: { type: 'http', url, headers: { Authorization: 'Bearer <ACCESS_TOKEN>' } } } }
+  const claude = { mcpServers: { [name]: { type: 'http', url, headers: { Authorization: 'Bearer ${CONNEXCS_TOKEN}' } } } }
+  const cursor = { mcpServers: { [name]: { url, headers: { Authorization: 'Bearer ${env:CONNEXCS_TOKEN}' } } } }
   // Claude Desktop's config file takes stdio servers only: mcp-remote bridges it to the HTTP endpoint.
   const desktop = { mcpServers: { [name]: { command: 'npx', args: ['-y', 'mcp-remote', url, '--header', 'Authorization:${AUTH_HEADER}'], env: { AUTH_HEADER: 'Bearer <ACCESS_TOKEN>' } } } }
   return [
@@ -88,13 +93,17 @@ export function clientConfigs (name: string, url: string): string[] {
     'VS Code, .vscode/mcp.json (asks for the token once and keeps it out of the file):',
     JSON.stringify(vscode, null, 2),
     '',
-    'Claude Code, .mcp.json; replace <ACCESS_TOKEN>:',
+    'Claude Code, .mcp.json (reads the token from CONNEXCS_TOKEN in the environment it starts in):',
     JSON.stringify(claude, null, 2),
     '',
-    'Claude Desktop, claude_desktop_config.json (through mcp-remote); replace <ACCESS_TOKEN>:',
-    JSON.stringify(desktop, null, 2),
+    // Single quotes: the shell must not expand the variable, so that the file keeps the reference.
+    `Or: claude mcp add --transport http --scope project ${name} ${url} --header 'Authorization: Bearer \${CONNEXCS_TOKEN}'`,
     '',
-    `Or: claude mcp add --transport http ${name} ${url} --header "Authorization: Bearer <ACCESS_TOKEN>"`
+    'Cursor, .cursor/mcp.json (reads the token from CONNEXCS_TOKEN too):',
+    JSON.stringify(cursor, null, 2),
+    '',
+    'Claude Desktop, claude_desktop_config.json (through mcp-remote); replace <ACCESS_TOKEN>:',
+    JSON.stringify(desktop, null, 2)
   ].flatMap(text => text.split('\n'))
 }
 

@@ -87,8 +87,21 @@ describe('npm run deploy', () => {
       servers: { 'cx-mcp': { type: 'http', url, headers: { Authorization: 'Bearer ${input:connexcs-token}' } } },
       inputs: [{ type: 'promptString', id: 'connexcs-token', description: 'ConnexCS JWT access token', password: true }]
     })
+    // Claude Code and Cursor read the token from the environment: no token, no placeholder in the file.
     const claude = JSON.parse(blocks.find(b => b.startsWith('Claude Code'))!.split('\n').slice(1).join('\n'))
-    expect(claude).toEqual({ mcpServers: { 'cx-mcp': { type: 'http', url, headers: { Authorization: 'Bearer <ACCESS_TOKEN>' } } } })
+    expect(claude).toEqual({ mcpServers: { 'cx-mcp': { type: 'http', url, headers: { Authorization: 'Bearer ${CONNEXCS_TOKEN}' } } } })
+    expect(blocks).toContain(`Or: claude mcp add --transport http --scope project cx-mcp ${url} --header 'Authorization: Bearer \${CONNEXCS_TOKEN}'`)
+    const cursor = JSON.parse(blocks.find(b => b.startsWith('Cursor'))!.split('\n').slice(1).join('\n'))
+    expect(cursor).toEqual({ mcpServers: { 'cx-mcp': { url, headers: { Authorization: 'Bearer ${env:CONNEXCS_TOKEN}' } } } })
+    // What is printed, in order: one heading line per config.
+    expect(blocks.slice(blocks.findIndex(b => b.startsWith('MCP endpoint'))).map(b => b.split('\n')[0])).toEqual([
+      `MCP endpoint: ${url}`,
+      'VS Code, .vscode/mcp.json (asks for the token once and keeps it out of the file):',
+      'Claude Code, .mcp.json (reads the token from CONNEXCS_TOKEN in the environment it starts in):',
+      `Or: claude mcp add --transport http --scope project cx-mcp ${url} --header 'Authorization: Bearer \${CONNEXCS_TOKEN}'`,
+      'Cursor, .cursor/mcp.json (reads the token from CONNEXCS_TOKEN too):',
+      'Claude Desktop, claude_desktop_config.json (through mcp-remote); replace <ACCESS_TOKEN>:'
+    ])
     const desktop = JSON.parse(blocks.find(b => b.startsWith('Claude Desktop'))!.split('\n').slice(1).join('\n'))
     expect(desktop).toEqual({
       mcpServers: { 'cx-mcp': { command: 'npx', args: ['-y', 'mcp-remote', url, '--header', 'Authorization:${AUTH_HEADER}'], env: { AUTH_HEADER: 'Bearer <ACCESS_TOKEN>' } } }

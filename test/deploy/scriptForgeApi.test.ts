@@ -154,7 +154,10 @@ describe('fake ScriptForge API: running a file', () => {
     expect(await call(`scriptforge/${file('mcp').id}/run`, { ...mcp })).toMatchObject({ status: 405, body: { jsonrpc: '2.0', id: null, error: { code: -32600 } } })
     expect(await call('scriptforge/1/mcp', { ...mcp, method: 'POST', raw: '{' })).toMatchObject({ status: 400, body: { error: { code: -32700 } } })
     expect(await call('scriptforge/1/mcp', { ...mcp, method: 'POST', headers: { 'MCP-Protocol-Version': '1999-01-01' }, body: { jsonrpc: '2.0', id: 2, method: 'ping' } }))
-      .toMatchObject({ status: 400, body: { error: { code: -32600, message: 'Unsupported MCP-Protocol-Version 1999-01-01; this server speaks 2025-11-25, 2025-06-18' } } })
+      .toMatchObject({ status: 400, body: { error: { code: -32600, message: 'Unsupported MCP-Protocol-Version 1999-01-01; this server speaks 2025-11-25, 2025-06-18, 2025-03-26' } } })
+    const older = { jsonrpc: '2.0', id: 4, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 't', version: '1' } } }
+    expect(await call('scriptforge/1/mcp', { ...mcp, method: 'POST', headers: { 'MCP-Protocol-Version': '2025-03-26' }, body: older }))
+      .toMatchObject({ status: 200, body: { jsonrpc: '2.0', id: 4, result: { protocolVersion: '2025-03-26' } } })
     const crashed = await call('scriptforge/1/hello/boom', { ...mcp, method: 'POST', body: { jsonrpc: '2.0', id: 3, method: 'ping' } })
     expect(crashed.status).toBe(500)
   })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ApiBackend } from '../../platform/backend'
+import { clockFrom } from '../../platform/scriptforge/clock'
 import { ScriptForgeHost, type HostOptions } from '../../platform/scriptforge/host'
 import { createSwitch, type SimulatedSwitch } from '../../platform/switch/index'
 import cxRest from '../../platform/scriptforge/builtins/cxRest'
@@ -41,7 +42,19 @@ export function bundleFiles (): Record<string, string> {
   return { mcp: readFileSync(resolve(import.meta.dirname, '../../dist/mcp.js'), 'utf8') }
 }
 
-/** A QuickJS host over a backend, and helpers to speak MCP to the bundle through `main(data)`. */
+/**
+ * The sandbox's clock for a switch at `nowMs`: it reads `nowMs` when made and runs at real speed,
+ * as `npm start -- --now` does. Pass it as `bundleClient(backend, { clock: switchClock(t) })`.
+ */
+export function switchClock (nowMs = NOW_MS): () => number {
+  return clockFrom(nowMs)
+}
+
+/**
+ * A QuickJS host over a backend, and helpers to speak MCP to the bundle through `main(data)`.
+ * `options.clock` is the sandbox's clock (`switchClock()` for the test switch's; default: real
+ * time); `options.platform` sets the emulated cxMcpServer's behaviour.
+ */
 export function bundleClient (backend: ApiBackend, options: Partial<HostOptions> = {}) {
   const host = new ScriptForgeHost({ backend, env: { API_USERNAME: 'test@example.com' }, ...options })
   const files = bundleFiles()

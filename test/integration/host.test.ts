@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ApiBackend } from '../../platform/backend'
-import { ScriptForgeHost, type LogEvent } from '../../platform/scriptforge/host'
+import { clockFrom } from '../../platform/scriptforge/clock'
+import { ScriptForgeHost, type HostOptions, type LogEvent } from '../../platform/scriptforge/host'
 
 const backend: ApiBackend = async request => ({ status: 200, statusText: 'OK', body: JSON.stringify({ echo: request }) })
 
@@ -96,5 +97,77 @@ describe('ScriptForge host', () => {
     expect(await run(host(), 'export function main () { setTimeout(() => { throw new Error(\'late\') }, 1); return new Promise(() => {}) }'))
       .toMatchObject({ ok: false, error: { kind: 'script', message: 'late' } })
     expect(await run(host(), 'export function main ( {')).toMatchObject({ ok: false, error: { kind: 'script', name: 'SyntaxError' } })
+  })
+})
+
+describe('ScriptForge host: the clock', () => {
+  const T = Date.UTC(2026, 10, 24, 12, 0, 0)
+  const clockScript = `export function main () {
+    const made = new Date()
+    return { now: Date.now(), made: made.getTime(), iso: made.toISOString(), given: new Date(0).getTime(), parsed: Date.parse('2026-01-01T00:00:00Z'),
+      utc: Date.UTC(2026, 0, 1), isDate: made instanceof Date, called: typeof Date(), nowIsStable: Date.now === Date.now }
+  }`
+
+  it('gives the sandbox the host\'s clock for Date.now() and new Date(), and leaves the rest of Date alone', async () => {
+    let t = T
+    const result = await run(new ScriptForgeHost({ backend, clock: () => t++ }), clockScript)
+    expect(result).toMatchObject({
+      ok: true,
+      value: { made: T, now: T + 1, iso: '2026-11-24T12:00:00.000Z', given: 0, parsed: Date.UTC(2026, 0, 1), utc: Date.UTC(2026, 0, 1), isDate: true, called: 'string', nowIsStable: true }
+    })
+  })
+
+  it('reads the clock at every call: a clock that moves moves the sandbox', async () => {
+    let t = T
+    const h = new ScriptForgeHost({ backend, clock: () => t })
+    expect(await run(h, 'export function main () { return Date.now() }')).toMatchObject({ ok: true, value: T })
+    t = T + 86_400_000
+    expect(await run(h, 'export function main () { return new Date().toISOString() }')).toMatchObject({ ok: true, value: '2026-11-25T12:00:00.000Z' })
+  })
+
+  it('follows a clock started at the switch\'s --now (clockFrom)', async () => {
+    let real = 1_000_000
+    const h = new ScriptForgeHost({ backend, clock: clockFrom(T, () => real) })
+    real += 1500
+    expect(await run(h, 'export function main () { return Date.now() }')).toMatchObject({ ok: true, value: T + 1500 })
+  })
+
+  it('keeps the real clock when none is given', async () => {
+    const before = Date.now()
+    const result = await run(host(), 'export function main () { return Date.now() }')
+    expect(result.ok && typeof result.value === 'number' && result.value >= before && result.value <= Date.now()).toBe(true)
+  })
+})
+
+describe('ScriptForge host: the emulated cxMcpServer\'s platform behaviour', () => {
+  const server = `import { McpServer } from 'cxMcpServer'
+export async function main (data) {
+  const server = new McpServer('S')
+  server.addTool('echo', 'Echoes.', args => ({ content: [{ type: 'text', text: JSON.stringify(args) }], isError: true }))
+    .addParameter('n', 'number', 'A number.', true)
+  return server.handle(data)
+}`
+  const call = (args: unknown) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: args } })
+  const answer = async (platform: HostOptions['platform'], args: unknown) => {
+    const result = await run(new ScriptForgeHost({ backend, ...(platform === undefined ? {} : { platform }) }), server, call(args))
+    if (!result.ok) throw new Error(result.error.message)
+    return (result.value as { result: unknown }).result
+  }
+
+  it('by default checks arguments first and passes a tool result through', async () => {
+    expect(await answer(undefined, { n: 'x' })).toEqual({ content: [{ type: 'text', text: 'Argument "n" must be a number, got string' }], isError: true })
+    expect(await answer(undefined, { n: 1 })).toEqual({ content: [{ type: 'text', text: '{"n":1}' }], isError: true })
+  })
+
+  it('with validatesFirst false, hands the arguments to the handler unchecked', async () => {
+    expect(await answer({ validatesFirst: false }, { n: 'x' })).toEqual({ content: [{ type: 'text', text: '{"n":"x"}' }], isError: true })
+    expect(await answer({ validatesFirst: false }, {})).toEqual({ content: [{ type: 'text', text: '{}' }], isError: true })
+  })
+
+  it('with wrapsResults true, turns the handler\'s tool result into JSON text and loses its isError', async () => {
+    const inner = { content: [{ type: 'text', text: '{"n":1}' }], isError: true }
+    expect(await answer({ wrapsResults: true }, { n: 1 })).toEqual({ content: [{ type: 'text', text: JSON.stringify(inner) }] })
+    // The platform's own argument errors are its own answer, not a handler's: not wrapped.
+    expect(await answer({ wrapsResults: true }, {})).toEqual({ content: [{ type: 'text', text: 'Missing required argument "n" (number): A number.' }], isError: true })
   })
 })

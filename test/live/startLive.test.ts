@@ -42,6 +42,11 @@ describe('npm start -- --live against npm run switch', () => {
     expect(live!.stdout()).not.toContain('eyJ')
   })
 
+  it('runs the sandbox on the API\'s clock, learnt from the Date header of npm run switch -- --now', () => {
+    // The switch's clock started at --now a few seconds before; this machine's is whatever it is.
+    expect(live!.stdout()).toMatch(/\nThe sandbox's clock is the API's: 2026-11-24T12:0\d:\d\dZ, (\d+\.\d days|\d+ s) (behind|ahead of) this machine's\.\n/)
+  })
+
   it('npm run switch serves the API behind authentication, with the faults asked for', async () => {
     const basic = { Authorization: 'Basic ' + Buffer.from('developer@example.com:developer').toString('base64') }
     expect((await fetch(`${switchServer!.url}setup/server/rtp-group`)).status).toBe(401)

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tools as registered } from '../../src/tools/index'
 import { testSwitch } from '../helpers/platform'
@@ -29,6 +30,23 @@ function post (body: string, headers: Record<string, string> = {}): Promise<Resp
 describe('npm start over Streamable HTTP, with the official SDK client', () => {
   it('prints a ready-to-paste VS Code mcp.json snippet', () => {
     expect(server.stdout()).toContain(JSON.stringify({ servers: { 'connexcs-local': { type: 'http', url: server.url } } }, null, 2))
+  })
+
+  it('then three questions to try, with a failed call and a customer of the switch', () => {
+    const codec = sw.data.scenarios.find(s => s.id === 'codec_488')!.calls[0]!
+    const customer = sw.data.customers.find(c => c.name === 'Cobalt Communications')!
+    expect(server.stdout()).toContain(`
+Then ask, for example:
+  Why did call ${codec.callid} fail?
+  How did customer Cobalt Communications (id ${customer.id}) do over the last 7 days: ASR, ACD and the main failure codes?
+  List customer ${customer.id}'s answered calls from yesterday, longest first.
+`)
+    // The call is the switch's, failed with the scenario's code; the customer is its busiest of the day.
+    expect(sw.data.calls.find(c => c.callid === codec.callid)).toMatchObject({ sip_code: 488, scenario: 'codec_488' })
+    const since = sw.data.now_ms - 86_400_000
+    const counts = new Map<number, number>()
+    for (const c of sw.data.calls.filter(c => c.start_ms >= since && c.customer_id !== 0)) counts.set(c.customer_id, (counts.get(c.customer_id) ?? 0) + 1)
+    expect(counts.get(customer.id)).toBe(Math.max(...counts.values()))
   })
 
   it('initializes and knows the server', () => {
@@ -87,7 +105,61 @@ describe('npm start over Streamable HTTP, with the official SDK client', () => {
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST'])
     const old = await post('{"jsonrpc":"2.0","id":1,"method":"ping"}', { 'MCP-Protocol-Version': '2024-01-01' })
     expect(old.status).toBe(400)
-    expect(((await old.json()) as { error: { message: string } }).error.message).toBe('Unsupported MCP-Protocol-Version 2024-01-01; this server speaks 2025-11-25, 2025-06-18')
-    expect((await post('{"jsonrpc":"2.0","id":1,"method":"ping"}', { 'MCP-Protocol-Version': '2025-06-18' })).status).toBe(200)
+    expect(((await old.json()) as { error: { message: string } }).error.message)
+      .toBe('Unsupported MCP-Protocol-Version 2024-01-01; this server speaks 2025-11-25, 2025-06-18, 2025-03-26')
+    for (const version of ['2025-03-26', '2025-06-18', '2025-11-25']) {
+      expect((await post('{"jsonrpc":"2.0","id":1,"method":"ping"}', { 'MCP-Protocol-Version': version })).status).toBe(200)
+    }
+  })
+})
+
+/** The SDK's transport, offering another protocol version in `initialize` than the SDK's latest. */
+class OfferingTransport extends StreamableHTTPClientTransport {
+  readonly offered: string
+  readonly sent: JSONRPCMessage[] = []
+
+  constructor (url: URL, offered: string) {
+    super(url)
+    this.offered = offered
+  }
+
+  override async send (message: JSONRPCMessage, options?: Parameters<StreamableHTTPClientTransport['send']>[1]): Promise<void> {
+    const out = 'method' in message && message.method === 'initialize' ? { ...message, params: { ...message.params, protocolVersion: this.offered } } : message
+    this.sent.push(out)
+    return super.send(out, options)
+  }
+}
+
+describe('protocol revision 2025-03-26', () => {
+  it('is what the official SDK client gets when it offers it, and the client then speaks it', async () => {
+    const transport = new OfferingTransport(new URL(server.url), '2025-03-26')
+    const older = new Client({ name: 'protocol-test-2025-03-26', version: '1.0.0' })
+    await older.connect(transport)
+    try {
+      expect(transport.sent[0]).toMatchObject({ method: 'initialize', params: { protocolVersion: '2025-03-26' } })
+      // The SDK sets the negotiated version as the MCP-Protocol-Version header of every later request.
+      expect(transport.protocolVersion).toBe('2025-03-26')
+      expect((await older.listTools()).tools.map(t => t.name)).toEqual(registered.map(t => t.name))
+      expect(text(await older.callTool({ name: 'getRtpServerGroups', arguments: {} })).zones).toHaveLength(11)
+    } finally {
+      await older.close()
+    }
+  })
+})
+
+describe('npm start -- --platform-no-validation', () => {
+  it('says so, and the emulated platform hands a mistyped argument to the server, whose own error names it', async () => {
+    const unchecked = await startServer(['--port', '0', '--platform-no-validation', ...FIXED_ARGS])
+    const other = new Client({ name: 'protocol-test-no-validation', version: '1.0.0' })
+    try {
+      expect(unchecked.stdout()).toContain('\nThe emulated cxMcpServer does not check arguments before the handler.\n')
+      await other.connect(new StreamableHTTPClientTransport(new URL(unchecked.url)))
+      const answer = await other.callTool({ name: 'getSipTrace', arguments: { callid: false } })
+      expect(answer.isError).toBe(true)
+      expect(text(answer).error).toMatchObject({ type: 'invalid_argument', parameter: 'callid' })
+    } finally {
+      await other.close()
+      await unchecked.stop()
+    }
   })
 })

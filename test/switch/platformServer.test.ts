@@ -64,6 +64,11 @@ describe('platform server: authentication', () => {
     expect(await call('nothing/here', { auth: basic })).toMatchObject({ status: 404, body: { error: 'Not Found: GET nothing/here' } })
   })
 
+  it('dates every answer by its clock (here the tokens\' clock, as no other was given)', async () => {
+    expect((await fetch(platform.baseUrl + 'setup/account', { headers: { Authorization: basic } })).headers.get('date')).toBe('Tue, 24 Nov 2026 12:00:00 GMT')
+    expect((await fetch(platform.baseUrl + 'nowhere')).headers.get('date')).toBe('Tue, 24 Nov 2026 12:00:00 GMT')
+  })
+
   it('keeps the content type of answers that are not JSON', async () => {
     const page = await fetch(platform.baseUrl + 'docs/logging', { headers: { Authorization: basic } })
     expect([page.status, page.headers.get('content-type'), (await page.text()).split('\n')[0]]).toEqual([200, 'text/markdown; charset=utf-8', '# Logging and SIP Traces'])

@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest'
-import { McpServer } from '../../platform/scriptforge/builtins/cxMcpServer'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEFAULT_PLATFORM_BEHAVIOUR, McpServer, platformBehaviour, setPlatformBehaviour } from '../../platform/scriptforge/builtins/cxMcpServer'
 
 let server: McpServer
 
@@ -20,7 +20,7 @@ const rpc = (method: string, params?: unknown, id: unknown = 1) => server.handle
 
 describe('initialize', () => {
   it('echoes a protocol version it speaks', async () => {
-    for (const version of ['2025-06-18', '2025-11-25']) {
+    for (const version of ['2025-03-26', '2025-06-18', '2025-11-25']) {
       expect(await rpc('initialize', { protocolVersion: version, capabilities: {}, clientInfo: { name: 'c', version: '1' } })).toEqual({
         jsonrpc: '2.0',
         id: 1,
@@ -124,6 +124,42 @@ describe('tools', () => {
     expect(server.removeTool('explode')).toBe(true)
     expect(server.removeTool('explode')).toBe(false)
     expect(server.tools.map(t => t.name)).toEqual(['lookup', 'typed', 'y'])
+  })
+})
+
+describe('the platform behaviours nobody knows (setPlatformBehaviour)', () => {
+  afterEach(() => {
+    setPlatformBehaviour(undefined)
+    delete (globalThis as { __cxHost?: unknown }).__cxHost
+  })
+
+  it('defaults to passing results through and checking arguments first', () => {
+    expect(DEFAULT_PLATFORM_BEHAVIOUR).toEqual({ wrapsResults: false, validatesFirst: true })
+    expect(platformBehaviour()).toEqual({ wrapsResults: false, validatesFirst: true })
+  })
+
+  it('wraps a returned tool result as JSON text, without its isError, when wrapsResults', async () => {
+    expect(setPlatformBehaviour({ wrapsResults: true })).toEqual({ wrapsResults: true, validatesFirst: true })
+    expect(await rpc('tools/call', { name: 'typed' })).toEqual({
+      jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: '{"content":[{"type":"text","text":"hi"}],"isError":true}' }] }
+    })
+    expect(await rpc('tools/call', { name: 'lookup', arguments: { callid: 'c1' } })).toEqual({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: '{"found":"c1"}' }] } })
+    expect(await rpc('tools/call', { name: 'explode', arguments: {} })).toEqual({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'Tool explode failed: boom' }], isError: true } })
+  })
+
+  it('hands unchecked arguments to the handler when not validatesFirst', async () => {
+    setPlatformBehaviour({ validatesFirst: false })
+    expect(await rpc('tools/call', { name: 'lookup', arguments: { callid: 5, limit: 'ten', kind: 'c' } })).toEqual({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: '{"found":5}' }] } })
+    expect(await rpc('tools/call', { name: 'lookup', arguments: 'x' })).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'tools/call: params.arguments must be an object' } })
+  })
+
+  it('reads the host\'s setting from __cxHost.platform, and a setter wins over it', () => {
+    (globalThis as { __cxHost?: unknown }).__cxHost = { platform: { validatesFirst: false } }
+    expect(platformBehaviour()).toEqual({ wrapsResults: false, validatesFirst: false })
+    setPlatformBehaviour({ validatesFirst: true, wrapsResults: true })
+    expect(platformBehaviour()).toEqual({ wrapsResults: true, validatesFirst: true })
+    setPlatformBehaviour(undefined)
+    expect(platformBehaviour()).toEqual({ wrapsResults: false, validatesFirst: false })
   })
 })
 

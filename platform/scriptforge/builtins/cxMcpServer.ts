@@ -3,12 +3,12 @@
  *
  * It runs inside the QuickJS sandbox (bundled by the host) and in Node (aliased by vitest), so it
  * uses nothing but ES2023 and `console`. It implements the documented surface and speaks MCP
- * 2025-06-18 and 2025-11-25; every choice made where the real platform's behaviour is unknown is
- * listed in `platform/README.md`.
+ * 2025-03-26, 2025-06-18 and 2025-11-25; every choice made where the real platform's behaviour is
+ * unknown is listed in `platform/README.md`.
  */
 
 /** Protocol versions this server speaks, newest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18'] as const
+export const SUPPORTED_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26'] as const
 
 /** The version offered when the client asks for one we do not speak. */
 export const MCP_PROTOCOL_VERSION = SUPPORTED_PROTOCOL_VERSIONS[0]
@@ -25,6 +25,49 @@ export const ErrorCode = {
   InternalError: -32603,
   ResourceNotFound: -32002
 } as const
+
+/**
+ * The two behaviours of the real platform that nobody outside ConnexCS knows, as switches, so that
+ * the code above it can be tested against either answer.
+ */
+export interface PlatformBehaviour {
+  /**
+   * True: a handler's returned tool result (`{content, isError}`) is not passed through but turned
+   * into JSON text in one text item, as a platform that wraps every return value would do (its
+   * `isError` is lost). False (default): it passes through.
+   */
+  wrapsResults: boolean
+  /**
+   * True (default): the platform checks arguments against the declared parameters (required, type,
+   * enum) before the handler runs, and answers a problem with its own plain-text tool error.
+   * False: arguments reach the handler as the client sent them.
+   */
+  validatesFirst: boolean
+}
+
+/** What the emulation does unless told otherwise. */
+export const DEFAULT_PLATFORM_BEHAVIOUR: Readonly<PlatformBehaviour> = { wrapsResults: false, validatesFirst: true }
+
+let behaviourOverride: Partial<PlatformBehaviour> | undefined
+
+/**
+ * Sets the platform's behaviour in this realm (Node tests); `undefined` goes back to the host's
+ * setting or the defaults. Returns the behaviour now in force.
+ */
+export function setPlatformBehaviour (behaviour: Partial<PlatformBehaviour> | undefined): PlatformBehaviour {
+  behaviourOverride = behaviour === undefined ? undefined : { ...behaviour }
+  return platformBehaviour()
+}
+
+/**
+ * The behaviour in force, read at every call: the defaults, then what the QuickJS host installed as
+ * `globalThis.__cxHost.platform` (its `platform` option), then {@link setPlatformBehaviour}.
+ */
+export function platformBehaviour (): PlatformBehaviour {
+  const fromHost = (globalThis as { __cxHost?: { platform?: Partial<PlatformBehaviour> } }).__cxHost?.platform
+  const merged = { ...DEFAULT_PLATFORM_BEHAVIOUR, ...fromHost, ...behaviourOverride }
+  return { wrapsResults: merged.wrapsResults === true, validatesFirst: merged.validatesFirst !== false }
+}
 
 type ParameterType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object'
 const PARAMETER_TYPES: readonly string[] = ['string', 'number', 'integer', 'boolean', 'array', 'object']
@@ -271,11 +314,12 @@ export class McpServer {
     if (tool === undefined) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`)
     const args = params.arguments ?? {}
     if (!isObject(args)) throw new RpcError(ErrorCode.InvalidParams, 'tools/call: params.arguments must be an object')
+    const behaviour = platformBehaviour()
     // Argument problems are tool errors (SEP-1303), so the model sees them and can correct its call.
-    const problems = this.argumentProblems(tool, args)
+    const problems = behaviour.validatesFirst ? this.argumentProblems(tool, args) : []
     if (problems.length > 0) return { content: [{ type: 'text', text: problems.join('\n') }], isError: true }
     try {
-      return toToolResult(await tool.handler(args))
+      return toToolResult(await tool.handler(args), behaviour.wrapsResults)
     } catch (error) {
       return { content: [{ type: 'text', text: `Tool ${tool.name} failed: ${error instanceof Error ? error.message : String(error)}` }], isError: true }
     }
@@ -303,9 +347,12 @@ export class McpServer {
   }
 }
 
-/** A handler's return value as an MCP tool result: a result passes through, anything else becomes text. */
-function toToolResult (value: unknown): unknown {
-  if (isObject(value) && Array.isArray(value.content)) return value
+/**
+ * A handler's return value as an MCP tool result: a result passes through (unless the platform
+ * wraps everything), anything else becomes text.
+ */
+function toToolResult (value: unknown, wraps: boolean): unknown {
+  if (!wraps && isObject(value) && Array.isArray(value.content)) return value
   if (value === undefined) return { content: [] }
   return { content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }] }
 }
