@@ -4,8 +4,9 @@ import { connexcs } from '../../src/connexcs/client'
 import { findCustomer, findRecentCall } from '../../src/selfTestDiscovery'
 import { createMcpServer } from '../../src/mcp'
 import type { SelfTestCase } from '../../src/lib/selfTestCase'
-import { CASES, runSelfTest, type SelfTestOptions } from '../../src/selfTest'
+import { CASES, probePlatform, runSelfTest, type SelfTestOptions } from '../../src/selfTest'
 import { tools } from '../../src/tools/index'
+import { setPlatformBehaviour } from '../../platform/scriptforge/builtins/cxMcpServer'
 import { installBridge, NOW_MS, testSwitch } from '../helpers/platform'
 
 // The self-test in Node, against the simulated switch: the same code that runs on the platform.
@@ -105,6 +106,25 @@ describe('self-test', () => {
       'FAIL why (n ms): a "not found" answer without why; found nothing for a real identifier: nothing',
       `${tools.length + 2} passed, 7 failed`
     ])
+  })
+
+  it('reports in plain words which of the undocumented platform behaviours it met', async () => {
+    const seen: string[] = []
+    for (const behaviour of [{ validatesFirst: true, wrapsResults: false }, { validatesFirst: false, wrapsResults: true }, { validatesFirst: true, wrapsResults: true }]) {
+      setPlatformBehaviour(behaviour)
+      try {
+        seen.push(await probePlatform(createMcpServer()))
+      } finally {
+        setPlatformBehaviour(undefined)
+      }
+    }
+    const checks = 'the platform checks tool arguments itself before the tool runs (the front checks them first, so clients get our errors)'
+    const passes = 'the platform passes tool arguments to the tool unchecked (the front checks them)'
+    const wraps = 'it wraps a tool\'s {content, isError} result as text a second time (the front unwraps it)'
+    const through = 'it passes a tool\'s {content, isError} result through as it is'
+    expect(seen).toEqual([`${checks}; ${through}`, `${passes}; ${wraps}`, `${checks}; ${wraps}`])
+    const { report } = await selfTest()
+    expect(report.results[1]).toMatchObject({ name: 'platform behaviour', ok: true, detail: `${checks}; ${through}` })
   })
 
   it('with verbose, also logs each answer', async () => {

@@ -52,11 +52,12 @@ export function switchClock (nowMs = NOW_MS): () => number {
 
 /**
  * A QuickJS host over a backend, and helpers to speak MCP to the bundle through `main(data)`.
- * `options.clock` is the sandbox's clock (`switchClock()` for the test switch's; default: real
- * time); `options.platform` sets the emulated cxMcpServer's behaviour.
+ * `options.clock` is the sandbox's clock (default: the test switch's, as `npm start -- --now` makes
+ * it, so that the bundle and a tool in Node with `nodeContext()` agree); `options.platform` sets the
+ * emulated cxMcpServer's behaviour.
  */
 export function bundleClient (backend: ApiBackend, options: Partial<HostOptions> = {}) {
-  const host = new ScriptForgeHost({ backend, env: { API_USERNAME: 'test@example.com' }, ...options })
+  const host = new ScriptForgeHost({ backend, env: { API_USERNAME: 'test@example.com' }, clock: switchClock(), ...options })
   const files = bundleFiles()
   let id = 0
   const rpc = async (method: string, params?: unknown): Promise<Record<string, any>> => {

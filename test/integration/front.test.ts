@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { INSTRUCTIONS } from '../../src/mcp'
 import { tools } from '../../src/tools/index'
-import { bundleClient, testSwitch } from '../helpers/platform'
+import { bundleClient, switchClock, testSwitch } from '../helpers/platform'
 
 // The MCP front of main(data), through the bundle in QuickJS: what the platform's cxMcpServer
 // cannot do, main does (README, "Architecture").
@@ -68,5 +68,46 @@ describe('the prior art\'s parameter names', () => {
     expect(both.result.filters).toEqual({ dest_number: answered.dest_number })
     const unknown = await client.callTool('searchCdr', { start_date: date, dstt: '1' })
     expect([unknown.isError, unknown.result.error.parameter]).toEqual([true, 'dstt'])
+  })
+})
+
+describe('the front on either platform behaviour', () => {
+  const call = sw.data.scenarios.find(x => x.id === 'no_route')!.calls[0]!
+  const clients = {
+    'validates first, passes results through': client,
+    'passes arguments unchecked': bundleClient(sw.api, { platform: { validatesFirst: false } }),
+    'wraps results again': bundleClient(sw.api, { platform: { wrapsResults: true } }),
+    'does both': bundleClient(sw.api, { platform: { validatesFirst: false, wrapsResults: true } })
+  }
+
+  for (const [how, c] of Object.entries(clients)) {
+    it(`answers the same when the platform ${how}`, async () => {
+      expect(await c.callTool('getSipTrace', { callid: 42 })).toEqual({
+        isError: true,
+        result: { summary: 'Invalid argument: callid', error: { type: 'invalid_argument', message: 'callid must be a string, got number 42; send it as a JSON string.', parameter: 'callid' } }
+      })
+      const answer = await c.rpc('tools/call', { name: 'getSipTrace', arguments: { callid: call.callid } })
+      expect(answer).toEqual(await client.rpc('tools/call', { name: 'getSipTrace', arguments: { callid: call.callid } }).then(r => ({ ...r, id: answer.id })))
+      expect(JSON.parse(answer.result.content[0].text).callid).toBe(call.callid)
+      // A tool error keeps isError through a wrapping platform.
+      const failed = await c.rpc('tools/call', { name: 'getCallAnalytics', arguments: { start_date: '2026-11-24', end_date: '2026-11-01' } })
+      expect([failed.result.isError, JSON.parse(failed.result.content[0].text).error.parameter]).toEqual([true, 'end_date'])
+    })
+  }
+})
+
+describe('the clock of the request', () => {
+  it('ends every default range at the day of the switch\'s --now, not the host\'s', async () => {
+    const nowMs = Date.UTC(2026, 9, 14, 9, 30)
+    const early = testSwitch(1, nowMs)
+    const at = bundleClient(early.api, { clock: switchClock(nowMs) })
+    const analytics = await at.callTool('getCallAnalytics', {})
+    expect(analytics.result.range).toEqual({ start_date: '2026-10-08', end_date: '2026-10-14' })
+    const cdr = await at.callTool('searchCdr', {})
+    expect(cdr.result.range).toEqual({ start_date: '2026-10-14', end_date: '2026-10-14' })
+    const old = early.data.calls.find(c => c.start_ms < nowMs - 8 * 86_400_000 && c.start_ms > nowMs - 13 * 86_400_000)!
+    const investigated = await at.callTool('investigateCall', { callid: old.callid })
+    expect(investigated.result.parts.trace).toBe('none')
+    expect(investigated.result.summary).toContain(`(the call is ${Math.floor((nowMs - old.start_ms) / 86_400_000)} days old; traces are kept 7 days)`)
   })
 })

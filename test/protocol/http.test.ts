@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { INSTRUCTIONS } from '../../src/mcp'
 import { tools as registered } from '../../src/tools/index'
 import { testSwitch } from '../helpers/platform'
 import { FIXED_ARGS, startServer, type RunningServer } from '../helpers/server'
@@ -58,6 +59,12 @@ Then ask, for example:
     const { tools } = await client.listTools()
     expect(tools.map(t => t.name)).toEqual(registered.map(t => t.name))
     expect(tools.find(t => t.name === 'getSipTrace')!.inputSchema.required).toEqual(['callid'])
+    // Titles and annotations come from main's front: addTool has no place for them.
+    expect(tools.map(t => [t.name, t.title, t.annotations?.readOnlyHint])).toEqual(registered.map(t => [t.name, t.title, true]))
+  })
+
+  it('gives the instructions, which the front adds to initialize', () => {
+    expect(client.getInstructions()).toBe(INSTRUCTIONS)
   })
 
   it('calls every tool', async () => {
@@ -75,14 +82,15 @@ Then ask, for example:
   })
 
   it('reports a missing or mistyped argument as a tool error naming it', async () => {
-    expect(await client.callTool({ name: 'getSipTrace', arguments: {} })).toEqual({
-      content: [{ type: 'text', text: 'Missing required argument "callid" (string): SIP Call-ID of the call, as searchCallLogs returns it (callid).' }],
-      isError: true
-    })
-    expect(await client.callTool({ name: 'searchCallLogs', arguments: { search: 'x', limit: '5' } })).toEqual({
-      content: [{ type: 'text', text: 'Argument "limit" must be a number, got string' }],
-      isError: true
-    })
+    // The front validates before the emulated platform would answer its own plain text.
+    const missing = await client.callTool({ name: 'getSipTrace', arguments: {} })
+    expect([missing.isError, text(missing).error]).toEqual([true, {
+      type: 'invalid_argument', parameter: 'callid', message: 'callid is required: SIP Call-ID of the call, as searchCallLogs returns it (callid).'
+    }])
+    const mistyped = await client.callTool({ name: 'searchCallLogs', arguments: { search: 'x', limit: '5' } })
+    expect([mistyped.isError, text(mistyped).error]).toEqual([true, {
+      type: 'invalid_argument', parameter: 'limit', message: 'limit must be a number, got the string "5"; send it as a JSON number: 5.'
+    }])
   })
 
   it('answers a malformed body with 400 and -32700', async () => {

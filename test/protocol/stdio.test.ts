@@ -35,7 +35,10 @@ describe('npm start -- --stdio, with the official SDK client', () => {
 
   it('answers an unknown tool with -32602, and bad arguments with a tool error', async () => {
     await expect(client.callTool({ name: 'nope', arguments: {} })).rejects.toMatchObject({ code: -32602 })
-    expect(await client.callTool({ name: 'getSipTrace', arguments: { callid: false } })).toMatchObject({ isError: true, content: [{ text: 'Argument "callid" must be a string, got boolean' }] })
+    const mistyped = await client.callTool({ name: 'getSipTrace', arguments: { callid: false } }) as { isError: boolean, content: { text: string }[] }
+    expect([mistyped.isError, JSON.parse(mistyped.content[0]!.text).error]).toEqual([true, {
+      type: 'invalid_argument', parameter: 'callid', message: 'callid must be a string, got boolean false; send it as a JSON string.'
+    }])
     expect(await client.callTool({ name: 'getSipTrace', arguments: {} })).toMatchObject({ isError: true })
   })
 })
