@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ApiBackend, ApiRequest } from '../../platform/backend'
 import { HARD_CAP_BYTES } from '../../src/lib/bounded'
 import { getCallAnalytics } from '../../src/tools/getCallAnalytics'
-import { NOW_MS, testSwitch } from '../helpers/platform'
+import { testSwitch } from '../helpers/platform'
 import { scenario } from '../helpers/switchApi'
 import { bothRunners, nodeRunner, type Runner } from './runners'
 
 const sw = testSwitch()
-
-afterEach(() => {
-  vi.useRealTimers()
-})
 
 /** Today and yesterday by the real clock, for backends whose data the tool must find inside the call log's days. */
 const TODAY = new Date().toISOString().slice(0, 10)
@@ -46,7 +42,6 @@ const cdrRow = (i: number, duration = 60) => ({ dt: `${TODAY} 00:${String(i % 60
 
 describe('getCallAnalytics on the simulated switch', () => {
   it('measures a customer\'s day from the call log (every attempt), the traffic report and the CDR, each named', async () => {
-    vi.useFakeTimers({ now: NOW_MS, toFake: ['Date'] })
     const entry = scenario(sw, 'zero_duration')
     const { result, isError, bytes } = await nodeRunner(sw.api).call(getCallAnalytics, { customer_id: entry.customer_id, start_date: '2026-11-22' })
     expect(isError).toBe(false)
@@ -159,7 +154,6 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
 describe('getCallAnalytics: failures and bad input', () => {
   it('answers with the sources that worked, and fails only when none did', async () => {
     const cdrDown: ApiBackend = async request => request.path === 'cdr' ? { status: 500, statusText: 'Internal Server Error', body: '{"error":"ClickHouse down"}' } : await sw.api(request)
-    vi.useFakeTimers({ now: NOW_MS, toFake: ['Date'] })
     const partial = await nodeRunner(cdrDown).call(getCallAnalytics, { provider_id: 376, start_date: '2026-11-23' })
     expect(partial.isError).toBe(false)
     expect(partial.result.answered_calls).toBeUndefined()

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ApiBackend } from '../../platform/backend'
 import { MOS_METHOD } from '../../src/analysis/eModel'
 import { getCallQuality } from '../../src/tools/getCallQuality'
-import { testSwitch } from '../helpers/platform'
+import { NOW_MS, testSwitch } from '../helpers/platform'
 import { scenario } from '../helpers/switchApi'
 import { bothRunners, nodeRunner, type Runner } from './runners'
 
@@ -18,7 +18,7 @@ function backend (rtcp: unknown, log: unknown[] = []): ApiBackend {
   }
 }
 
-const routing = (extra: Record<string, unknown>) => [{ routing: { callid: 'c1', start_time: Math.floor(Date.now() / 1000) - 3600, ...extra } }]
+const routing = (extra: Record<string, unknown>) => [{ routing: { callid: 'c1', start_time: Math.floor(NOW_MS / 1000) - 3600, ...extra } }]
 
 describe.each(bothRunners(sw.api).map(r => [r.name, r] as [string, Runner]))('getCallQuality on the simulated switch (%s)', (_name, runner) => {
   it('grades each leg and direction, worst first, MOS by the E-model with the codec, the carrier named', async () => {

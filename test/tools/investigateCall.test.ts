@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ApiBackend, ApiRequest } from '../../platform/backend'
 import type { TraceMessage } from '../../src/analysis/traceTypes'
 import { investigateCall } from '../../src/tools/investigateCall'
 import { answeredLeg, CARRIER, CUSTOMER, leg, SWITCH } from '../analysis/fixtures/sip'
-import { NOW_MS, testSwitch } from '../helpers/platform'
+import { testSwitch } from '../helpers/platform'
 import { scenario } from '../helpers/switchApi'
 import { bothRunners, nodeRunner, type Runner } from './runners'
 
@@ -15,10 +15,6 @@ function failing (down: string[]): ApiBackend {
     ? { status: 500, statusText: 'Internal Server Error', body: `{"error":"${request.path.split('?')[0]} is down"}` }
     : await sw.api(request)
 }
-
-afterEach(() => {
-  vi.useRealTimers()
-})
 
 describe.each(bothRunners(sw.api).map(r => [r.name, r] as [string, Runner]))('investigateCall (%s)', (_name, runner) => {
   it('puts the routing log, trace, RTCP and Class 5 together into one diagnosis, in a few KB', async () => {
@@ -106,7 +102,6 @@ describe('investigateCall', () => {
   })
 
   it('diagnoses a call past the trace retention from its routing log, and says so', async () => {
-    vi.useFakeTimers({ now: NOW_MS, toFake: ['Date'] })
     const call = scenario(sw, 'trace_expired').calls[0]!
     const { result } = await nodeRunner(sw.api).call(investigateCall, { callid: call.callid })
     expect(result.summary).toBe(`Call ${call.callid} was answered. No fault found. No SIP trace (the call is 9 days old; traces are kept 7 days): diagnosed from the routing log.`)
