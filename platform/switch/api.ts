@@ -151,12 +151,35 @@ function findCall (context: Context, name = 'callid'): SimCall | undefined {
   return context.index.calls.get(required(context.query, name))
 }
 
-/** The record whose id is the path's first parameter, or the API's 404. */
+/** A path parameter, decoded; one that is not valid percent-encoding names no record (404, not 500). */
+function segment (raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new HttpError(404, 'Record Not Found')
+  }
+}
+
+/** The record whose id is the path's first parameter, or the API's 404 (an id with `/`, `..` or `?` is just an unknown id). */
 function byId<T extends { id: number | string }> (rows: readonly T[], match: RegExpExecArray): T {
-  const id = decodeURIComponent(match[1]!)
+  const id = segment(match[1]!)
   const found = rows.find(r => String(r.id) === id)
   if (found === undefined) throw new HttpError(404, 'Record Not Found')
   return found
+}
+
+/** Rows whose name contains `name`, whose id is `id`, whose status is `status`, and that `s` finds (name or id), as `customer` and `carrier` filter. */
+function companyList<T extends { id: number, name: string, status: string }> (rows: T[], query: URLSearchParams): T[] {
+  const given = (key: string): string | undefined => {
+    const value = query.get(key)?.trim().toLowerCase()
+    return value === undefined || value === '' ? undefined : value
+  }
+  const [id, name, status, s] = [given('id'), given('name'), given('status'), given('s')]
+  return rows.filter(c =>
+    (id === undefined || String(c.id) === id) &&
+    (name === undefined || c.name.toLowerCase().includes(name)) &&
+    (status === undefined || c.status.toLowerCase() === status) &&
+    (s === undefined || c.name.toLowerCase().includes(s) || String(c.id) === s))
 }
 
 function companyFilter (query: URLSearchParams): number | undefined {
@@ -181,6 +204,8 @@ function lookup<T extends { company_id: number }> (rows: T[], query: URLSearchPa
 const PAYMENT_COLUMNS = ['id', 'company_id', 'amount', 'total', 'currency', 'payment_time', 'method', 'status', 'description']
 const DID_COLUMNS = ['id', 'did', 'customer_id', 'provider_id', 'destination', 'retail', 'wholesale', 'channels', 'status']
 const CUSTOMER_COLUMNS = ['id', 'name', 'status', 'currency', 'credit', 'debit_limit', 'last_call', 'channels']
+const CARRIER_COLUMNS = ['id', 'name', 'status', 'currency', 'channels', 'cps']
+const CARD_COLUMNS = ['id', 'name', 'currency', 'direction', 'provider_id', 'active_rev', 'count']
 
 const ROUTES: Route[] = [
   { method: 'GET', path: 'setup/account', pattern: /^setup\/account$/, handle: ({ data }) => data.account },
@@ -302,18 +327,7 @@ const ROUTES: Route[] = [
     method: 'GET',
     path: 'customer',
     pattern: /^customer$/,
-    handle: ({ data, query }) => {
-      const id = query.get('id')
-      const name = query.get('name')?.toLowerCase()
-      const status = query.get('status')?.toLowerCase()
-      const s = query.get('s')?.toLowerCase()
-      const rows = data.customers.filter(c =>
-        (id === null || id === '' || String(c.id) === id) &&
-        (name === undefined || name === '' || c.name.toLowerCase().includes(name)) &&
-        (status === undefined || status === '' || c.status.toLowerCase() === status) &&
-        (s === undefined || s === '' || c.name.toLowerCase().includes(s) || String(c.id) === s))
-      return applyGrid(rows, gridRequest(query), CUSTOMER_COLUMNS)
-    }
+    handle: ({ data, query }) => applyGrid(companyList(data.customers, query), gridRequest(query), CUSTOMER_COLUMNS)
   },
   {
     method: 'GET',
@@ -321,7 +335,12 @@ const ROUTES: Route[] = [
     pattern: /^customer\/([^/]+)$/,
     handle: ({ data, match }) => byId(data.customers, match)
   },
-  { method: 'GET', path: 'carrier', pattern: /^carrier$/, handle: ({ data }) => data.carriers.map(publicCarrier) },
+  {
+    method: 'GET',
+    path: 'carrier',
+    pattern: /^carrier$/,
+    handle: ({ data, query }) => applyGrid(companyList(data.carriers, query), gridRequest(query), CARRIER_COLUMNS).map(publicCarrier)
+  },
   {
     method: 'GET',
     path: 'carrier/<id>',
@@ -329,7 +348,8 @@ const ROUTES: Route[] = [
     handle: ({ data, match }) => publicCarrier(byId(data.carriers, match))
   },
   { method: 'GET', path: 'switch/user', pattern: /^switch\/user$/, handle: ({ data, query }) => lookup(data.switchUsers, query, 'username') },
-  { method: 'GET', path: 'switch/ip', pattern: /^switch\/ip$/, handle: ({ data, query }) => lookup(data.switchIps, query, 'ip') },
+  // Addresses are stored in lower case (IPv6 in RFC 5952 form) and matched as text, whatever the case asked.
+  { method: 'GET', path: 'switch/ip', pattern: /^switch\/ip$/, handle: ({ data, query }) => lookup(data.switchIps, query, 'ip', v => v.trim().toLowerCase()) },
   { method: 'GET', path: 'cli', pattern: /^cli$/, handle: ({ data, query }) => lookup(data.clis, query, 'cli', v => v.replace(/^\+/, '')) },
   {
     method: 'GET',
@@ -393,6 +413,24 @@ const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    path: 'card',
+    pattern: /^card$/,
+    handle: ({ data, query }) => {
+      const s = query.get('s')?.trim().toLowerCase() ?? ''
+      const rows = data.cards.filter(c => s === '' || c.name.toLowerCase().includes(s) || c.id.toLowerCase() === s).map(c => ({
+        id: c.id,
+        name: c.name,
+        currency: c.currency,
+        direction: c.direction,
+        provider_id: c.provider_id,
+        active_rev: c.active_rev,
+        count: c.revisions.find(r => r.rev === c.active_rev)!.rules.length
+      }))
+      return applyGrid(rows, gridRequest(query), CARD_COLUMNS)
+    }
+  },
+  {
+    method: 'GET',
     path: 'card/<id>',
     pattern: /^card\/([^/]+)$/,
     handle: ({ data, match }) => {
@@ -419,8 +457,8 @@ const ROUTES: Route[] = [
     path: 'card/<id>/rev/<rev>/rule',
     pattern: /^card\/([^/]+)\/rev\/([^/]+)\/rule$/,
     handle: ({ data, match, query }) => {
-      const card = data.cards.find(c => c.id === decodeURIComponent(match[1]!))
-      const revision = card?.revisions.find(r => String(r.rev) === decodeURIComponent(match[2]!))
+      const card = data.cards.find(c => c.id === segment(match[1]!))
+      const revision = card?.revisions.find(r => String(r.rev) === segment(match[2]!))
       if (revision === undefined) throw new HttpError(404, 'Record Not Found')
       const offset = integerParam(query, 'offset', 0, 0, 1_000_000)
       return revision.rules.slice(offset, offset + integerParam(query, 'limit', 100, 1, 10_000))
@@ -434,7 +472,7 @@ const ROUTES: Route[] = [
     path: 'docs/<path>',
     pattern: /^docs\/(.+)$/,
     handle: ({ match }) => {
-      const page = docPage(decodeURIComponent(match[1]!))
+      const page = docPage(segment(match[1]!))
       if (page === undefined) throw new HttpError(404, 'Documentation not found')
       return text(page, 'text/markdown; charset=utf-8')
     }

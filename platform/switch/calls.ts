@@ -153,7 +153,7 @@ export class CallFactory {
     let at = ingress + r.int(25, 60)
     if (call.class5 !== null) {
       const answer = at + r.int(250, 900)
-      call.attempts.push({ provider_id: 0, card_id: 'internal', callid: r.hex(32), ip: SWITCH.class5, result: 'answered', sip_code: 200, sip_reason: 'OK', rate: 0, prefix: '', dest_name: `Class 5: ${call.class5}`, mcd: 1, pulse: 1, at_ms: at, ring_at_ms: null, final_at_ms: answer })
+      call.attempts.push({ provider_id: 0, card_id: 'internal', callid: r.hex(32), ip: SWITCH.class5, result: 'answered', sip_code: 200, sip_reason: 'OK', rate: 0, prefix: '', dest_name: `Class 5: ${call.class5}`, mcd: 1, pulse: 1, connection_cost: 0, at_ms: at, ring_at_ms: null, final_at_ms: answer })
     } else {
       const routes = this.router.routes(call.customer_rate, plan.dest_number)
       if (routes.length === 0) return refuse(503, 'No Routes Available (U)', 40)
@@ -241,6 +241,7 @@ export class CallFactory {
       dest_name: route.rule.name,
       mcd: route.rule.mcd,
       pulse: route.rule.pulse,
+      connection_cost: route.rule.connection_cost,
       at_ms: at,
       ring_at_ms: ring,
       final_at_ms: final

@@ -27,6 +27,14 @@ const NUMERIC = new Set(['duration', 'customer_id', 'customer_charge', 'customer
 /** The most rows one query returns, as on ConnexCS. */
 export const CDR_MAX_LIMIT = 5000
 
+/**
+ * What a call costs on one side: the billed minutes at the rule's rate plus its connection charge.
+ * A call too short to bill (under a second) is not charged at all, connection included.
+ */
+export function charge (seconds: number, ratePerMinute: number, connectionCost: number): number {
+  return seconds <= 0 ? 0 : round(seconds / 60 * ratePerMinute + connectionCost, 5)
+}
+
 /** The CDR row of a connected call. */
 export function cdrRow (call: SimCall, data: Dataset): CdrRow {
   const rate = call.customer_rate!
@@ -48,7 +56,7 @@ export function cdrRow (call: SimCall, data: Dataset): CdrRow {
     duration: call.duration_s,
     customer_id: call.customer_id,
     customer_ip: call.customer_ip,
-    customer_charge: round(customerBilled / 60 * rate.rate, 5),
+    customer_charge: charge(customerBilled, rate.rate, rate.connection_cost),
     customer_duration: customerBilled,
     customer_card_id: rate.card_id,
     customer_card_rate: rate.rate,
@@ -57,7 +65,7 @@ export function cdrRow (call: SimCall, data: Dataset): CdrRow {
     customer_card_currency: rate.currency,
     customer_currency: customer?.currency ?? rate.currency,
     provider_id: attempt.provider_id,
-    provider_charge: round(providerBilled / 60 * attempt.rate, 5),
+    provider_charge: charge(providerBilled, attempt.rate, attempt.connection_cost),
     provider_duration: providerBilled,
     provider_card_id: attempt.card_id,
     provider_card_rate: attempt.rate,

@@ -50,6 +50,8 @@ interface CarrierPlan {
   quality: number
   codecs: string[]
   ua: string
+  /** Destinations whose price the newest revision raised, by this factor (the sell cards were not rebuilt). */
+  raised?: Record<string, number>
 }
 
 const PAKISTAN = ['Pakistan - Fixed', 'Pakistan - Mobile']
@@ -61,7 +63,7 @@ const CARRIERS: CarrierPlan[] = [
   { name: 'Meridian Telecom', currency: 'USD', covers: [...NANP, ...CARIBBEAN, ...LATAM], price: 0.92, quality: 1.0, codecs: ['PCMU', 'PCMA', 'G729'], ua: 'Meridian Sansay VSXi' },
   { name: 'Sterling Interconnect', currency: 'USD', covers: [...not(SOUTH_ASIA, PAKISTAN), ...MIDDLE_EAST_AFRICA, ...ASIA_PACIFIC, 'United Kingdom - Mobile', 'Cuba'], price: 1.0, quality: 0.97, codecs: ['PCMA', 'PCMU', 'G729'], ua: 'Sterling SBC 7' },
   { name: 'Polaris Global Voice', currency: 'EUR', covers: [...EUROPE_FIXED, ...EUROPE_MOBILE, 'Russia', 'Somalia'], price: 0.97, quality: 1.0, codecs: ['PCMA', 'G729'], ua: 'Polaris-Edge/3.1' },
-  { name: 'Harbor Telecom', currency: 'USD', covers: [...SOUTH_ASIA, 'Philippines - Mobile', 'Nigeria - Mobile'], price: 0.9, quality: 0.98, codecs: ['PCMA', 'PCMU'], ua: 'Harbor Telecom SBC' },
+  { name: 'Harbor Telecom', currency: 'USD', covers: [...SOUTH_ASIA, 'Philippines - Mobile', 'Nigeria - Mobile'], price: 0.9, quality: 0.98, codecs: ['PCMA', 'PCMU'], ua: 'Harbor Telecom SBC', raised: { 'Pakistan - Mobile': 1.45 } },
   { name: 'Bluewave Networks', currency: 'USD', covers: not(A_Z, ['Cuba'], CARIBBEAN, PAKISTAN), price: 1.08, quality: 1.0, codecs: ['PCMA', 'PCMU', 'G729'], ua: 'Bluewave Kamailio (5.7)' },
   { name: 'Evergreen Voice', currency: 'EUR', covers: [...EUROPE_FIXED, ...EUROPE_MOBILE, ...LATAM], price: 1.02, quality: 1.03, codecs: ['PCMA', 'G729'], ua: 'Evergreen OpenSIPS (3.4)' },
   { name: 'Pacific Crest Telecom', currency: 'USD', covers: [...ASIA_PACIFIC, 'India - Mobile'], price: 0.96, quality: 0.99, codecs: ['PCMU', 'PCMA', 'G729'], ua: 'PacificCrest SBC' },
@@ -78,6 +80,9 @@ interface CustomerCardPlan {
   /** Increments that differ from the destination's (the customer pays 60/60 where the carrier bills 1/1). */
   increment?: [number, number]
 }
+
+/** Connection charges the carriers bill on premium ranges, USD per connected call (scaled by each carrier's price level). */
+const CONNECT_USD: Record<string, number> = { 'United Kingdom - Personal Numbering': 0.05, 'Isle of Man - Mobile': 0.02, Jamaica: 0.015, Cuba: 0.1, Somalia: 0.08 }
 
 const CUSTOMER_CARDS: CustomerCardPlan[] = [
   { name: 'Retail A-Z', currency: 'GBP', covers: A_Z, markup: 1.25 },
@@ -128,7 +133,7 @@ const CUSTOMERS: [string, Kind][] = [
   ['Granite Voice Solutions', 'wholesale_eur'], ['Lighthouse Connect', 'call_centre'], ['Maple Leaf Telecom', 'nanp'], ['Nimbus Cloud Voice', 'europe'],
   ['Oakfield Business Phones', 'uk_retail'], ['Puffin Telecom', 'uk_retail'], ['Quayside Communications', 'europe'], ['Redwood Carrier Group', 'wholesale_usd'],
   ['Silverline Voice', 'south_asia'], ['Tamarind Telecom', 'south_asia'], ['Upland Networks', 'uk_retail'], ['Vantage Dialler', 'call_centre'],
-  ['Willow Phone Co', 'uk_retail'], ['Yellowhammer Voice', 'europe'], ['Zenith Wholesale', 'wholesale_eur'], ['Alder Street Telecom', 'uk_retail'],
+  ['Willow Phone Co', 'uk_retail'], ['Acme Voice', 'europe'], ['Zenith Wholesale', 'wholesale_eur'], ['Alder Street Telecom', 'uk_retail'],
   ['Beacon Hill Voice', 'nanp'], ['Cobalt Communications', 'wholesale_usd'], ['Driftwood Telecom', 'uk_retail'], ['Ember Networks', 'europe'],
   ['Fenwick Voice', 'uk_retail'], ['Glenmore Telecom', 'uk_retail'], ['Hazel Contact Solutions', 'call_centre'], ['Indigo Voice Exchange', 'wholesale_usd'],
   ['Juniper Calling', 'south_asia'], ['Kingfisher Telecom', 'uk_retail'], ['Lantern Communications', 'europe'], ['Marigold Voice', 'south_asia'],
@@ -136,6 +141,13 @@ const CUSTOMERS: [string, Kind][] = [
   ['Rowan Telecom', 'uk_retail'], ['Starling Contact Centre', 'call_centre'], ['Teal Networks', 'europe'], ['Umber Communications', 'uk_retail'],
   ['Vesper Voice', 'wholesale_usd'], ['Wren Telecom', 'uk_retail']
 ]
+
+/** Cards ahead of a customer's own, in another currency: Fenwick Voice buys North America in US dollars. */
+const EXTRA_CARDS: Record<string, string[]> = { 'Fenwick Voice': ['NANP Termination'] }
+/** Balances set by hand: Cobalt owes money but is within its debit limit, so it still calls. */
+const BALANCES: Record<string, [credit: number, debitLimit: number]> = { 'Cobalt Communications': [-312.4, 1000] }
+/** Authorised IPv6 addresses (RFC 3849 documentation range, RFC 5952 form); no traffic comes from them yet. */
+const IPV6: Record<string, string[]> = { 'Nimbus Cloud Voice': ['2001:db8:15::a'], 'Acme Voice': ['2001:db8:25::10', '2001:db8:25::11'], 'Teal Networks': ['2001:db8:46:1::5060'] }
 
 /** The Class 5 apps the account runs, each behind one of the first DIDs. */
 export const CLASS5_APPS: Class5App[] = ['ai_agent', 'ivr', 'voicemail', 'queue']
@@ -156,13 +168,19 @@ function cardId (random: Random): string {
   return `${part()}-${part()}`
 }
 
+/** What one destination costs on a card: per minute and per connected call, in the card's currency. */
+interface Price {
+  cost: number
+  connection: number
+}
+
 /** Rules for every prefix of the destinations, priced by `price(name)` (omitted when it gives undefined). */
-function rules (names: string[], price: (name: string) => number | undefined, increment?: [number, number]): RateRule[] {
+function rules (names: string[], price: (name: string) => Price | undefined, increment?: [number, number]): RateRule[] {
   return names.flatMap(name => {
-    const cost = price(name)
-    if (cost === undefined) return []
+    const found = price(name)
+    if (found === undefined) return []
     const dest = destination(name)
-    return dest.prefixes.map(prefix => ({ prefix, name, cost, mcd: increment?.[0] ?? dest.mcd, pulse: increment?.[1] ?? dest.pulse, connection_cost: 0 }))
+    return dest.prefixes.map(prefix => ({ prefix, name, cost: found.cost, mcd: increment?.[0] ?? dest.mcd, pulse: increment?.[1] ?? dest.pulse, connection_cost: found.connection }))
   })
 }
 
@@ -183,6 +201,7 @@ export function generateEntities (root: Random, nowMs: number): Entities {
   const buy = root.fork('carriers')
   const carriers: Carrier[] = []
   const cards: RateCard[] = []
+  const plans = new Map<string, CarrierPlan>()
   CARRIERS.forEach((plan, i) => {
     const id = 311 + i * 7 + buy.int(0, 5)
     const card: RateCard = { id: cardId(buy), name: `${plan.name} - Termination`, currency: plan.currency, direction: 'Termination', kind: 'provider', provider_id: id, parents: [], active_rev: 0, revisions: [] }
@@ -191,11 +210,16 @@ export function generateEntities (root: Random, nowMs: number): Entities {
     card.revisions = revisions(buy, nowMs, count, age => rules(plan.covers, name => {
       // Sterling's newest revision no longer carries Cuba: customer cards built on it are stale.
       if (name === 'Cuba' && age === 0) return undefined
-      return round(convert(level.get(name)! * (1 + age * 0.012), 'USD', plan.currency), 5)
+      const raise = age === 0 ? plan.raised?.[name] ?? 1 : 1
+      return {
+        cost: round(convert(level.get(name)! * (1 + age * 0.012) * raise, 'USD', plan.currency), 5),
+        connection: round(convert((CONNECT_USD[name] ?? 0) * plan.price, 'USD', plan.currency), 4)
+      }
     }))
     // Atlas has uploaded a revision that is not active yet.
     card.active_rev = card.revisions.at(i === 1 ? -2 : -1)!.rev
     cards.push(card)
+    plans.set(card.id, plan)
     carriers.push({
       id,
       name: plan.name,
@@ -215,17 +239,31 @@ export function generateEntities (root: Random, nowMs: number): Entities {
   // Customer sell cards: cheapest active parent rule, marked up.
   const sell = root.fork('cards')
   const activeRules = (card: RateCard): RateRule[] => card.revisions.find(r => r.rev === card.active_rev)!.rules
+  // The rules a sell card was built from: a price raised in the carrier's newest revision is not in
+  // them (the sell cards were not rebuilt), so that route now costs more than it sells for.
+  const builtFrom = (card: RateCard, name: string): RateRule[] => {
+    const raised = plans.get(card.id)?.raised?.[name] !== undefined
+    const at = card.revisions.findIndex(r => r.rev === card.active_rev)
+    return card.revisions[raised ? Math.max(0, at - 1) : at]!.rules.filter(r => r.name === name)
+  }
   for (const plan of CUSTOMER_CARDS) {
     // Parents: every carrier card that sells (or, for Cuba, once sold) one of the card's destinations.
     const parents = cards.filter(c => c.kind === 'provider' &&
       (activeRules(c).some(r => plan.covers.includes(r.name)) || (plan.covers.includes('Cuba') && c.revisions.some(r => r.rules.some(x => x.name === 'Cuba')))))
-    const lowest = (name: string): number => {
-      const costs = parents.flatMap(p => activeRules(p).filter(r => r.name === name).map(r => convert(r.cost, p.currency, 'USD')))
+    const lowest = (name: string): Price => {
+      const offers = parents.flatMap(p => builtFrom(p, name).map(r => ({ cost: convert(r.cost, p.currency, 'USD'), connection: convert(r.connection_cost, p.currency, 'USD') })))
       // A destination no parent carries any more keeps the price it was built with.
-      return costs.length === 0 ? destination(name).cost_usd : Math.min(...costs)
+      if (offers.length === 0) return { cost: destination(name).cost_usd, connection: CONNECT_USD[name] ?? 0 }
+      return offers.reduce((best, o) => (o.cost < best.cost ? o : best))
     }
     const card: RateCard = { id: cardId(sell), name: plan.name, currency: plan.currency, direction: 'Termination', kind: 'customer', provider_id: null, parents: parents.map(p => p.id), active_rev: 0, revisions: [] }
-    card.revisions = revisions(sell, nowMs, sell.int(2, 4), age => rules(plan.covers, name => round(convert(lowest(name) * plan.markup * (1 + age * 0.02), 'USD', plan.currency), 4), plan.increment))
+    card.revisions = revisions(sell, nowMs, sell.int(2, 4), age => rules(plan.covers, name => {
+      const base = lowest(name)
+      return {
+        cost: round(convert(base.cost * plan.markup * (1 + age * 0.02), 'USD', plan.currency), 4),
+        connection: round(convert(base.connection * plan.markup, 'USD', plan.currency), 4)
+      }
+    }, plan.increment))
     card.active_rev = card.revisions.at(-1)!.rev
     cards.push(card)
   }
@@ -244,9 +282,9 @@ export function generateEntities (root: Random, nowMs: number): Entities {
   CUSTOMERS.forEach(([name, kind], i) => {
     nextId += people.int(3, 40)
     const id = nextId
-    const cardNames = [...KIND_CARDS[kind], ...(kind === 'uk_retail' && i % 3 === 0 ? ['UK & Ireland'] : [])]
+    const cardNames = [...EXTRA_CARDS[name] ?? [], ...KIND_CARDS[kind], ...(kind === 'uk_retail' && i % 3 === 0 ? ['UK & Ireland'] : [])]
     const customerCards = cardNames.map(cardByName)
-    const currency = customerCards[0]!.currency
+    const currency = cardByName(KIND_CARDS[kind][0]!).currency
     const status = INACTIVE.has(i) ? 'Inactive' : PENDING.has(i) ? 'Pending Approval' : 'Active'
     const digest = i % 5 === 4
     const slug = name.split(' ')[0]!.toLowerCase()
@@ -256,7 +294,8 @@ export function generateEntities (root: Random, nowMs: number): Entities {
     const customerClis = Array.from({ length: people.int(1, 3) }, () => uk
       ? people.pick(['442079460', '441614960', '441214960']) + String(people.int(0, 999)).padStart(3, '0')
       : people.pick(['121255501', '141555501', '131255501']) + String(people.int(0, 99)).padStart(2, '0'))
-    const mix = customerCards.flatMap(card => activeRules(card).map(r => r.name))
+    // What it dials comes from its own cards (an extra card only re-prices some of it).
+    const mix = customerCards.slice(EXTRA_CARDS[name]?.length ?? 0).flatMap(card => activeRules(card).map(r => r.name))
       .filter((n, k, all) => all.indexOf(n) === k)
       .map(n => ({ destination: n, weight: destination(n).weight * (KIND_BOOST[kind][n] ?? (kind === 'uk_retail' ? 0.5 : 1)) }))
       .filter(m => m.weight > 0)
@@ -273,14 +312,17 @@ export function generateEntities (root: Random, nowMs: number): Entities {
     // Adam also dials the class 5 apps on the switch: an internal route, which is not a rate card.
     if (i === 0) rows.push({ id: routingId++, company_id: id, card_id: 'internal', name: 'Internal (Class 5 apps)', tech_prefix: '', priority: 3, status: 'Enabled', capacity: 0 })
     routing.push(...rows)
+    const credit = round(people.logNormal(kind.startsWith('wholesale') ? 2500 : 450, 0.9), 2)
+    const debitLimit = people.pick([0, 0, 50, 100, 250, 500])
+    const ipv6 = digest ? [] : IPV6[name] ?? []
     customers.push({
       id,
       name,
       status,
       currency,
-      credit: round(people.logNormal(kind.startsWith('wholesale') ? 2500 : 450, 0.9), 2),
-      debit_limit: people.pick([0, 0, 50, 100, 250, 500]),
-      ips: digest ? [] : ips,
+      credit: BALANCES[name]?.[0] ?? credit,
+      debit_limit: BALANCES[name]?.[1] ?? debitLimit,
+      ips: digest ? [] : [...ips, ...ipv6],
       sip_users: users,
       cards: rows.map(r => r.card_id),
       contact_name: [`${people.pick(FIRST_NAMES)} ${people.pick(LAST_NAMES)}`],
@@ -306,7 +348,7 @@ export function generateEntities (root: Random, nowMs: number): Entities {
       clis: customerClis
     })
     for (const username of users) switchUsers.push({ id: 9000 + switchUsers.length * 3, username, company_id: id, channels: 30, status: 'Active' })
-    if (!digest) for (const ip of ips) switchIps.push({ id: 7000 + switchIps.length * 2, ip, company_id: id, channels: 0, direction: 'Ingress', status: 'Active' })
+    if (!digest) for (const ip of [...ips, ...ipv6]) switchIps.push({ id: 7000 + switchIps.length * 2, ip, company_id: id, channels: 0, direction: 'Ingress', status: 'Active' })
     for (const cli of customerClis) clis.push({ id: 12_000 + clis.length, cli, company_id: id, forced: false })
   })
 
@@ -337,14 +379,19 @@ export function generateEntities (root: Random, nowMs: number): Entities {
         name: offer.name,
         type: offer.type,
         qty: offer.id === 3 ? bundles.int(1, 12) : 1,
-        retail: offer.retail,
-        setup_retail: offer.setup_retail,
+        // Priced in the customer's currency, which is what it is billed in.
+        retail: inCurrency(offer.retail, offer.currency, customer.currency),
+        setup_retail: inCurrency(offer.setup_retail, offer.currency, customer.currency),
         frequency: offer.frequency,
         minutes: offer.minutes,
         minutes_used: offer.minutes === 0 ? 0 : bundles.int(0, offer.minutes),
-        currency: offer.currency,
+        currency: customer.currency,
         start_date: sqlTime(nowMs - bundles.int(5, 400) * DAY_MS).slice(0, 10)
       })
+      const added = packages.at(-1)!
+      // A customer that cannot call uses no minutes; Adam has used all of its international ones.
+      if (customer.status !== 'Active') added.minutes_used = 0
+      if (i === 0 && offer.id === 2) added.minutes_used = added.minutes
     }
   })
 
@@ -370,6 +417,19 @@ export function generateEntities (root: Random, nowMs: number): Entities {
       })
     }
   }
+  // Charges (negative totals): package fees as they fall due, over the same four months.
+  const since = nowMs - 120 * DAY_MS
+  for (const pkg of packages) {
+    const start = Date.parse(`${pkg.start_date}T00:05:00Z`)
+    const charge = (time: number, total: number, description: string): void => {
+      payments.push({ id: 50_000 + payments.length * 3 + 1, company_id: pkg.company_id, amount: total, total, currency: pkg.currency, payment_time: sqlTime(time), method: 'Manual', status: 'Completed', description })
+    }
+    if (pkg.setup_retail !== null && start >= since) charge(start, -round(pkg.setup_retail * pkg.qty, 2), `Setup fee: ${pkg.name}`)
+    if (pkg.retail === null || pkg.frequency === null) continue
+    for (let n = 0, due = start; due <= nowMs; due = nextDue(start, pkg.frequency, ++n)) {
+      if (due >= since) charge(due, -round(pkg.retail * pkg.qty, 2), `Package fee: ${pkg.name} (${pkg.qty > 1 ? `${pkg.qty} × ` : ''}${pkg.frequency})`)
+    }
+  }
 
   // DIDs: London numbers for UK customers, a few unassigned.
   const numbers = root.fork('dids')
@@ -392,6 +452,22 @@ export function generateEntities (root: Random, nowMs: number): Entities {
 
   const { rtpGroups, rtpServers } = mediaZones(root.fork('media'))
   return { account, customers, profiles, carriers, cards, routing, switchUsers, switchIps, clis, packageOffers: offers, packages, payments, dids, rtpGroups, rtpServers }
+}
+
+/** A catalogue price in another currency, to the penny. */
+function inCurrency (amount: number | null, from: Currency, to: Currency): number | null {
+  return amount === null ? null : round(convert(amount, from, to), 2)
+}
+
+/** When the `n`-th fee of a package that started at `start` falls due (same day of the month for monthly ones). */
+function nextDue (start: number, frequency: NonNullable<CustomerPackage['frequency']>, n: number): number {
+  if (frequency === 'day') return start + n * DAY_MS
+  if (frequency === 'week') return start + n * 7 * DAY_MS
+  const date = new Date(start)
+  const months = frequency === 'year' ? 12 * n : n
+  // Day 29-31 falls on the month's last day where the month is shorter.
+  const last = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months + 1, 0)).getUTCDate()
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, Math.min(date.getUTCDate(), last), date.getUTCHours(), date.getUTCMinutes())
 }
 
 const ZONES: [string, string][] = [

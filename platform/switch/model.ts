@@ -43,6 +43,7 @@ export interface RateRule {
   mcd: number
   /** Billing increment after the minimum, seconds. */
   pulse: number
+  /** Connection charge: once per connected call that is billed, in the card's currency. */
   connection_cost: number
 }
 
@@ -268,9 +269,10 @@ export interface EgressAttempt {
   rate: number
   prefix: string
   dest_name: string
-  /** The carrier rule's billing: minimum and increment, seconds. */
+  /** The carrier rule's billing: minimum and increment, seconds, and its charge per connected call. */
   mcd: number
   pulse: number
+  connection_cost: number
   at_ms: number
   /** First 18x on this leg, if any. */
   ring_at_ms: number | null
@@ -293,6 +295,8 @@ export interface CustomerRate {
   rate: number
   mcd: number
   pulse: number
+  /** Charged once per connected call, in `currency`. */
+  connection_cost: number
   currency: Currency
 }
 

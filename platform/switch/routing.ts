@@ -57,7 +57,7 @@ export class Router {
       if (match === undefined) continue
       const card = this.cards.get(cardId)!
       const rule = match.value
-      return { card_id: card.id, rev: card.active_rev, prefix: match.prefix, name: rule.name, rate: rule.cost, mcd: rule.mcd, pulse: rule.pulse, currency: card.currency }
+      return { card_id: card.id, rev: card.active_rev, prefix: match.prefix, name: rule.name, rate: rule.cost, mcd: rule.mcd, pulse: rule.pulse, connection_cost: rule.connection_cost, currency: card.currency }
     }
     return null
   }

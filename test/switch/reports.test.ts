@@ -29,10 +29,10 @@ describe('POST cdr', () => {
     expect(row).toEqual({
       duration: call.duration_s,
       customer_duration: Math.ceil(call.duration_s / 60) * 60,
-      customer_charge: round(Math.ceil(call.duration_s / 60) * rate.rate, 5),
+      customer_charge: round(Math.ceil(call.duration_s / 60) * rate.rate + rate.connection_cost, 5),
       customer_card_rate: rate.rate,
       provider_duration: billedSeconds(call.duration_s, attempt.mcd, 1),
-      provider_charge: round(billedSeconds(call.duration_s, attempt.mcd, 1) / 60 * attempt.rate, 5),
+      provider_charge: round(billedSeconds(call.duration_s, attempt.mcd, 1) / 60 * attempt.rate + attempt.connection_cost, 5),
       provider_card_rate: attempt.rate
     })
   })
