@@ -66,7 +66,12 @@ function short (text: string, max = 120): string {
 }
 
 /** What is wrong with one tool's answer (nothing when it is right). */
-function problems (response: Record<string, unknown> | null, testCase: SelfTestCase, madeUp: boolean, toolNames: Set<string>): { wrong: string[], summary: string, text: string } {
+function problems (
+  response: Record<string, unknown> | null,
+  testCase: SelfTestCase,
+  madeUp: boolean,
+  toolNames: Set<string>
+): { wrong: string[], summary: string, text: string } {
   if (response === null) return { wrong: ['no response to tools/call'], summary: '', text: '' }
   const rpcError = response.error as { code?: number, message?: string } | undefined
   if (rpcError !== undefined) return { wrong: [`JSON-RPC error ${rpcError.code ?? ''}: ${rpcError.message ?? ''}`], summary: '', text: '' }
@@ -181,7 +186,10 @@ export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestRe
   const list = await rpc('tools/list')
   const listed = (list?.result as { tools?: ListedTool[] } | undefined)?.tools
   const badSchema = (listed ?? []).filter(t => typeof t.name !== 'string' || t.inputSchema?.type !== 'object').map(t => String(t.name))
-  const bare = (listed ?? []).filter(t => cases[String(t.name)] !== undefined).filter(t => typeof t.title !== 'string' || typeof t.annotations?.readOnlyHint !== 'boolean').map(t => String(t.name))
+  // Our tools' titles and annotations come from the front; a tool other code registered has none.
+  const ours = new Set(tools.map(t => t.name))
+  const bare = (listed ?? []).filter(t => ours.has(String(t.name)) && (typeof t.title !== 'string' || typeof t.annotations?.readOnlyHint !== 'boolean'))
+    .map(t => String(t.name))
   const protocolOk = typeof info?.serverInfo?.name === 'string' && typeof info.protocolVersion === 'string' && typeof info.instructions === 'string' &&
     Array.isArray(listed) && badSchema.length === 0 && bare.length === 0
   record({

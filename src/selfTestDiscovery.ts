@@ -111,7 +111,11 @@ export async function findCustomer (api: Connexcs): Promise<Discovery<KnownCusto
     const pick = withCard ?? customers[0]
     if (pick === undefined) return { how: 'the account has no customers' }
     return {
-      found: { customer_id: pick.id!, ...(pick.name === undefined ? {} : { name: pick.name }), ...(withCard === undefined ? {} : { card_id: withCard.cards!.find(usableCard)! }) },
+      found: {
+        customer_id: pick.id!,
+        ...(pick.name === undefined ? {} : { name: pick.name }),
+        ...(withCard === undefined ? {} : { card_id: withCard.cards!.find(usableCard)! })
+      },
       how: withCard === undefined ? 'the first customer (none has a rate card)' : 'the first customer with a rate card'
     }
   } catch (error) {

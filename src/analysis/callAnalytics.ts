@@ -169,7 +169,14 @@ class Tally {
       ner_pct: pct(this.effective, this.attempts),
       isa_pct: pct(this.infrastructure, this.attempts),
       minutes: round(this.durationSum / 60, 2),
-      pdd_ms: sorted.length === 0 ? null : { samples: sorted.length, avg: Math.round(sum / sorted.length), p50: percentile(sorted, 50)!, p95: percentile(sorted, 95)! },
+      pdd_ms: sorted.length === 0
+        ? null
+        : {
+            samples: sorted.length,
+            avg: Math.round(sum / sorted.length),
+            p50: percentile(sorted, 50)!,
+            p95: percentile(sorted, 95)!
+          },
       zero_duration: this.zero,
       short_calls: this.short,
       short_call_pct: pct(this.short, this.answered)
@@ -306,7 +313,14 @@ export function countedKpis (rows: readonly CountedRow[]): CountedKpis {
   }
   const acd = (r: CountedRow): number | null => r.connected === 0 ? null : round(r.duration_s / r.connected, 1)
   return {
-    totals: { attempts: total.attempts, answered: total.connected, asr_pct: pct(total.connected, total.attempts), acd_s: acd(total), refused: total.refused, refused_pct: pct(total.refused, total.attempts) },
+    totals: {
+      attempts: total.attempts,
+      answered: total.connected,
+      asr_pct: pct(total.connected, total.attempts),
+      acd_s: acd(total),
+      refused: total.refused,
+      refused_pct: pct(total.refused, total.attempts)
+    },
     buckets: [...periods.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0))
       .map(r => ({ key: r.period, attempts: r.attempts, answered: r.connected, asr_pct: pct(r.connected, r.attempts), acd_s: acd(r) }))
   }

@@ -240,7 +240,14 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
   const rootFinding = busy ?? (top !== undefined && (top.severity !== 'info' || outcome !== 'answered') ? top : undefined)
   const root = rootFinding === undefined
     ? null
-    : { code: rootFinding.code, severity: rootFinding.severity, title: rootFinding.title, meaning: rootFinding.meaning, fix: rootFinding.fix, ...(rootFinding.leg === undefined ? {} : { leg: rootFinding.leg }) }
+    : {
+        code: rootFinding.code,
+        severity: rootFinding.severity,
+        title: rootFinding.title,
+        meaning: rootFinding.meaning,
+        fix: rootFinding.fix,
+        ...(rootFinding.leg === undefined ? {} : { leg: rootFinding.leg })
+      }
 
   const evidence: string[] = []
   for (const e of rootFinding?.evidence ?? []) evidence.push(evidenceText(e))

@@ -133,7 +133,13 @@ export const MOS_METHOD = 'ITU-T G.107 E-model, simplified (R = 93.2 − Id − 
  * An unknown codec is taken as G.711 with PLC (and said so); wideband codecs and codecs with
  * no published Bpl get no estimate, with the reason.
  */
-export function mosFromRtcp (input: { codec?: string | null, jitterMs?: number | null, lossPct?: number | null, rttMs?: number | null, plc?: boolean }): MosEstimate | MosUnavailable {
+export function mosFromRtcp (input: {
+  codec?: string | null
+  jitterMs?: number | null
+  lossPct?: number | null
+  rttMs?: number | null
+  plc?: boolean
+}): MosEstimate | MosUnavailable {
   const assumed: string[] = []
   let codec = input.codec === undefined || input.codec === null || input.codec === '' ? undefined : codecImpairment(input.codec, { plc: input.plc })
   if (codec === undefined) {

@@ -146,7 +146,8 @@ function readSample (obj: Obj, context: Context, legs: Record<string, string>, u
   const dir = ownDirection ?? (src !== undefined && dst !== undefined ? `${String(src)} → ${String(dst)}` : context.direction)
   const codec = codecName(pick(obj, ALIASES.codec)) ?? context.codec
 
-  const nested = Object.entries(obj).filter(([key, value]) => isObject(value) && (NESTED_DIRECTIONS.has(key.toLowerCase()) || NESTED_LEGS.has(key.toLowerCase())))
+  const nested = Object.entries(obj).filter(([key, value]) =>
+    isObject(value) && (NESTED_DIRECTIONS.has(key.toLowerCase()) || NESTED_LEGS.has(key.toLowerCase())))
   if (depth < 2 && nested.length > 0) {
     for (const [key, value] of nested) {
       const k = key.toLowerCase()
@@ -158,7 +159,8 @@ function readSample (obj: Obj, context: Context, legs: Record<string, string>, u
   }
   if (!hasMetrics(obj)) return
   for (const key of Object.keys(obj)) {
-    if (!KNOWN.has(key.toLowerCase()) && !NESTED_DIRECTIONS.has(key.toLowerCase()) && !NESTED_LEGS.has(key.toLowerCase()) && unread.size < 20) unread.add(key)
+    const k = key.toLowerCase()
+    if (!KNOWN.has(k) && !NESTED_DIRECTIONS.has(k) && !NESTED_LEGS.has(k) && unread.size < 20) unread.add(key)
   }
   const reportedMos = pickNumber(obj, ALIASES.mos)
   const rtt = pickNumber(obj, ALIASES.rtt_ms)

@@ -4,7 +4,8 @@ import { q850Name } from './sipCodes'
 import { header, parseUri, parseVia, reasonsOf, topVia, type SipMessage } from './sipMessage'
 import { traceFindings } from './traceFindings'
 import type {
-  TraceMessage, FinalResponse, CallState, LadderStep, ReasonInfo, Retransmission, ReleaseInfo, NatObservation, HoldEvent, MediaAnalysis, LegAnalysis, CallRelease, TraceAnalysis, TraceOptions
+  TraceMessage, FinalResponse, CallState, LadderStep, ReasonInfo, Retransmission, ReleaseInfo,
+  NatObservation, HoldEvent, MediaAnalysis, LegAnalysis, CallRelease, TraceAnalysis, TraceOptions
 } from './traceTypes'
 import {
   endpointText, isResponse, legLabel, readPackets, refOf, transactionsOf, type Packet, type Transaction
@@ -183,7 +184,9 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
   const provisional = initial.flatMap(t => t.responses.filter(r => r.code! > 100 && r.code! < 200))
   const ringingPacket = provisional.find(r => r.code === 180 || r.code === 183)
   const answerPacket = initial.map(t => t.final).find(f => f !== undefined && f.code! >= 200 && f.code! < 300)
-  const authInvite = challenged.length === 0 ? undefined : initial.find(t => t.credentials)?.requests[0] ?? initial[initial.indexOf(challenged.at(-1)!) + 1]?.requests[0]
+  const authInvite = challenged.length === 0
+    ? undefined
+    : initial.find(t => t.credentials)?.requests[0] ?? initial[initial.indexOf(challenged.at(-1)!) + 1]?.requests[0]
   const ackPacket = answerPacket === undefined ? undefined : initial.find(t => t.final === answerPacket)?.ack
   const bye = list.find(t => t.method === 'BYE')
   const byePacket = bye?.requests[0]
@@ -252,7 +255,9 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
     setup_time_ms: since(answerPacket, firstInvite),
     ring_time_ms: since(finalPacket, ringingPacket),
     answer_to_ack_ms: since(ackPacket, answerPacket),
-    talk_time_ms: answerPacket === undefined || byePacket === undefined || byePacket.t_ms < answerPacket.t_ms ? null : byePacket.t_ms - answerPacket.t_ms,
+    talk_time_ms: answerPacket === undefined || byePacket === undefined || byePacket.t_ms < answerPacket.t_ms
+      ? null
+      : byePacket.t_ms - answerPacket.t_ms,
     final_after_ms: since(finalPacket, firstInvite),
     invite: firstInvite === undefined ? null : refOf(firstInvite),
     ringing: ringingPacket === undefined ? null : refOf(ringingPacket),
@@ -298,7 +303,13 @@ function decodeURIComponentSafe (text: string): string {
 function callRelease (legs: LegAnalysis[]): CallRelease | null {
   const call = legs[0]
   if (call === undefined) return null
-  const of = (leg: LegAnalysis): CallRelease => ({ by: leg.release!.party, leg: leg.leg, method: leg.release!.method, at: leg.release!.at, reason: leg.release!.reason })
+  const of = (leg: LegAnalysis): CallRelease => ({
+    by: leg.release!.party,
+    leg: leg.leg,
+    method: leg.release!.method,
+    at: leg.release!.at,
+    reason: leg.release!.reason
+  })
   if (call.state === 'answered') {
     const byes = legs.filter(l => l.release?.method === 'BYE').sort((a, b) => a.release!.at.t_ms - b.release!.at.t_ms)
     return byes[0] === undefined ? null : of(byes[0])

@@ -192,7 +192,13 @@ function carrierFailure (b: LegAnalysis, customerCancelled: boolean, out: Findin
   if (code === 487 && customerCancelled) return
   // A carrier that challenged and then refused our credentials is an authentication failure.
   if ((code === 401 || code === 407) && b.auth.rejected_credentials) return
-  const explanation = explainCarrierResponse(code, reason, { sender: carrier, offered: b.media?.offered, warning: b.final_warning, reason: b.final_reason, gotResponse: b.got_response })
+  const explanation = explainCarrierResponse(code, reason, {
+    sender: carrier,
+    offered: b.media?.offered,
+    warning: b.final_warning,
+    reason: b.final_reason,
+    gotResponse: b.got_response
+  })
   if (explanation !== undefined) out.push(place(explanation, b, [b.final, b.invite]))
 }
 
@@ -207,7 +213,10 @@ function authFindings (leg: LegAnalysis, relayed: boolean, out: Finding[]): void
   if (auth.loop) {
     out.push(make('auth_loop', 'critical', leg, `${auth.challenges} authentication challenges on one call`,
       'The same call was challenged again and again: the credentials are refused each time. Count it as one attempt, not several calls.', fix, [leg.invite, leg.final]))
-  } else if (auth.rejected_credentials || ((code === 401 || code === 407) && !carrierSide && !relayed && switchReason(leg.final_response!.reason) === undefined)) {
+  } else if (
+    auth.rejected_credentials ||
+    ((code === 401 || code === 407) && !carrierSide && !relayed && switchReason(leg.final_response!.reason) === undefined)
+  ) {
     const meaning = auth.rejected_credentials
       ? 'The INVITE was sent with credentials and challenged again: the username, password or realm is wrong.'
       : 'The INVITE was challenged and never resent with credentials: the device has none configured for this account.'
@@ -371,7 +380,11 @@ export function traceFindings (trace: TraceBase, options: { pddWarnMs: number })
   const customerCancelled = a.release?.method === 'CANCEL' && a.release.by === 'caller'
 
   if (a.final_response !== null && a.final_response.code >= 300 && bs.length === 0 && !customerCancelled) {
-    const explanation = explainSwitchRefusal(a.final_response.code, a.final_response.reason, { offered: a.media?.offered, warning: a.final_warning, reason: a.final_reason })
+    const explanation = explainSwitchRefusal(a.final_response.code, a.final_response.reason, {
+      offered: a.media?.offered,
+      warning: a.final_warning,
+      reason: a.final_reason
+    })
     if (explanation !== undefined) out.push(place(explanation, a, [a.final, a.invite]))
   }
   if (customerCancelled) {

@@ -31,7 +31,13 @@ function dayMs (day: string): number {
  * @throws ToolError naming `end_date` when it is before `start_date`, or the range when it is
  * longer than `maxDays`.
  */
-export function resolveRange (startDate: string | undefined, endDate: string | undefined, nowMs: number, defaultDays: number, maxDays: number): DateRange {
+export function resolveRange (
+  startDate: string | undefined,
+  endDate: string | undefined,
+  nowMs: number,
+  defaultDays: number,
+  maxDays: number
+): DateRange {
   const end = endDate ?? (startDate === undefined ? dayOf(nowMs) : startDate)
   const start = startDate ?? dayOf(dayMs(end) - (defaultDays - 1) * DAY_MS)
   const days = Math.round((dayMs(end) - dayMs(start)) / DAY_MS) + 1
