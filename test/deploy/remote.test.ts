@@ -52,9 +52,9 @@ describe('npm run remote -- selfTest', () => {
     for (const tool of tools) expect(run.stdout).toMatch(new RegExp(`LOG PASS ${tool.name} \\(\\d+ ms\\): \\S`))
     expect(run.stdout).toMatch(/LOG PASS initialize \+ tools\/list \(\d+ ms\): ConnexCS 0\.1\.0, protocol 2025-11-25, \d+ tools/)
     expect(run.stdout).toMatch(/LOG call: \S+ \(the newest call/)
-    expect(closing(run.stdout)).toBe(`${tools.length + 1} passed, 0 failed`)
+    expect(closing(run.stdout)).toBe(`${tools.length + 2} passed, 0 failed`)
     const result = JSON.parse(run.stdout.slice(run.stdout.indexOf('Result:\n') + 'Result:\n'.length))
-    expect(result).toMatchObject({ summary: `${tools.length + 1} passed, 0 failed`, passed: tools.length + 1, failed: 0 })
+    expect(result).toMatchObject({ summary: `${tools.length + 2} passed, 0 failed`, passed: tools.length + 2, failed: 0 })
   })
 
   it('prints every answer with VERBOSE=true on the app', async () => {
@@ -75,13 +75,13 @@ describe('npm run remote -- selfTest', () => {
     try {
       writeDotEnv(broken.root, other)
       const file = join(broken.root, 'src/tools/getRtpServerGroups.ts')
-      writeFileSync(file, readFileSync(file, 'utf8').replace('async handler () {', 'async handler () {\n    if (Date.now() > 0) throw new Error(\'deliberately broken\')'))
+      writeFileSync(file, readFileSync(file, 'utf8').replace('async handler (_args, ctx) {', 'async handler (_args, ctx) {\n    if (ctx.nowMs > 0) throw new Error(\'deliberately broken\')'))
       expect((await npmRun(broken.root, 'deploy', [])).code).toBe(0)
       const run = await npmRun(broken.root, 'remote', ['selfTest'])
       expect(run.code).toBe(1)
       expect(run.stdout).toMatch(/ERR FAIL getRtpServerGroups \(\d+ ms\): tool error internal: deliberately broken \(this is a bug in the tool; please report it\)/)
-      expect(closing(run.stdout)).toBe(`${tools.length} passed, 1 failed`)
-      expect(run.stderr).toBe(`Run failed: Error: Self-test failed: ${tools.length} passed, 1 failed (getRtpServerGroups)\n`)
+      expect(closing(run.stdout)).toBe(`${tools.length + 1} passed, 1 failed`)
+      expect(run.stderr).toBe(`Run failed: Error: Self-test failed: ${tools.length + 1} passed, 1 failed (getRtpServerGroups)\n`)
       expect(run.stdout).not.toContain('Result:')
     } finally {
       await other.close()
