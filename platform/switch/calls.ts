@@ -46,11 +46,16 @@ export interface CallPlan {
   scenario?: string
 }
 
-/** A carrier that fails every attempt for a while (the outage scenario). */
+/**
+ * A carrier that fails every attempt for a while (the outage scenario), or, with `pdd_factor`,
+ * one that still answers but rings that many times later (the drift scenario).
+ */
 export interface Outage {
   carrier_id: number
   from_ms: number
   to_ms: number
+  /** Not down: its post-dial delay is multiplied by this (it draws the same random numbers, so other calls do not move). */
+  pdd_factor?: number
 }
 
 const FAILURES: [AttemptResult, number, string, number][] = [
@@ -196,7 +201,9 @@ export class CallFactory {
   private attempt (route: Route, at: number, startMs: number, dest: Destination | undefined, pddMedian: number, forced: PlannedAttempt | undefined): EgressAttempt {
     const r = this.random
     const { carrier } = route
-    const down = this.outages.some(o => o.carrier_id === carrier.id && startMs >= o.from_ms && startMs < o.to_ms)
+    const windows = this.outages.filter(o => o.carrier_id === carrier.id && startMs >= o.from_ms && startMs < o.to_ms)
+    const down = windows.some(o => o.pdd_factor === undefined)
+    const slow = windows.reduce((f, o) => f * (o.pdd_factor ?? 1), 1)
     let result: AttemptResult
     let code: number
     let reason: string
@@ -213,7 +220,7 @@ export class CallFactory {
       ;[result, code, reason] = [failure[0], failure[1], failure[2]]
     }
 
-    const pdd = Math.round(Math.min(Math.max(r.logNormal(pddMedian, 0.35), 300), 12_000))
+    const pdd = Math.round(Math.min(Math.max(r.logNormal(pddMedian * slow, 0.35), 300), 12_000))
     let ring: number | null = at + pdd
     let final: number
     if (result === 'answered') final = ring + r.int(4_000, 25_000)
