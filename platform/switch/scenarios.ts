@@ -45,6 +45,12 @@ function call (ctx: ScenarioContext, who: string, minutesAgo: number, plan: Part
   return ctx.factory.place({ start_ms: ago(ctx, minutesAgo), customer, profile, scenario: id, ...plan })
 }
 
+/** A customer's profile presenting its first CLI only. */
+const dialler = (ctx: ScenarioContext, who: string): CustomerProfile => {
+  const { profile } = ctx.customer(who)
+  return { ...profile, clis: profile.clis.slice(0, 1) }
+}
+
 const carrierName = (ctx: ScenarioContext, id: number | undefined): string => ctx.entities.carriers.find(c => c.id === id)?.name ?? 'the switch'
 const firstCarrier = (c: SimCall): number => c.attempts[0]?.provider_id ?? 0
 
@@ -257,7 +263,8 @@ const SCENARIOS: ScenarioDef[] = [
     id: 'zero_duration',
     title: 'Repeated zero-duration calls',
     description: 'Starling Contact Centre\'s dialler hangs up as soon as calls are answered: 25 answered calls in 90 minutes, each under a second (billed duration 0).',
-    place: ctx => Array.from({ length: 25 }, (_, k) => call(ctx, 'Starling Contact Centre', 52 * 60 - k * 3.6, { dest_number: ctx.number(k % 3 === 0 ? 'United Kingdom - Fixed' : 'United Kingdom - Mobile'), attempts: [{ result: 'answered' }], talk_ms: ctx.random.int(300, 900), hangup: 'caller', rtcp: null }, 'zero_duration')),
+    // The dialler presents one CLI (a one-element list draws as many random numbers as a longer one).
+    place: ctx => Array.from({ length: 25 }, (_, k) => call(ctx, 'Starling Contact Centre', 52 * 60 - k * 3.6, { profile: dialler(ctx, 'Starling Contact Centre'), dest_number: ctx.number(k % 3 === 0 ? 'United Kingdom - Fixed' : 'United Kingdom - Mobile'), attempts: [{ result: 'answered' }], talk_ms: ctx.random.int(300, 900), hangup: 'caller', rtcp: null }, 'zero_duration')),
     describe: ctx => ({
       customer_id: ctx.customer('Starling Contact Centre').customer.id,
       window: { start: isoSeconds(ctx.now - 52 * HOUR_MS - 20_000), end: isoSeconds(ctx.now - 52 * HOUR_MS + 90 * 60_000) },
