@@ -54,7 +54,10 @@ export interface Outage {
   carrier_id: number
   from_ms: number
   to_ms: number
-  /** Not down: its post-dial delay is multiplied by this (it draws the same random numbers, so other calls do not move). */
+  /**
+   * Not down: the post-dial delay of its background calls is multiplied by this (drawing the same
+   * random numbers, so no other call moves); scenario calls keep theirs.
+   */
   pdd_factor?: number
 }
 
@@ -168,7 +171,7 @@ export class CallFactory {
         const forced = planned?.[k]
         const route = forced?.carrier_id === undefined ? routes[k] : routes.find(x => x.carrier.id === forced.carrier_id)
         if (route === undefined) throw new Error(`calls: carrier ${forced?.carrier_id ?? `#${k}`} cannot take ${plan.dest_number}`)
-        const attempt = this.attempt(route, at, plan.start_ms + at, dest, pddMedian, forced)
+        const attempt = this.attempt(route, at, plan.start_ms + at, dest, pddMedian, forced, plan.scenario !== undefined)
         call.attempts.push(attempt)
         if (attempt.result === 'answered' || forced !== undefined || !REROUTE.has(attempt.sip_code)) break
         at = attempt.final_at_ms + r.int(15, 40)
@@ -198,12 +201,13 @@ export class CallFactory {
     return call
   }
 
-  private attempt (route: Route, at: number, startMs: number, dest: Destination | undefined, pddMedian: number, forced: PlannedAttempt | undefined): EgressAttempt {
+  private attempt (route: Route, at: number, startMs: number, dest: Destination | undefined, pddMedian: number, forced: PlannedAttempt | undefined, scenarioCall: boolean): EgressAttempt {
     const r = this.random
     const { carrier } = route
     const windows = this.outages.filter(o => o.carrier_id === carrier.id && startMs >= o.from_ms && startMs < o.to_ms)
     const down = windows.some(o => o.pdd_factor === undefined)
-    const slow = windows.reduce((f, o) => f * (o.pdd_factor ?? 1), 1)
+    // A slow carrier slows its ordinary traffic; the calls of other scenarios keep the timings they describe.
+    const slow = scenarioCall ? 1 : windows.reduce((f, o) => f * (o.pdd_factor ?? 1), 1)
     let result: AttemptResult
     let code: number
     let reason: string
