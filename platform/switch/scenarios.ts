@@ -436,7 +436,7 @@ const ACCOUNT_SCENARIOS: ScenarioDef[] = [
     },
     place: ctx => {
       const northbridge = ctx.carrier('Northbridge Carrier Services').id
-      const callers = ['Nimbus Cloud Voice', 'Quayside Communications', 'Yellowhammer Voice', 'Teal Networks', 'Ember Networks', 'Lantern Communications']
+      const callers = ['Nimbus Cloud Voice', 'Quayside Communications', 'Teal Networks', 'Ember Networks', 'Lantern Communications']
       const mobiles = ['Germany - Mobile', 'France - Mobile', 'Spain - Mobile', 'Netherlands - Mobile']
       return Array.from({ length: 250 }, (_, k) => call(ctx, callers[k % callers.length]!, ctx.random.int(30, 7 * 24 * 60 - 30), {
         dest_number: ctx.number(mobiles[k % mobiles.length]!),
