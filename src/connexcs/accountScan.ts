@@ -1,8 +1,5 @@
-import type { CallRecord } from '../analysis/detectors/types'
-import type { DetectorInput } from '../analysis/detectors/index'
-import type { CarrierPeriod } from '../analysis/detectors/drift'
 import type { Connexcs } from './client'
-import { CALL_RECORD_FIELDS, cdrCallRecord, cdrToEnd, fetchHourlyReport, fetchTrafficReport, type CdrPages, type HourlyReport, type Period, type ReportResult } from './reports'
+import { CALL_RECORD_FIELDS, cdrCallRecord, cdrToEnd, fetchHourlyReport, fetchTrafficReport, type CallFacts, type CdrPages, type HourlyReport, type Period, type ReportResult } from './reports'
 
 /**
  * Everything the account-wide detectors read that the API can give whole, fetched at once: three
@@ -13,20 +10,43 @@ import { CALL_RECORD_FIELDS, cdrCallRecord, cdrToEnd, fetchHourlyReport, fetchTr
  * are skipped and say so.
  */
 
+/** One carrier's figures in a period (the shape of `analysis/`'s `CarrierPeriod`). */
+export interface CarrierFigures {
+  provider_id: number
+  attempts: number
+  connected: number
+  pdd_ms: number[]
+}
+
+/** What the detectors read, in the shape of `analysis/`'s `DetectorInput` (`runDetectors` takes it as it is). */
+export interface ScanInput {
+  period: { start: string, end: string }
+  carrierHours?: { provider_id: number, hour: string, attempts: number, connected: number }[]
+  destinations: { customer_id: number, provider_id: number, destination: string, attempts: number, connected: number }[]
+  customerDays: { customer_id: number, day: string, attempts: number }[]
+  days: string[]
+  answeredByCustomer: Record<number, number>
+  zeroDurationCalls: CallFacts[]
+  highCostCalls: CallFacts[]
+  answeredCalls: CallFacts[]
+  callLog?: readonly CallFacts[]
+  carriers?: { current: CarrierFigures[], previous: CarrierFigures[] }
+}
+
 /** What to scan. */
 export interface ScanQuery {
   period: Period
   /** The period the drift detector compares with (usually the one just before, as long). */
   previous?: Period
   /** Call-log records the caller could read. */
-  callLog?: readonly CallRecord[]
+  callLog?: readonly CallFacts[]
   /** High-cost calls are priced at this per minute or more (default 0.10, the detector's). */
   minRate?: number
 }
 
 /** The detectors' input, the reports it came from, and what could not be had whole. */
 export interface Scan {
-  input: DetectorInput
+  input: ScanInput
   reports: { carrierHours: HourlyReport, destinations: ReportResult, customerDays: ReportResult }
   round_trips: number
   /** One line per figure that is partial, and why. */
@@ -83,7 +103,7 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
   for (const r of customerDays.rows) answeredByCustomer[r.customer_id!] = (answeredByCustomer[r.customer_id!] ?? 0) + r.connected
   const zeroRecords = zero.rows.map(cdrCallRecord)
   const highRecords = high.rows.map(cdrCallRecord)
-  const input: DetectorInput = {
+  const input: ScanInput = {
     period: { start: period.from, end: new Date(Date.parse(`${period.to.replace(' ', 'T')}Z`) + 1000).toISOString() },
     destinations: destinations.rows.map(r => ({ customer_id: r.customer_id!, provider_id: r.provider_id!, destination: r.customer_card_dest_name ?? '', attempts: r.attempts, connected: r.connected })),
     customerDays: customerDays.rows.map(r => ({ customer_id: r.customer_id!, day: String(r.dt).slice(0, 10), attempts: r.attempts })),
@@ -96,10 +116,10 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
     ...(query.callLog === undefined ? {} : { callLog: query.callLog })
   }
   if (before !== undefined && pddNow !== undefined && pddBefore !== undefined) {
-    const now = new Map<number, CarrierPeriod>()
+    const now = new Map<number, CarrierFigures>()
     for (const r of destinations.rows) {
       if (r.provider_id === 0) continue
-      const c = now.get(r.provider_id!) ?? { provider_id: r.provider_id!, attempts: 0, connected: 0 }
+      const c = now.get(r.provider_id!) ?? { provider_id: r.provider_id!, attempts: 0, connected: 0, pdd_ms: [] }
       c.attempts += r.attempts
       c.connected += r.connected
       now.set(r.provider_id!, c)

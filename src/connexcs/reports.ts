@@ -1,5 +1,3 @@
-import type { CallRecord } from '../analysis/detectors/types'
-import type { TrafficRow } from '../analysis/trafficTotals'
 import { asArray, type Connexcs, type Query } from './client'
 import type { CallRouting } from './types'
 
@@ -7,6 +5,8 @@ import type { CallRouting } from './types'
  * Whole-period figures for reports: the traffic report (`GET breakout-aggrid`) grouped with every
  * money column and paged to its last row, the CDR (`POST cdr`) sorted or paged to the end by time,
  * and the call log and CDR rows as the detectors read them. Every answer says whether it is whole.
+ * The shapes are this layer's own (it knows no analysis); they are the ones `analysis/` takes
+ * (`TrafficRow`, `CallRecord`), which the compiler checks where a tool passes one to the other.
  */
 
 /** A period, as the API's `dt` takes it: `YYYY-MM-DD HH:MM:SS` UTC, both ends included. */
@@ -35,7 +35,13 @@ export interface ReportQuery {
 }
 
 /** One report row: its group columns (as given) and the sums, money per currency. */
-export interface ReportRow extends TrafficRow {
+export interface ReportRow {
+  attempts: number
+  connected: number
+  /** Attempts refused before any carrier: provider 0's unconnected attempts, when grouped by carrier. */
+  refused?: number
+  /** Profit in the account's currency. */
+  account_profit?: number
   dt?: string
   hour?: string
   customer_id?: number
@@ -254,6 +260,25 @@ export async function topCdrByProfit (api: Connexcs, query: { period: Period, fi
   return { ...pages, rows: kept, mixed_currency: scored.filter(s => s.p === undefined).length }
 }
 
+/** One call as the detectors read it (the shape of `analysis/`'s `CallRecord`). */
+export interface CallFacts {
+  callid?: string | null
+  /** Start, unix seconds. */
+  time: number
+  customer_id: number | null
+  cli?: string | null
+  dest_number: string
+  sip_code: number
+  sip_reason?: string | null
+  duration_s?: number | null
+  source_ip?: string | null
+  auth_user?: string | null
+  user_agent?: string | null
+  destination?: string | null
+  rate?: number | null
+  card_id?: string | null
+}
+
 /** The CDR fields {@link cdrCallRecord} reads. */
 export const CALL_RECORD_FIELDS = ['callid', 'dt', 'customer_id', 'dest_cli', 'dest_number', 'duration', 'customer_card_rate', 'customer_card_dest_name'] as const
 
@@ -263,7 +288,7 @@ function unixOf (dt: unknown): number {
 }
 
 /** A CDR row (an answered call) as the detectors read it. */
-export function cdrCallRecord (row: Readonly<Record<string, unknown>>): CallRecord {
+export function cdrCallRecord (row: Readonly<Record<string, unknown>>): CallFacts {
   return {
     callid: typeof row.callid === 'string' ? row.callid : null,
     time: unixOf(row.dt),
@@ -278,7 +303,7 @@ export function cdrCallRecord (row: Readonly<Record<string, unknown>>): CallReco
 }
 
 /** A call-log record (`GET log`'s `routing`) as the detectors read it: every attempt, with its final code. */
-export function logCallRecord (routing: CallRouting & { params?: CallRouting['params'] & { au?: string } }): CallRecord {
+export function logCallRecord (routing: CallRouting & { params?: CallRouting['params'] & { au?: string } }): CallFacts {
   return {
     callid: routing.callid,
     time: routing.start_time ?? Number.NaN,
