@@ -111,7 +111,12 @@ export interface RankedGroup<K> {
 }
 
 /** Groups rows by `keyOf`, ranks the groups by `by` (largest first), keeps `top` and sums the rest. */
-export function rankGroups<R extends TrafficRow, K extends string | number> (rows: readonly R[], keyOf: (row: R) => K, by: RankBy, top: number): { top: RankedGroup<K>[], rest: TrafficTotals & { groups: number }, groups: number } {
+export function rankGroups<R extends TrafficRow, K extends string | number> (
+  rows: readonly R[],
+  keyOf: (row: R) => K,
+  by: RankBy,
+  top: number
+): { top: RankedGroup<K>[], rest: TrafficTotals & { groups: number }, groups: number } {
   const groups = new Map<K, R[]>()
   for (const row of rows) {
     const key = keyOf(row)
@@ -224,7 +229,11 @@ const USER_OUTCOMES = new Set([480, 486, 487, 600, 603])
  * destinations, weighted by the carrier's own attempts on each; the worst gap ranks first.
  * Carriers with fewer than `minAttempts` attempts come last, in id order.
  */
-export function carrierHealth (rows: readonly CarrierDestinationRow[], extras: CarrierExtras = {}, options: { minAttempts?: number } = {}): CarrierHealth[] {
+export function carrierHealth (
+  rows: readonly CarrierDestinationRow[],
+  extras: CarrierExtras = {},
+  options: { minAttempts?: number } = {}
+): CarrierHealth[] {
   const minAttempts = options.minAttempts ?? 30
   const carried = rows.filter(r => r.provider_id !== 0)
   const byDest = new Map<string, { attempts: number, connected: number }>()

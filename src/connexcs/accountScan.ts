@@ -112,7 +112,9 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
     zeroDurationCalls: zeroRecords,
     highCostCalls: highRecords,
     answeredCalls: [...zeroRecords, ...highRecords],
-    ...(carrierHours.available ? { carrierHours: carrierHours.rows.map(r => ({ provider_id: r.provider_id!, hour: r.hour!, attempts: r.attempts, connected: r.connected })) } : {}),
+    ...(carrierHours.available
+      ? { carrierHours: carrierHours.rows.map(r => ({ provider_id: r.provider_id!, hour: r.hour!, attempts: r.attempts, connected: r.connected })) }
+      : {}),
     ...(query.callLog === undefined ? {} : { callLog: query.callLog })
   }
   if (before !== undefined && pddNow !== undefined && pddBefore !== undefined) {
@@ -127,7 +129,8 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
     const [pNow, pBefore] = [pdds(pddNow), pdds(pddBefore)]
     input.carriers = {
       current: [...now.values()].map(c => ({ ...c, pdd_ms: pNow.get(c.provider_id) ?? [] })),
-      previous: before.rows.filter(r => r.provider_id !== 0).map(r => ({ provider_id: r.provider_id!, attempts: r.attempts, connected: r.connected, pdd_ms: pBefore.get(r.provider_id!) ?? [] }))
+      previous: before.rows.filter(r => r.provider_id !== 0)
+        .map(r => ({ provider_id: r.provider_id!, attempts: r.attempts, connected: r.connected, pdd_ms: pBefore.get(r.provider_id!) ?? [] }))
     }
     if (!before.complete) partial.push('carrier drift: the previous period\'s traffic report was cut at its row limit')
   }

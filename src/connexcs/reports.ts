@@ -190,7 +190,10 @@ export interface CdrPages {
  * left out by Call-ID. Only the comparisons the API is known to take, and no offset, which it is
  * not known to have. Stops at `maxRows` (default 50,000) and says so.
  */
-export async function cdrToEnd (api: Connexcs, query: { period: Period, fields: readonly string[], rules?: readonly ReportCdrRule[], maxRows?: number }): Promise<CdrPages> {
+export async function cdrToEnd (
+  api: Connexcs,
+  query: { period: Period, fields: readonly string[], rules?: readonly ReportCdrRule[], maxRows?: number }
+): Promise<CdrPages> {
   const max = query.maxRows ?? 50_000
   const fields = [...new Set([...query.fields, 'dt', 'callid'])]
   const rows: Record<string, unknown>[] = []
@@ -219,7 +222,10 @@ export async function cdrToEnd (api: Connexcs, query: { period: Period, fields: 
 export type CdrSort = 'customer_charge' | 'provider_charge' | 'duration' | 'dt'
 
 /** `POST cdr` sorted server-side: the period's top `limit` (1..5000) rows by `sortBy`. One round trip. */
-export async function topCdr (api: Connexcs, query: { period: Period, fields: readonly string[], sortBy: CdrSort, direction?: 'ASC' | 'DESC', rules?: readonly ReportCdrRule[], limit: number }): Promise<Record<string, unknown>[]> {
+export async function topCdr (
+  api: Connexcs,
+  query: { period: Period, fields: readonly string[], sortBy: CdrSort, direction?: 'ASC' | 'DESC', rules?: readonly ReportCdrRule[], limit: number }
+): Promise<Record<string, unknown>[]> {
   const limit = Math.max(1, Math.min(CDR_PAGE_ROWS, Math.floor(query.limit)))
   const fields = [...new Set([...query.fields, query.sortBy])]
   const rows = asArray<Record<string, unknown>>(await api.post('cdr', {
@@ -249,8 +255,16 @@ export function callProfit (row: Readonly<Record<string, unknown>>): { currency:
  * The period's calls with the largest (or smallest) profit, from every CDR row (paged); calls
  * billed and paid in different currencies cannot be ranked and are only counted (`mixed_currency`).
  */
-export async function topCdrByProfit (api: Connexcs, query: { period: Period, fields: readonly string[], direction?: 'ASC' | 'DESC', rules?: readonly ReportCdrRule[], limit: number, maxRows?: number }): Promise<CdrPages & { mixed_currency: number }> {
-  const pages = await cdrToEnd(api, { period: query.period, fields: [...query.fields, ...PROFIT_FIELDS], ...(query.rules === undefined ? {} : { rules: query.rules }), ...(query.maxRows === undefined ? {} : { maxRows: query.maxRows }) })
+export async function topCdrByProfit (
+  api: Connexcs,
+  query: { period: Period, fields: readonly string[], direction?: 'ASC' | 'DESC', rules?: readonly ReportCdrRule[], limit: number, maxRows?: number }
+): Promise<CdrPages & { mixed_currency: number }> {
+  const pages = await cdrToEnd(api, {
+    period: query.period,
+    fields: [...query.fields, ...PROFIT_FIELDS],
+    ...(query.rules === undefined ? {} : { rules: query.rules }),
+    ...(query.maxRows === undefined ? {} : { maxRows: query.maxRows })
+  })
   const sign = query.direction === 'ASC' ? 1 : -1
   const scored = pages.rows.map(row => ({ row, p: callProfit(row) }))
   const kept = scored.filter((s): s is { row: Record<string, unknown>, p: { currency: string, profit: number } } => s.p !== undefined)

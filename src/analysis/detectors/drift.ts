@@ -41,7 +41,11 @@ function median (values: readonly number[]): number {
  * period, beyond a floor that matters in practice, over every carrier and both measures tested
  * (Bonferroni). One finding per carrier, naming what drifted.
  */
-export function detectCarrierDrift (current: readonly CarrierPeriod[], previous: readonly CarrierPeriod[], options: DriftOptions = {}): AccountFinding[] {
+export function detectCarrierDrift (
+  current: readonly CarrierPeriod[],
+  previous: readonly CarrierPeriod[],
+  options: DriftOptions = {}
+): AccountFinding[] {
   const alpha = options.alpha ?? DEFAULT_ALPHA
   const minAttempts = options.minAttempts ?? 100
   const minPoints = options.minDropPoints ?? 5
@@ -65,7 +69,14 @@ export function detectCarrierDrift (current: readonly CarrierPeriod[], previous:
       const pValue = proportionDropP(c.connected, c.attempts, p.connected, p.attempts)
       if (drop >= minPoints && drop >= then * 100 * minShare && pValue <= level) {
         parts.push(`ASR ${pct(c.connected, c.attempts)} % of ${count(c.attempts, 'attempt')}, down ${Math.round(drop * 100) / 100} points from ${pct(p.connected, p.attempts)} %`)
-        Object.assign(evidence, { asr_pct: pct(c.connected, c.attempts), previous_asr_pct: pct(p.connected, p.attempts), change_points: Math.round(-drop * 100) / 100, attempts: c.attempts, previous_attempts: p.attempts, asr_p_value: Number(pValue.toPrecision(3)) })
+        Object.assign(evidence, {
+          asr_pct: pct(c.connected, c.attempts),
+          previous_asr_pct: pct(p.connected, p.attempts),
+          change_points: Math.round(-drop * 100) / 100,
+          attempts: c.attempts,
+          previous_attempts: p.attempts,
+          asr_p_value: Number(pValue.toPrecision(3))
+        })
       }
     }
     const [nowPdd, thenPdd] = [c.pdd_ms ?? [], p.pdd_ms ?? []]
@@ -75,7 +86,13 @@ export function detectCarrierDrift (current: readonly CarrierPeriod[], previous:
       const pValue = binomialAtLeast(above, nowPdd.length, 0.5)
       if (m1 >= m0 * pddFactor && m1 - m0 >= minRise && pValue <= level) {
         parts.push(`median PDD ${(m1 / 1000).toFixed(1)} s of ${count(nowPdd.length, 'answered call')}, up from ${(m0 / 1000).toFixed(1)} s`)
-        Object.assign(evidence, { pdd_p50_ms: m1, previous_pdd_p50_ms: m0, pdd_change_pct: Math.round((m1 / m0 - 1) * 1000) / 10, pdd_samples: nowPdd.length, pdd_p_value: Number(pValue.toPrecision(3)) })
+        Object.assign(evidence, {
+          pdd_p50_ms: m1,
+          previous_pdd_p50_ms: m0,
+          pdd_change_pct: Math.round((m1 / m0 - 1) * 1000) / 10,
+          pdd_samples: nowPdd.length,
+          pdd_p_value: Number(pValue.toPrecision(3))
+        })
       }
     }
     if (parts.length === 0) continue

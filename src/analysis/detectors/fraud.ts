@@ -67,7 +67,14 @@ export function detectHighCostBursts (records: readonly CallRecord[], options: H
       action: 'Block the destinations for the customer (or suspend it) now, ask it to check its PBX and change its SIP credentials, and set a destination or spend limit; tell the carrier if the numbers belong to a known fraud range.',
       threshold: `${minCalls} or more calls priced at ${minRate}/min or more within ${Math.round(windowS / 60)} min, at a chance below ${chance(level)} against the customer's own rate (${alpha} over ${count(Math.round(byCustomer.size * windows), 'customer-window')}): ordinary traffic to dear destinations is a few calls a day.`,
       subject: { customer_id: customer },
-      evidence: { count: burst.length, answered: answered.length, short_answered: short, destinations, usual_per_window: Number(usual.toPrecision(3)), p_value: Number(p.toPrecision(3)) },
+      evidence: {
+        count: burst.length,
+        answered: answered.length,
+        short_answered: short,
+        destinations,
+        usual_per_window: Number(usual.toPrecision(3)),
+        p_value: Number(p.toPrecision(3))
+      },
       ...(typeof example === 'string' ? { example_callid: example } : {}),
       window: { start: isoSeconds(first.time), end: isoSeconds(last.time) }
     })
@@ -119,7 +126,14 @@ export function detectZeroDurationCalls (records: readonly CallRecord[], options
       action: 'See who hangs up on one of them: the caller means the customer\'s dialler (raise it with the customer, or enforce a minimum duration or charge); the carrier, with several carriers differing, suggests false answer supervision; check the audio of one too.',
       threshold: `${min} or more calls of at most 1 s from one customer and CLI, at a chance below ${chance(level)} at the account's share (${alpha} over ${count(tested, 'customer and CLI', 'customers and CLIs')}): a few such calls are normal (wrong numbers, voicemail hang-ups).`,
       subject: { customer_id: Number(customer), ...(cli === '' ? {} : { cli }) },
-      evidence: { count: calls.length, customer_answered: n, account_share_pct: Math.round(share * 10_000) / 100, first: isoSeconds(sorted[0]!.time), last: isoSeconds(sorted.at(-1)!.time), p_value: Number(p.toPrecision(3)) },
+      evidence: {
+        count: calls.length,
+        customer_answered: n,
+        account_share_pct: Math.round(share * 10_000) / 100,
+        first: isoSeconds(sorted[0]!.time),
+        last: isoSeconds(sorted.at(-1)!.time),
+        p_value: Number(p.toPrecision(3))
+      },
       ...(typeof example === 'string' ? { example_callid: example } : {}),
       window: { start: isoSeconds(sorted[0]!.time), end: isoSeconds(sorted.at(-1)!.time) }
     })

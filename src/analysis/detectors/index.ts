@@ -76,7 +76,10 @@ export function runDetectors (input: DetectorInput): DetectorRun {
 
   run('carrier_outage', input.carrierHours === undefined ? 'needs the traffic report by carrier and hour' : undefined, () => detectCarrierOutages(input.carrierHours!))
   run('routing_gap', input.destinations === undefined ? 'needs the traffic report by customer, destination and carrier' : undefined,
-    () => detectRoutingGaps(input.destinations!, { ...(input.cards === undefined ? {} : { cards: input.cards }), ...(input.examples === undefined ? {} : { examples: input.examples }) }))
+    () => detectRoutingGaps(input.destinations!, {
+      ...(input.cards === undefined ? {} : { cards: input.cards }),
+      ...(input.examples === undefined ? {} : { examples: input.examples })
+    }))
   run('repeated_no_route', log === undefined ? 'needs call-log attempts (refused calls are not in the CDR)' : undefined, () => detectRepeatedNoRoute(log!))
   run('zero_duration_calls', input.zeroDurationCalls === undefined || input.answeredByCustomer === undefined ? 'needs the CDR\'s calls of at most 1 s and answered calls by customer' : undefined,
     () => detectZeroDurationCalls(input.zeroDurationCalls!, { answeredByCustomer: input.answeredByCustomer! }))

@@ -80,7 +80,11 @@ export function detectCarrierOutages (rows: readonly CarrierHourRow[], options: 
     const k = window.reduce((s, c) => s + c.k, 0)
     const start = window[0]!.hour
     const end = window.at(-1)!.hour + HOUR_S
-    const all = window.reduce((s, c) => ({ attempts: s.attempts + hours.get(c.hour)!.attempts, connected: s.connected + hours.get(c.hour)!.connected }), { attempts: 0, connected: 0 })
+    const all = { attempts: 0, connected: 0 }
+    for (const c of window) {
+      all.attempts += hours.get(c.hour)!.attempts
+      all.connected += hours.get(c.hour)!.connected
+    }
     const others = { attempts: all.attempts - n, connected: all.connected - k }
     const othersAsr = pct(others.connected, others.attempts)
     const usualPct = pct(Math.round(usual * 1e6), 1e6)!

@@ -69,7 +69,14 @@ export function detectAuthFailureBursts (records: readonly CallRecord[], options
         : 'Block the source address if no customer knows it; otherwise correct the credentials its device sends.',
       threshold: `${min} or more failed authentications within ${Math.round(windowS / 60)} min for one username or address: one or two are a typo or a retry, ${min} is a broken device or a guessing attack.`,
       subject: kind === 'user' ? { username: name, ...(customers.length === 1 ? { customer_id: customers[0]! } : {}) } : { source_ip: name },
-      evidence: { count: burst.length, total_in_period: calls.length, source_ips: ips, customers, reasons, ...(exists === undefined ? {} : { user_exists: exists }) },
+      evidence: {
+        count: burst.length,
+        total_in_period: calls.length,
+        source_ips: ips,
+        customers,
+        reasons,
+        ...(exists === undefined ? {} : { user_exists: exists })
+      },
       ...(typeof example === 'string' ? { example_callid: example } : {}),
       window: { start: isoSeconds(first.time), end: isoSeconds(last.time) }
     })

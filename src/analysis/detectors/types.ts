@@ -94,7 +94,8 @@ const CODE_RANK = Object.fromEntries(Object.keys(ACCOUNT_FINDING_CODES).map((cod
 /** Orders findings: severity, then the catalog order of codes, then the largest count first. */
 export function rankAccountFindings (findings: readonly AccountFinding[]): AccountFinding[] {
   const size = (f: AccountFinding): number => typeof f.evidence.count === 'number' ? f.evidence.count : 0
-  return findings.toSorted((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || CODE_RANK[a.code] - CODE_RANK[b.code] || size(b) - size(a))
+  return findings.toSorted((a, b) =>
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || CODE_RANK[a.code] - CODE_RANK[b.code] || size(b) - size(a))
 }
 
 /** `YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DD` or ISO 8601 (UTC when no zone) as unix ms; NaN when it is not a time. */
