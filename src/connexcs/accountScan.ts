@@ -1,13 +1,16 @@
 import type { Connexcs } from './client'
-import { CALL_RECORD_FIELDS, cdrCallRecord, cdrToEnd, fetchHourlyReport, fetchTrafficReport, type CallFacts, type CdrPages, type HourlyReport, type Period, type ReportResult } from './reports'
+import {
+  CALL_RECORD_FIELDS, cdrCallRecord, cdrToEnd, fetchHourlyReport, fetchTrafficReport,
+  type CallFacts, type CdrPages, type HourlyReport, type Period, type ReportResult
+} from './reports'
 
 /**
- * Everything the account-wide detectors read that the API can give whole, fetched at once: three
- * traffic reports (by carrier and hour, by customer, destination and carrier, by customer and day),
- * the CDR's zero-length and high-cost calls, and each carrier's post-dial delays in this period and
- * the previous one. The call log cannot be listed account-wide (it is searched by number, Call-ID or
- * IP, 200 matches and 14 days at most), so its records come from the caller, or those detectors
- * are skipped and say so.
+ * Everything the account-wide detectors read that the API can give whole, fetched at once: four
+ * traffic reports (by carrier and hour, by customer, destination and carrier, by customer and day,
+ * and the callers the switch could not identify by hour), the CDR's zero-length and high-cost
+ * calls, and each carrier's post-dial delays in this period and the previous one. The call log
+ * cannot be listed account-wide (it is searched by number, Call-ID or IP, 200 matches and 14 days
+ * at most), so its records come from the caller, or those detectors are skipped and say so.
  */
 
 /** One carrier's figures in a period (the shape of `analysis/`'s `CarrierPeriod`). */
@@ -31,6 +34,7 @@ export interface ScanInput {
   answeredCalls: CallFacts[]
   callLog?: readonly CallFacts[]
   carriers?: { current: CarrierFigures[], previous: CarrierFigures[] }
+  unidentifiedHours?: { hour: string, attempts: number, connected: number }[]
 }
 
 /** What to scan. */
@@ -42,12 +46,19 @@ export interface ScanQuery {
   callLog?: readonly CallFacts[]
   /** High-cost calls are priced at this per minute or more (default 0.10, the detector's). */
   minRate?: number
+  /**
+   * More CDR fields to read with the post-dial delays of every answered call in the period (the
+   * pass is made when this or `previous` is given), returned as `answered`.
+   */
+  answeredFields?: readonly string[]
 }
 
 /** The detectors' input, the reports it came from, and what could not be had whole. */
 export interface Scan {
   input: ScanInput
-  reports: { carrierHours: HourlyReport, destinations: ReportResult, customerDays: ReportResult }
+  reports: { carrierHours: HourlyReport, destinations: ReportResult, customerDays: ReportResult, unidentified: HourlyReport }
+  /** Every answered call of the period with `provider_id`, `pdd_out` and the `answeredFields`, when asked for. */
+  answered?: CdrPages
   round_trips: number
   /** One line per figure that is partial, and why. */
   partial: string[]
@@ -78,14 +89,16 @@ function pdds (pages: CdrPages): Map<number, number[]> {
 export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Scan> {
   const { period, previous } = query
   const minRate = query.minRate ?? 0.1
-  const pddOf = (p: Period): Promise<CdrPages> => cdrToEnd(api, { period: p, fields: ['provider_id', 'pdd_out'] })
-  const [carrierHours, destinations, customerDays, zero, high, pddNow, before, pddBefore] = await Promise.all([
+  const pddOf = (p: Period, more: readonly string[] = []): Promise<CdrPages> => cdrToEnd(api, { period: p, fields: ['provider_id', 'pdd_out', ...more] })
+  const [carrierHours, destinations, customerDays, unidentified, zero, high, pddNow, before, pddBefore] = await Promise.all([
     fetchHourlyReport(api, { period, groupBy: ['provider_id'] }),
     fetchTrafficReport(api, { period, groupBy: ['customer_id', 'customer_card_dest_name', 'provider_id'] }),
     fetchTrafficReport(api, { period, groupBy: ['customer_id', 'dt'] }),
+    // Customer 0: callers the switch matched to no customer (an unknown address or SIP user).
+    fetchHourlyReport(api, { period, groupBy: [], customer_id: 0 }),
     cdrToEnd(api, { period, fields: CALL_RECORD_FIELDS, rules: [{ field: 'duration', condition: '<=', data: 1 }] }),
     cdrToEnd(api, { period, fields: CALL_RECORD_FIELDS, rules: [{ field: 'customer_card_rate', condition: '>=', data: minRate }] }),
-    previous === undefined ? undefined : pddOf(period),
+    previous === undefined && query.answeredFields === undefined ? undefined : pddOf(period, query.answeredFields),
     previous === undefined ? undefined : fetchTrafficReport(api, { period: previous, groupBy: ['provider_id'] }),
     previous === undefined ? undefined : pddOf(previous)
   ])
@@ -94,6 +107,7 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
   else if (!carrierHours.complete) partial.push('carrier outages: the hourly traffic report was cut at its row limit')
   if (!destinations.complete) partial.push('routing gaps: the traffic report by destination was cut at its row limit')
   if (!customerDays.complete) partial.push('traffic spikes: the traffic report by customer and day was cut at its row limit')
+  if (!unidentified.available) partial.push(`unidentified callers: not counted by hour: ${unidentified.why}`)
   if (!zero.complete) partial.push(`zero-duration calls: the CDR was read in part (${zero.why ?? ''})`)
   if (!high.complete) partial.push(`high-cost bursts: the CDR was read in part (${high.why ?? ''})`)
   for (const p of [pddNow, pddBefore]) if (p !== undefined && !p.complete) partial.push(`carrier drift: post-dial delays were read in part (${p.why ?? ''})`)
@@ -115,6 +129,9 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
     ...(carrierHours.available
       ? { carrierHours: carrierHours.rows.map(r => ({ provider_id: r.provider_id!, hour: r.hour!, attempts: r.attempts, connected: r.connected })) }
       : {}),
+    ...(unidentified.available
+      ? { unidentifiedHours: unidentified.rows.map(r => ({ hour: r.hour!, attempts: r.attempts, connected: r.connected })) }
+      : {}),
     ...(query.callLog === undefined ? {} : { callLog: query.callLog })
   }
   if (before !== undefined && pddNow !== undefined && pddBefore !== undefined) {
@@ -134,7 +151,8 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
     }
     if (!before.complete) partial.push('carrier drift: the previous period\'s traffic report was cut at its row limit')
   }
-  const trips = carrierHours.round_trips + destinations.round_trips + customerDays.round_trips + zero.round_trips + high.round_trips +
-    (pddNow?.round_trips ?? 0) + (before?.round_trips ?? 0) + (pddBefore?.round_trips ?? 0)
-  return { input, reports: { carrierHours, destinations, customerDays }, round_trips: trips, partial }
+  const trips = carrierHours.round_trips + destinations.round_trips + customerDays.round_trips + unidentified.round_trips + zero.round_trips +
+    high.round_trips + (pddNow?.round_trips ?? 0) + (before?.round_trips ?? 0) + (pddBefore?.round_trips ?? 0)
+  const reports = { carrierHours, destinations, customerDays, unidentified }
+  return { input, reports, ...(pddNow === undefined ? {} : { answered: pddNow }), round_trips: trips, partial }
 }

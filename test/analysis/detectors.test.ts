@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   detectAuthFailureBursts, detectCarrierDrift, detectCarrierOutages, detectHighCostBursts, detectMalformedNumbers, detectRepeatedNoRoute,
-  detectRoutingGaps, detectSequentialNumbers, detectTrafficSpikes, detectUnauthorisedIps, detectZeroDurationCalls, numberMistakes, numberPrefix,
+  detectRoutingGaps, detectSequentialNumbers, detectTrafficSpikes, detectUnauthorisedIps, detectUnidentifiedCallers, detectZeroDurationCalls, numberMistakes, numberPrefix,
   rankAccountFindings, runDetectors, type CallRecord, type CarrierHourRow
 } from '../../src/analysis/detectors/index'
 import { binomialAtMost } from '../../src/analysis/significance'
@@ -202,6 +202,34 @@ describe('detectUnauthorisedIps', () => {
     ])
     expect(findings[1]).toMatchObject({ subject: { source_ip: '203.0.113.250', customer_id: 105_777 }, evidence: { kind: 'customer_new_ip', cli_owner: 105_777, calls_with_owner_cli: 3 } })
     expect(findings[1]!.action).toBe('Confirm with customer 105777 that 203.0.113.250 is theirs, then add it to the customer\'s IP authentication (or let it authenticate with a SIP user).')
+  })
+})
+
+describe('detectUnidentifiedCallers', () => {
+  // Callers matched to no customer (customer 0 in the traffic report): 40 in hour 11, 1 in hour 5 and 2 in hour 6, 2 in hour 20.
+  const hours = [
+    { hour: hour(11), attempts: 40, connected: 0 }, { hour: hour(5), attempts: 1, connected: 0 }, { hour: hour(6), attempts: 2, connected: 0 },
+    { hour: hour(20), attempts: 2, connected: 0 }
+  ]
+  const refused = (i: number, at: number): CallRecord => call(i, { time: T0 + at, customer_id: 0, sip_code: 401, sip_reason: 'IP Not Authorised', source_ip: '192.0.2.201' })
+
+  it('reports windows of refused callers the report cannot name, an hour apart at most; two attempts are not a window', () => {
+    const findings = detectUnidentifiedCallers(hours)
+    expect(findings.map(f => [f.code, f.severity, f.title])).toEqual([
+      ['unauthorised_ip', 'warning', '40 calls from callers that match no customer between 2026-11-23T11:00:00Z and 2026-11-23T12:00:00Z, none connected (40 in the hour from 2026-11-23T11:00:00Z)'],
+      ['unauthorised_ip', 'warning', '3 calls from callers that match no customer between 2026-11-23T05:00:00Z and 2026-11-23T07:00:00Z, none connected']
+    ])
+    expect(findings[1]).toMatchObject({ subject: {}, evidence: { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, hours: 2, busiest_hour: '2026-11-23T06:00:00Z' } })
+    expect(findings[0]!.threshold).toMatch(/^3 or more attempts in a window from callers the switch matched to no customer/)
+  })
+
+  it('leaves out what the call log already names by address', () => {
+    const log = Array.from({ length: 38 }, (_, i) => refused(i, 11 * 3600 + i * 10))
+    expect(detectUnidentifiedCallers(hours, log).map(f => f.evidence)).toEqual([
+      { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, hours: 2, busiest_hour: '2026-11-23T06:00:00Z', busiest_hour_attempts: 2 }
+    ])
+    const run = runDetectors({ period: { start: '2026-11-23', end: '2026-11-24' }, unidentifiedHours: hours, callLog: [...log, refused(99, 11 * 3600 + 900)] })
+    expect(run.findings.map(f => [f.code, f.subject.source_ip ?? '', f.evidence.count])).toEqual([['unauthorised_ip', '192.0.2.201', 39], ['unauthorised_ip', '', 3]])
   })
 })
 

@@ -147,17 +147,27 @@ describe('scanAccount', () => {
   it('fetches the detectors\' input in a few concurrent round trips and names what is partial', async () => {
     use(sw.api)
     const scan = await scanAccount(connexcs(), { period: MONTH })
-    // Three traffic reports and two CDR queries; no previous period, so no drift figures.
-    expect(scan.round_trips).toBe(5)
-    expect(requests).toHaveLength(5)
+    // Four traffic reports and two CDR queries; no previous period, so no drift figures.
+    expect(scan.round_trips).toBe(6)
+    expect(requests).toHaveLength(6)
     expect(scan.partial).toEqual(['no route, malformed and sequential numbers, authentication failures and unknown addresses: no call-log records (the call log is searched by number, Call-ID or IP only)'])
     expect(scan.input.days).toEqual(daysOf(MONTH))
     expect(scan.input.days).toHaveLength(31)
     expect(scan.input.zeroDurationCalls!.length).toBe(cdrRows(sw.data).filter(r => String(r.dt) >= MONTH.from && (r.duration as number) <= 1).length)
     expect(scan.input.carriers).toBeUndefined()
+    expect(scan.answered).toBeUndefined()
+    // The callers matched to no customer, by hour: the scanner's 40 and the PBX on a new address.
+    const unidentified = sw.data.calls.filter(c => c.customer_id === 0 && sql(c.start_ms) >= MONTH.from)
+    expect(scan.input.unidentifiedHours!.reduce((s, h) => s + h.attempts, 0)).toBe(unidentified.length)
+    expect(unidentified.length).toBe(43)
     const week: Period = { from: sql(sw.data.now_ms - 7 * DAY), to: sql(sw.data.now_ms) }
     const withDrift = await scanAccount(connexcs(), { period: week, previous: { from: sql(sw.data.now_ms - 14 * DAY), to: sql(sw.data.now_ms - 7 * DAY - 1000) } })
     expect(withDrift.input.carriers!.current.find(c => c.provider_id === 316)).toMatchObject({ attempts: 951, connected: 349 })
     expect(withDrift.input.carriers!.current.find(c => c.provider_id === 316)!.pdd_ms).toHaveLength(349)
+    // Every answered call of the week, with the fields asked for.
+    const answered = await scanAccount(connexcs(), { period: week, answeredFields: ['dest_number'] })
+    expect(answered.answered!.rows.length).toBe(cdrRows(sw.data).filter(r => String(r.dt) >= week.from && String(r.dt) <= week.to).length)
+    expect(Object.keys(answered.answered!.rows[0]!).toSorted()).toEqual(['callid', 'dest_number', 'dt', 'pdd_out', 'provider_id'])
+    expect(answered.input.carriers).toBeUndefined()
   })
 })

@@ -8,7 +8,7 @@ import { detectCarrierDrift, type CarrierPeriod } from './drift'
 import { detectHighCostBursts, detectTrafficSpikes, detectZeroDurationCalls, type CustomerDayRow } from './fraud'
 import { detectCarrierOutages, type CarrierHourRow } from './outage'
 import { detectRepeatedNoRoute, detectRoutingGaps, type DestinationRow } from './routing'
-import { detectAuthFailureBursts, detectUnauthorisedIps } from './security'
+import { detectAuthFailureBursts, detectUnauthorisedIps, detectUnidentifiedCallers, type UnidentifiedHourRow } from './security'
 import { rankAccountFindings, timeMs, type AccountFinding, type AccountFindingCode, type CallRecord } from './types'
 
 export * from './dialledNumbers'
@@ -40,6 +40,8 @@ export interface DetectorInput {
   callLog?: readonly CallRecord[]
   /** More calls whose numbers to check (e.g. the CDR's), merged with the call log by Call-ID. */
   answeredCalls?: readonly CallRecord[]
+  /** Traffic report attempts of customer 0 (callers matched to no customer) by hour: unknown addresses, with the call log or without it. */
+  unidentifiedHours?: readonly UnidentifiedHourRow[]
   /** Each carrier in this period and the previous one: drift. */
   carriers?: { current: readonly CarrierPeriod[], previous: readonly CarrierPeriod[] }
   /** Context that sharpens the findings. */
@@ -91,8 +93,13 @@ export function runDetectors (input: DetectorInput): DetectorRun {
     () => detectTrafficSpikes(input.customerDays!, { days: input.days! }))
   run('auth_failure_burst', log === undefined ? 'needs call-log attempts (refused calls are not in the CDR)' : undefined,
     () => detectAuthFailureBursts(log!, input.knownUsers === undefined ? {} : { knownUsers: input.knownUsers }))
-  run('unauthorised_ip', log === undefined ? 'needs call-log attempts (refused calls are not in the CDR)' : undefined,
-    () => detectUnauthorisedIps(log!, input.cliOwners === undefined ? {} : { cliOwners: input.cliOwners }))
+  run('unauthorised_ip', log === undefined && input.unidentifiedHours === undefined
+    ? 'needs call-log attempts (refused calls are not in the CDR) or the traffic report of unidentified callers by hour'
+    : undefined,
+  () => [
+    ...(log === undefined ? [] : detectUnauthorisedIps(log, input.cliOwners === undefined ? {} : { cliOwners: input.cliOwners })),
+    ...(input.unidentifiedHours === undefined ? [] : detectUnidentifiedCallers(input.unidentifiedHours, log ?? []))
+  ])
   run('carrier_drift', input.carriers === undefined ? 'needs each carrier\'s figures for this period and the previous one' : undefined,
     () => detectCarrierDrift(input.carriers!.current, input.carriers!.previous))
   return { findings: rankAccountFindings(findings), ran, skipped }

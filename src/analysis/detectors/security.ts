@@ -1,9 +1,12 @@
 /**
  * Who tries to call without being let in: bursts of failed SIP authentication for one username,
  * and calls from addresses that match no customer (scanners, or a customer's PBX on a new IP).
- * Both read call-log records: the CDR has connected calls only.
+ * Both read call-log records: the CDR has connected calls only. Callers matched to no customer are
+ * also counted, without their address, by the traffic report.
  */
-import { count, isoSeconds, type AccountFinding, type CallRecord } from './types'
+import { count, isoSeconds, timeMs, type AccountFinding, type CallRecord } from './types'
+
+const HOUR_S = 3600
 
 /** Reasons the switch gives when digest credentials fail (not "IP Not Authorised": that is an address). */
 const AUTH_FAILURE = /unknown\s+user|wrong\s+password|invalid\s+(password|credentials)|auth(entication)?\s+fail/i
@@ -151,6 +154,82 @@ export function detectUnauthorisedIps (records: readonly CallRecord[], options: 
       },
       ...(typeof example === 'string' ? { example_callid: example } : {}),
       window: { start: isoSeconds(first.time), end: isoSeconds(last.time) }
+    })
+  }
+  return out.sort((a, b) => (b.evidence.count as number) - (a.evidence.count as number))
+}
+
+/** The traffic report's attempts of callers the switch matched to no customer (customer 0), by hour. */
+export interface UnidentifiedHourRow {
+  /** Start of the hour: `YYYY-MM-DD HH:00:00` or ISO 8601, UTC. */
+  hour: string
+  attempts: number
+  connected: number
+}
+
+/** Options of {@link detectUnidentifiedCallers}. */
+export interface UnidentifiedCallerOptions {
+  /** Attempts in one window before it is reported (default 3, as {@link detectUnauthorisedIps}). */
+  minCount?: number
+}
+
+/**
+ * Calls from callers the switch could not match to any customer, from the traffic report, which
+ * counts them under customer 0 whatever their address: hours with such attempts (an hour apart at
+ * most) make one window. The report has no addresses, so the call-log records given, which do,
+ * explain what they can: attempts of a window that the call log shows refused for their address
+ * (and so {@link detectUnauthorisedIps} names) are left out, and a window is reported when at
+ * least `minCount` remain unexplained.
+ */
+export function detectUnidentifiedCallers (
+  hours: readonly UnidentifiedHourRow[],
+  callLog: readonly CallRecord[] = [],
+  options: UnidentifiedCallerOptions = {}
+): AccountFinding[] {
+  const min = options.minCount ?? 3
+  const cells = hours.map(h => ({ start: timeMs(h.hour) / 1000, attempts: h.attempts, connected: h.connected }))
+    .filter(c => !Number.isNaN(c.start) && c.attempts > 0)
+    .sort((a, b) => a.start - b.start)
+  const windows: (typeof cells)[] = []
+  for (const cell of cells) {
+    const last = windows.at(-1)
+    if (last !== undefined && cell.start - last.at(-1)!.start <= 2 * HOUR_S) last.push(cell)
+    else windows.push([cell])
+  }
+  const refused = callLog.filter(r => IP_REFUSED.test(r.sip_reason ?? '') || ((r.customer_id ?? 0) === 0 && r.sip_code >= 400))
+  const out: AccountFinding[] = []
+  for (const window of windows) {
+    const start = window[0]!.start
+    const end = window.at(-1)!.start + HOUR_S
+    const attempts = window.reduce((s, c) => s + c.attempts, 0)
+    const connected = window.reduce((s, c) => s + c.connected, 0)
+    const explained = refused.filter(r => r.time >= start && r.time < end).length
+    const unexplained = attempts - explained
+    if (unexplained < min) continue
+    const busiest = window.reduce((a, b) => (b.attempts > a.attempts ? b : a))
+    out.push({
+      code: 'unauthorised_ip',
+      severity: 'warning',
+      title: `${count(unexplained, 'call')} from callers that match no customer between ${isoSeconds(start)} and ${isoSeconds(end)}` +
+        `${connected === 0 ? ', none connected' : `, ${connected} connected`}${busiest.attempts >= 10 ? ` (${busiest.attempts} in the hour from ${isoSeconds(busiest.start)})` : ''}`,
+      meaning: 'The switch could not tell who was calling: the source address (or SIP user) is on no customer\'s account, so the calls were refused. ' +
+        'Many in a short time are usually a SIP scanner probing for an open route; a few with real CLIs are usually a customer\'s PBX on a new address. ' +
+        'The traffic report counts them without their address; the call log, searched by number or IP, has it.',
+      action: 'Find the address in the call log (search a number dialled or the address itself for that hour); block it at the firewall if no customer knows it, ' +
+        'or add it to the customer whose PBX it is.',
+      threshold: `${min} or more attempts in a window from callers the switch matched to no customer (customer 0 in the traffic report), after those the call log already names: ` +
+        `one is a stray packet, ${min} is a device that keeps trying.`,
+      subject: {},
+      evidence: {
+        count: unexplained,
+        attempts,
+        connected,
+        explained_by_call_log: explained,
+        hours: window.length,
+        busiest_hour: isoSeconds(busiest.start),
+        busiest_hour_attempts: busiest.attempts
+      },
+      window: { start: isoSeconds(start), end: isoSeconds(end) }
     })
   }
   return out.sort((a, b) => (b.evidence.count as number) - (a.evidence.count as number))
