@@ -56,7 +56,8 @@ export interface ScanQuery {
 /** The detectors' input, the reports it came from, and what could not be had whole. */
 export interface Scan {
   input: ScanInput
-  reports: { carrierHours: HourlyReport, destinations: ReportResult, customerDays: ReportResult, unidentified: HourlyReport }
+  /** `previous`: the previous period's traffic report by carrier, when a previous period was given. */
+  reports: { carrierHours: HourlyReport, destinations: ReportResult, customerDays: ReportResult, unidentified: HourlyReport, previous?: ReportResult }
   /** Every answered call of the period with `provider_id`, `pdd_out` and the `answeredFields`, when asked for. */
   answered?: CdrPages
   round_trips: number
@@ -153,6 +154,6 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
   }
   const trips = carrierHours.round_trips + destinations.round_trips + customerDays.round_trips + unidentified.round_trips + zero.round_trips +
     high.round_trips + (pddNow?.round_trips ?? 0) + (before?.round_trips ?? 0) + (pddBefore?.round_trips ?? 0)
-  const reports = { carrierHours, destinations, customerDays, unidentified }
+  const reports = { carrierHours, destinations, customerDays, unidentified, ...(before === undefined ? {} : { previous: before }) }
   return { input, reports, ...(pddNow === undefined ? {} : { answered: pddNow }), round_trips: trips, partial }
 }

@@ -333,3 +333,13 @@ export function logCallRecord (routing: CallRouting & { params?: CallRouting['pa
     card_id: routing.customer_card_id ?? null
   }
 }
+
+/**
+ * The account's own currency (`GET setup/account`), which `account_profit` is in; `undefined` when
+ * the answer names none (the references know its `name` only).
+ */
+export async function fetchAccountCurrency (api: Connexcs): Promise<string | undefined> {
+  const account = asArray<Record<string, unknown>>(await api.get('setup/account'))[0]
+  const currency = account?.currency
+  return typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : undefined
+}

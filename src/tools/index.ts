@@ -4,6 +4,7 @@ import { getCallAnalytics } from './getCallAnalytics'
 import { getCallQuality } from './getCallQuality'
 import { getRtpServerGroups } from './getRtpServerGroups'
 import { getSipTrace } from './getSipTrace'
+import { getSwitchHealthReport } from './getSwitchHealthReport'
 import { getTranscription } from './getTranscription'
 import { investigateCall } from './investigateCall'
 import { listRtpServers } from './listRtpServers'
@@ -15,6 +16,7 @@ export const tools: readonly ToolDefinition[] = [
   searchCallLogs,
   searchCdr,
   getCallAnalytics,
+  getSwitchHealthReport,
   investigateCall,
   getSipTrace,
   getCallQuality,

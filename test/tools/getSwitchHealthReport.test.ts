@@ -1,0 +1,152 @@
+import DOMPurify from 'dompurify'
+import mermaid from 'mermaid'
+import { describe, expect, it } from 'vitest'
+import type { ApiBackend, ApiRequest } from '../../platform/backend'
+import { cdrRows } from '../../platform/switch/cdr'
+import { createSwitch } from '../../platform/switch/index'
+import { HARD_CAP_BYTES } from '../../src/lib/bounded'
+import { getSwitchHealthReport } from '../../src/tools/getSwitchHealthReport'
+import { NOW_MS, SEED, testSwitch } from '../helpers/platform'
+import { scenario } from '../helpers/switchApi'
+import { bothRunners, nodeRunner } from './runners'
+
+// Mermaid's parser needs no DOM, but its sanitiser does: identity stand-ins (as in test/analysis/xyChart.test.ts).
+Object.assign(DOMPurify, { addHook () {}, removeHook () {}, removeHooks () {}, removeAllHooks () {}, sanitize: (text: string) => text })
+
+const sw = testSwitch()
+const quiet = createSwitch({ seed: SEED, nowMs: NOW_MS, scenarios: [] })
+
+/** A backend that counts the requests it answers. */
+function counted (backend: ApiBackend, sent: ApiRequest[]): ApiBackend {
+  return async request => {
+    sent.push(request)
+    return await backend(request)
+  }
+}
+
+/** The switch's own CDR over the last 30 days (2026-10-26 to the clock), summed here. */
+function cdrTotals (data: typeof sw.data): { answered: number, minutes: number, revenue: Record<string, number> } {
+  const rows = cdrRows(data).filter(r => String(r.dt) >= '2026-10-26 00:00:00' && String(r.dt) <= '2026-11-24 23:59:59')
+  const revenue: Record<string, number> = {}
+  let seconds = 0
+  for (const r of rows) {
+    seconds += Number(r.duration)
+    const currency = String(r.customer_card_currency)
+    revenue[currency] = (revenue[currency] ?? 0) + Number(r.customer_charge)
+  }
+  return { answered: rows.length, minutes: Math.round(seconds / 60 * 100) / 100, revenue: Object.fromEntries(Object.entries(revenue).sort().map(([c, v]) => [c, Math.round(v * 100) / 100])) }
+}
+
+type Finding = { severity: string, code: string, title: string, action: string, evidence: Record<string, unknown>, example_callid?: string, about?: string, window?: unknown }
+
+describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number]))('getSwitchHealthReport for the last 30 days (%s)', (_name, index) => {
+  it('totals the CDR\'s answered calls, minutes and revenue per currency, and finds every problem of the month with its evidence and fix', async () => {
+    const sent: ApiRequest[] = []
+    const { result, isError, bytes } = await bothRunners(counted(sw.api, sent))[index]!.call(getSwitchHealthReport, { period: 'last_30_days' })
+    expect(isError).toBe(false)
+    expect(bytes).toBeLessThan(HARD_CAP_BYTES)
+    expect(result.truncated).toBeUndefined()
+    const cdr = cdrTotals(sw.data)
+    expect(cdr.answered).toBe(12_608)
+    expect(result.totals).toMatchObject({ answered: cdr.answered, minutes: cdr.minutes, revenue: cdr.revenue, active_customers: 47, active_carriers: 12 })
+    expect(result.period).toMatchObject({ start_date: '2026-10-26', end_date: '2026-11-24', days: 30, previous: { start_date: '2026-09-26', end_date: '2026-10-25' } })
+    expect(result.summary).toMatch(/^Switch health, 2026-10-26 to 2026-11-24 \(30 days, to 12:00 UTC\): 12,608 answered calls of 26,925 carrier attempts \(ASR 46\.83 %\), 31,104 minutes/)
+    expect(result.summary).toContain('; revenue EUR 58.46, GBP 104.15, USD 218.86;')
+    expect(result.summary).toContain('11 findings, 3 critical: Carrier 376 connected 0 of 18 attempts')
+
+    const findings = result.findings as Finding[]
+    const find = (code: string, test: (f: Finding) => boolean = () => true): Finding => {
+      const found = findings.find(f => f.code === code && test(f))
+      expect(found, code).toBeDefined()
+      expect(found!.action.length, code).toBeGreaterThan(40)
+      expect(Object.keys(found!.evidence).length, code).toBeGreaterThan(0)
+      return found!
+    }
+    const outage = scenario(sw, 'carrier_outage')
+    expect(find('carrier_outage')).toMatchObject({ severity: 'critical', about: `carrier Crown Fixed Lines (${outage.provider_id})`, evidence: { attempts: outage.facts.attempts, connected: 0 }, window: outage.window })
+    const gap = find('routing_gap')
+    expect(gap).toMatchObject({ severity: 'critical', about: 'Cuba', evidence: { count: 30, routed_attempts: 0 } })
+    expect(scenario(sw, 'routing_gap').calls.map(c => c.callid)).toContain(gap.example_callid)
+    const zero = scenario(sw, 'zero_duration')
+    expect(find('zero_duration_calls', f => f.about!.includes(`(${zero.customer_id})`)).evidence).toMatchObject({ count: (zero.facts.count as number) + 1 })
+    const duplication = scenario(sw, 'prefix_duplication')
+    const dup = find('malformed_numbers', f => f.evidence.kind === 'duplicated_country_code')
+    expect(dup.about).toContain(`(${duplication.customer_id})`)
+    expect(dup.evidence.count).toBe(3)
+    expect(duplication.calls.map(c => c.callid)).toContain(dup.example_callid)
+    const auth = find('auth_failure_burst')
+    expect(auth).toMatchObject({ about: `customer Maple Leaf Telecom (${scenario(sw, 'auth_failures').customer_id}), user mapleleaf-old`, evidence: { count: 12, user_exists: false } })
+    expect(scenario(sw, 'auth_failures').calls.map(c => c.callid)).toContain(auth.example_callid)
+    // The API names no address of a caller it matched to no customer: the traffic report counts them, by hour.
+    const unknown = find('unauthorised_ip', f => f.evidence.busiest_hour_attempts === 40)
+    expect(unknown.title).toMatch(/^\d+ calls from callers that match no customer between 2026-11-19T11:00:00Z and 2026-11-19T12:00:00Z, none connected/)
+    expect(findings.filter(f => f.code === 'unauthorised_ip').map(f => f.evidence.attempts)).toEqual([40, 3])
+    expect(findings.map(f => f.code)).toEqual(['carrier_outage', 'routing_gap', 'high_cost_burst', 'repeated_no_route', 'zero_duration_calls', 'malformed_numbers',
+      'malformed_numbers', 'traffic_spike', 'auth_failure_burst', 'unauthorised_ip', 'unauthorised_ip'])
+
+    for (const chart of Object.values(result.charts as Record<string, string>)) {
+      expect(await mermaid.parse(chart)).toMatchObject({ diagramType: 'xychart' })
+      expect(chart.split('\n')[2]!.match(/"\d\d-\d\d"/g)).toHaveLength(30)
+    }
+    expect(result.carrier_health.rows[0]).toEqual(expect.arrayContaining([outage.provider_id, 'Crown Fixed Lines', 'carrier_outage']))
+    expect(result.top.customers.by_minutes).toHaveLength(5)
+    expect(result.partial).toEqual([
+      expect.stringMatching(/^call-log findings .*: from 10 searches of the call log \(\d+ attempts of the period\), not every attempt: the log is searched by number or IP only/),
+      'NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)'
+    ])
+    expect(result.next_steps[0]).toEqual({ tool: 'getCallAnalytics', args: { provider_id: outage.provider_id, start_date: '2026-11-23', group_by: 'hour' }, why: 'The carrier hour by hour on the day of the outage.' })
+    // Two waves of requests: the reports, CDR and lists at once, then the call-log searches they point to.
+    expect(sent.filter(r => r.path.startsWith('log?')).length).toBe(10)
+    expect(sent.length).toBe(26)
+  })
+})
+
+describe('getSwitchHealthReport', () => {
+  it('finds nothing on the scenario-free account, and its totals are still the CDR\'s', async () => {
+    const { result } = await nodeRunner(quiet.api).call(getSwitchHealthReport, { period: 'last_30_days' })
+    expect(result.findings).toEqual([])
+    expect(result.totals).toMatchObject({ answered: cdrTotals(quiet.data).answered, revenue: cdrTotals(quiet.data).revenue })
+    expect(result.summary).toContain('No findings: no detector found anything unusual.')
+    expect(result.detectors).toEqual({ ran: 11 })
+  })
+
+  it('covers the last full calendar month by default, and this month when asked, stopping at the clock', async () => {
+    const runner = nodeRunner(sw.api)
+    const month = await runner.call(getSwitchHealthReport, {})
+    expect(month.result.period).toMatchObject({ start_date: '2026-10-01', end_date: '2026-10-31', days: 31, to: '2026-10-31 23:59:59', previous: { start_date: '2026-08-31', end_date: '2026-09-30' } })
+    // The account's traffic starts on 2026-10-25: the call log (14 days) holds nothing of October.
+    expect(month.result.partial[0]).toMatch(/^call-log findings .*: none: the call log keeps 14 days and the period ended before them$/)
+    const now = await runner.call(getSwitchHealthReport, { period: 'this_month' })
+    expect(now.result.period).toMatchObject({ start_date: '2026-11-01', end_date: '2026-11-24', days: 24, to: '2026-11-24 12:00:00' })
+    const none = await runner.call(getSwitchHealthReport, { start_date: '2026-09-01', end_date: '2026-09-30' })
+    expect(none.result).toMatchObject({ found: false, summary: 'No traffic on the switch in 2026-09-01 to 2026-09-30 (30 days).' })
+  })
+
+  it('names the parameter that is wrong', async () => {
+    const runner = nodeRunner(sw.api)
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ period: 'last_30_days', start_date: '2026-11-01' }, 'period', 'give either period (\'last_30_days\') or start_date/end_date, not both'],
+      [{ start_date: '2026-10-01', end_date: '2026-11-24' }, 'start_date', 'the range 2026-10-01 to 2026-11-24 is 55 days; this tool takes at most 31 days: move start_date later or end_date earlier'],
+      [{ start_date: '2026-12-01' }, 'start_date', 'start_date 2026-12-01 is after today (2026-11-24 UTC): there is no traffic yet'],
+      [{ period: 'last_week' }, 'period', 'period must be one of \'last_month\', \'this_month\', \'last_30_days\'; got the string "last_week".']
+    ]
+    for (const [args, parameter, message] of cases) {
+      const { result, isError } = await runner.call(getSwitchHealthReport, args)
+      expect(isError).toBe(true)
+      expect(result.error).toEqual({ type: 'invalid_argument', parameter, message })
+    }
+  })
+
+  it('fails as a typed error when a report it rests on fails, and says which part is missing when a list fails', async () => {
+    const down = (prefix: string): ApiBackend => async request => request.path.startsWith(prefix)
+      ? { status: 500, statusText: 'Internal Server Error', body: '{"error":"ClickHouse down"}' }
+      : await sw.api(request)
+    const failed = await nodeRunner(down('cdr')).call(getSwitchHealthReport, { period: 'last_30_days' })
+    expect(failed.isError).toBe(true)
+    expect(failed.result.error).toMatchObject({ type: 'upstream', status: 500 })
+    const noNames = await nodeRunner(down('customer')).call(getSwitchHealthReport, { period: 'last_30_days' })
+    expect(noNames.isError).toBe(false)
+    expect(noNames.result.partial[0]).toBe('customer names and addresses: not read (The ConnexCS API (GET customer) failed (HTTP 500): 500 Internal Server Error: ClickHouse down)')
+    expect(noNames.result.summary).toMatch(/Partial \(see partial\): customer names and addresses; /)
+  })
+})
