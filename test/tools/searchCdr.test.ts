@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ApiBackend, ApiRequest, ApiResponse } from '../../platform/backend'
+import { cdrRows } from '../../platform/switch/cdr'
 import { HARD_CAP_BYTES } from '../../src/lib/bounded'
 import { searchCdr } from '../../src/tools/searchCdr'
-import { installBridge, runInNode } from '../helpers/platform'
+import { installBridge, runInNode, testSwitch } from '../helpers/platform'
 import { bothRunners, nodeRunner } from './runners'
 
 let sent: ApiRequest[]
@@ -129,5 +130,42 @@ describe('searchCdr', () => {
       expect(result.error).toEqual({ type: 'invalid_argument', parameter, message })
     }
     expect(sent).toHaveLength(0)
+  })
+})
+
+describe('searchCdr sorted (the top calls)', () => {
+  const sw = testSwitch()
+  const month = cdrRows(sw.data).filter(r => String(r.dt) >= '2026-11-01 00:00:00')
+  const names = new Map(sw.data.customers.map(c => [c.id, c.name]))
+
+  it('gives the period\'s most expensive calls first, with the customer\'s and the carrier\'s names, in Node and in QuickJS', async () => {
+    // The switch's own CDR, ranked here: the five largest charges of November, as billed.
+    const top = month.toSorted((a, b) => Number(b.customer_charge) - Number(a.customer_charge)).slice(0, 5)
+    for (const runner of bothRunners(sw.api)) {
+      const { result, isError } = await runner.call(searchCdr, { start_date: '2026-11-01', end_date: '2026-11-24', sort_by: 'charge', limit: 5 })
+      expect(isError).toBe(false)
+      expect(result.calls.map((c: { customer_charge: number }) => c.customer_charge)).toEqual(top.map(r => r.customer_charge))
+      expect(result.calls[0].callid).toBe(top[0]!.callid)
+      expect(result.calls[0]).toMatchObject({ customer_id: top[0]!.customer_id, customer_name: names.get(Number(top[0]!.customer_id)), carrier_name: sw.data.carriers.find(c => c.id === top[0]!.provider_id)!.name })
+      expect(result.sorted).toEqual({ by: 'charge', order: 'desc' })
+      expect(result.summary).toMatch(/^At least 5,000 calls for 2026-11-01 to 2026-11-24: .*\. Most charged first\. The API returns at most 5,000 rows: totals cover the most charged 5,000; narrow the range or add a filter\.$/)
+      expect(result.notes).toEqual(['charges are compared as billed, each in its own currency (EUR, GBP, USD): not converted'])
+      expect(result.next_steps[0]).toEqual({ tool: 'getSipTrace', args: { callid: top[0]!.callid }, why: 'SIP flow of the first call listed (traces are kept 7 days).' })
+      expect(result.next_steps[1].args).toMatchObject({ sort_by: 'charge', order: 'desc', cursor: 'o5' })
+    }
+  })
+
+  it('ranks by profit over every call of the period where the charge and the cost are in one currency, and by duration either way', async () => {
+    const week = month.filter(r => String(r.dt) >= '2026-11-18 00:00:00')
+    const profits = week.filter(r => r.customer_card_currency === r.provider_card_currency)
+      .map(r => ({ callid: r.callid, profit: Math.round((Number(r.customer_charge) - Number(r.provider_charge)) * 1e6) / 1e6 }))
+      .sort((a, b) => b.profit - a.profit)
+    const { result } = await nodeRunner(sw.api).call(searchCdr, { start_date: '2026-11-18', end_date: '2026-11-24', sort_by: 'profit', limit: 3 })
+    expect(result.calls.map((c: { profit: number }) => c.profit)).toEqual(profits.slice(0, 3).map(p => p.profit))
+    expect(result.total).toBe(week.length)
+    expect(result.notes).toEqual([`${(week.length - profits.length).toLocaleString('en')} calls billed and paid in different currencies have no profit without a rate, and are not ranked`])
+    const shortest = await nodeRunner(sw.api).call(searchCdr, { start_date: '2026-11-18', end_date: '2026-11-24', sort_by: 'duration', order: 'asc', limit: 3, fields: 'callid,duration' })
+    expect(shortest.result.calls.map((c: { duration: number }) => c.duration)).toEqual(week.map(r => Number(r.duration)).sort((a, b) => a - b).slice(0, 3))
+    expect(shortest.result.summary).toMatch(/ Shortest first\.$/)
   })
 })
