@@ -119,7 +119,7 @@ const TABLE: Record<string, Row[]> = {
   carrier_outage: [
     // Each call shows Crown's 503 on its first carrier leg, whatever happened after the failover.
     { tool: getSipTrace, args: traceDays, expect: ({ result }) => expect(result.findings.find((f: { code: string }) => f.code === 'carrier_unavailable')?.title).toMatch(/^The carrier \(B1, 192\.0\.2\.11[01]\) answered 503 Service Unavailable/) },
-    analysed({ provider_id: outage.provider_id, start_date: outage.window!.start.slice(0, 10), bucket: 'hour' }, 'outage', 'raise it with the carrier')
+    analysed({ provider_id: outage.provider_id, start_date: outage.window!.start.slice(0, 10), group_by: 'hour' }, 'outage', 'raise it with the carrier')
   ],
   zero_duration: [
     ...noFault,

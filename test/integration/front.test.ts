@@ -33,9 +33,12 @@ describe('the MCP front in main(data)', () => {
   })
 
   it('refuses bad arguments with our JSON error naming the parameter, before the platform sees them', async () => {
-    expect(await client.callTool('getCallAnalytics', { bucket: 'week' })).toEqual({
+    expect(await client.callTool('getCallAnalytics', { group_by: 'week' })).toEqual({
       isError: true,
-      result: { summary: 'Invalid argument: bucket', error: { type: 'invalid_argument', message: 'bucket must be one of \'day\', \'hour\'; got the string "week".', parameter: 'bucket' } }
+      result: {
+        summary: 'Invalid argument: group_by',
+        error: { type: 'invalid_argument', message: 'group_by must be one of \'day\', \'hour\', \'carrier\', \'customer\', \'destination\'; got the string "week".', parameter: 'group_by' }
+      }
     })
     expect(await client.callTool('searchCdr', { limit: '5' })).toEqual({
       isError: true,

@@ -65,7 +65,7 @@ describe('getCallAnalytics on the simulated switch', () => {
     expect(result.sources).toEqual([
       'call log: 28 attempts with their SIP codes: every attempt of the period',
       'traffic report: 28 carrier tries, 26 connected (not used for the ratios: the call log has every attempt)',
-      'CDR: 26 answered calls (ACD, PDD, short calls)'
+      'CDR: 26 answered calls (ACD, PDD, short calls), every one of the period'
     ])
     expect(result.next_steps[0]).toEqual({ tool: 'investigateCall', args: { callid: expect.stringMatching(/^\S+$/) }, why: 'Who hung up one of the short calls, and how its audio was.' })
   })
@@ -73,14 +73,20 @@ describe('getCallAnalytics on the simulated switch', () => {
   it('lists every hour of a carrier\'s day, the silent one included, and finds the outage in it', async () => {
     const entry = scenario(sw, 'carrier_outage')
     for (const runner of bothRunners(sw.api)) {
-      const { result, bytes } = await runner.call(getCallAnalytics, { provider_id: entry.provider_id, start_date: '2026-11-23', bucket: 'hour' })
+      const { result, bytes } = await runner.call(getCallAnalytics, { provider_id: entry.provider_id, start_date: '2026-11-23', group_by: 'hour' })
       expect(bytes).toBeLessThan(8000)
       expect(result.by_hour).toHaveLength(24)
       expect(result.by_hour.slice(5, 8).map((h: { period: string, cdr_calls: number }) => [h.period, h.cdr_calls])).toEqual([['2026-11-23T05:00Z', 3], ['2026-11-23T06:00Z', 0], ['2026-11-23T07:00Z', 4]])
-      // The traffic report counts by day only: the hours carry the CDR's answered calls alone.
-      expect(result.by_hour[6]).toEqual({ period: '2026-11-23T06:00Z', cdr_calls: 0 })
+      // The traffic report by hour: the outage hour's attempts, none connected.
+      expect(result.by_hour[6]).toEqual({ period: '2026-11-23T06:00Z', attempts: 18, answered: 0, asr_pct: 0, cdr_calls: 0 })
+      expect(result.by_hour.reduce((s: number, h: { attempts: number }) => s + h.attempts, 0)).toBe(432)
       expect(result.attempts).toMatchObject({ source: 'traffic report', attempts: 432, answered: 212, asr_pct: 49.07, refused_before_carrier: 0 })
-      expect(result.findings[0].title).toBe('No call for carrier 376 was answered from 2026-11-23T06:00Z to 2026-11-23T07:00Z, with 3 and 4 in the hours around it')
+      expect(result.findings[0]).toMatchObject({ code: 'outage', severity: 'critical' })
+      expect(result.findings[0].title).toMatch(/^Carrier 376 connected 0 of 18 attempts from 2026-11-23T06:00:00Z to 2026-11-23T07:00:00Z \(usually /)
+      // Today's hours stop at the clock (12:00 UTC): no empty hours to come.
+      const today = (await runner.call(getCallAnalytics, { provider_id: entry.provider_id, start_date: '2026-11-24', group_by: 'hour' })).result.by_hour
+      expect([today.length, today.at(-1).period]).toEqual([13, '2026-11-24T12:00Z'])
+      expect(today.every((h: { attempts?: number }) => typeof h.attempts === 'number')).toBe(true)
     }
   })
 
@@ -88,6 +94,60 @@ describe('getCallAnalytics on the simulated switch', () => {
     const { result } = await nodeRunner(sw.api).call(getCallAnalytics, { customer_id: 999_999, start_date: '2026-11-20', end_date: '2026-11-24' })
     expect(result).toMatchObject({ summary: 'No calls for customer 999999 in 2026-11-20 to 2026-11-24.', found: false, range: { start_date: '2026-11-20', end_date: '2026-11-24' }, filters: { customer_id: 999_999 } })
     expect(result.why).toMatch(/^No attempt in the traffic report or the call log and no answered call in the CDR matched\. .* Some sources failed: The ConnexCS API \(GET customer\/999999\) found nothing \(HTTP 404\)/)
+  })
+})
+
+describe('getCallAnalytics grouped, and by prefix', () => {
+  it('groups a day by carrier and ranks the carrier with the outage worst, in Node and in QuickJS', async () => {
+    const outage = scenario(sw, 'carrier_outage')
+    for (const runner of bothRunners(sw.api)) {
+      const { result, bytes } = await runner.call(getCallAnalytics, { start_date: '2026-11-23', group_by: 'carrier', top: 3 })
+      expect(bytes).toBeLessThan(8000)
+      expect(result.groups.by).toBe('carrier')
+      expect(result.groups.top[0]).toMatchObject({ provider_id: outage.provider_id, name: 'Crown Fixed Lines', attempts: 432, answered: 212, outage: outage.window })
+      expect(result.groups.top).toHaveLength(3)
+      // Top 3 and the rest summed: every carrier try of the day.
+      const carried = result.groups.top.reduce((s: number, g: { attempts: number }) => s + g.attempts, 0) + result.groups.rest.attempts
+      expect(carried + result.groups.refused_before_carrier + result.groups.answered_on_switch).toBe(result.attempts.attempts)
+      expect(result.summary).toContain(`Worst carrier: Crown Fixed Lines (${outage.provider_id}), ASR 49.07 % against 48.69 % for the same destinations, outage from 2026-11-23T06:00:00Z to 2026-11-23T07:00:00Z.`)
+      expect(result.next_steps).toContainEqual({ tool: 'getCallAnalytics', args: { start_date: '2026-11-23', end_date: '2026-11-23', group_by: 'hour', top: 3, provider_id: outage.provider_id }, why: 'The worst carrier on its own, over time.' })
+    }
+  })
+
+  it('groups by destination, top N and the rest summed, from the traffic report', async () => {
+    const { result } = await nodeRunner(sw.api).call(getCallAnalytics, { start_date: '2026-11-18', end_date: '2026-11-24', group_by: 'destination', top: 3 })
+    expect(result.groups.top.map((g: { destination: string }) => g.destination)).toEqual(['United Kingdom - Mobile', 'United Kingdom - London', 'United Kingdom - Fixed'])
+    expect(result.groups.top.reduce((s: number, g: { attempts: number }) => s + g.attempts, 0) + result.groups.rest.attempts).toBe(result.attempts.attempts)
+    // The switch's own calls: every carrier try of the week, and a refused call once.
+    const week = sw.data.calls.filter(c => c.start_ms >= Date.UTC(2026, 10, 18))
+    expect(result.attempts.attempts).toBe(week.reduce((s, c) => s + Math.max(1, c.attempts.length), 0))
+    expect(result.by_day).toBeUndefined()
+  })
+
+  it('answers a prefix of any length through the destinations the customer cards give it: 53 is Cuba\'s 30 refused attempts', async () => {
+    const cuba = scenario(sw, 'routing_gap')
+    for (const runner of bothRunners(sw.api)) {
+      const { result } = await runner.call(getCallAnalytics, { start_date: '2026-10-26', end_date: '2026-11-24', dest_prefix: '53' })
+      expect(result.attempts).toMatchObject({ source: 'traffic report', complete: true, attempts: cuba.facts.attempts, answered: 0, refused_before_carrier: 30 })
+      expect(result.summary).toBe('Numbers 53…, 2026-10-26 to 2026-11-24: 30 attempts (traffic report), 0 answered, ASR 0 %; 0 answered calls in the CDR. ' +
+        'Finding: 30 of 30 attempts for numbers 53… were refused by the switch before any carrier was tried; none connected.')
+      expect(result.sources[1]).toBe('traffic report: 30 carrier tries, 0 connected of Cuba (the destinations whose numbers all start 53); ' +
+        'by day, not by hour: a slice by destination over more than 7 days is read by day')
+    }
+    const uk = await nodeRunner(sw.api).call(getCallAnalytics, { start_date: '2026-11-24', dest_prefix: '44' })
+    const today = sw.data.calls.filter(c => c.start_ms >= Date.UTC(2026, 10, 24) && c.dest_number.startsWith('44') && c.customer_rate !== null)
+    expect(uk.result.attempts).toMatchObject({ source: 'traffic report', attempts: today.reduce((s, c) => s + Math.max(1, c.attempts.length), 0) })
+    expect(uk.result.summary).toMatch(/^Numbers 44…, 2026-11-24: [\d,]+ attempts \(traffic report\), [\d,]+ answered, ASR [\d.]+ %; [\d,]+ answered calls in the CDR, ACD /)
+  })
+
+  it('raises no outage on a handful of attempts, however quiet the hours around them (prior-art bug: 5 attempts, 1.8 % by chance)', async () => {
+    // Carrier 390 answers half its calls, 20 an hour, but at 14:00 it had 5 attempts and none connected.
+    const hours = Array.from({ length: 24 }, (_, h) => ({ hour: `2026-11-23 ${String(h).padStart(2, '0')}:00:00`, provider_id: 390, attempts: h === 14 ? 5 : 20, connected: h === 14 ? 0 : 10, duration: 600 }))
+    const cdr = hours.flatMap((h, i) => Array.from({ length: h.connected }, (_, k) => ({ dt: `${h.hour.slice(0, 14)}${String(k * 5).padStart(2, '0')}:00`, callid: `a${i}-${k}`, duration: 60, pdd_in: 2000 })))
+    const backend = fake({ breakout: hours, cdr })
+    const { result } = await nodeRunner(backend).call(getCallAnalytics, { provider_id: 390, start_date: '2026-11-23', group_by: 'hour' })
+    expect(result.by_hour[14]).toMatchObject({ attempts: 5, answered: 0, cdr_calls: 0 })
+    expect(result.findings).toEqual([])
   })
 })
 
@@ -100,7 +160,7 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     const { result } = await runner(backend).call(getCallAnalytics, { cli: '442079460001', start_date: TODAY })
     expect(result.attempts).toEqual({ source: 'call log', counts: 'calls as placed (a call tried on two carriers counts once)', complete: true, attempts: 3, answered: 1, failed: 2, asr_pct: 33.33, ner_pct: 66.67, isa_pct: 33.33 })
     expect(result.answered_calls).toMatchObject({ source: 'CDR', calls: 10 })
-    expect(result.sources[1]).toBe('traffic report: not used: it cannot filter by CLI or number prefix')
+    expect(result.sources[1]).toBe('traffic report: not used: it cannot filter by CLI')
   })
 
   it('counts a call found by two searches once (prior-art bug: double counting)', async () => {
@@ -131,22 +191,35 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     expect(result.summary).toMatch(/^Customer 105979, \S+: 912 attempts \(traffic report\), 420 answered, ASR 46\.05 %; .* Top failures \(in 200 attempts of the call log\): 503 Service Unavailable \(100\)\./)
   })
 
-  it('stays under the cap with 100,000 CDR rows, and says the CDR numbers are a lower bound and how to narrow', async () => {
-    const rows = Array.from({ length: 100_000 }, (_, i) => ({ ...cdrRow(i, i % 7 * 20), dt: `2026-10-${String(31 - Math.floor(i / 3226)).padStart(2, '0')} 12:00:00` }))
+  it('reads the CDR to the end, stops at 50,000 rows saying so, and stays under the cap', async () => {
+    // 100,000 answered calls, one every 26 s through October; the fake pages them as the API does (dt >= / <=, ordered, at most the limit).
+    const start = Date.parse('2026-10-01T00:00:00Z')
+    const rows = Array.from({ length: 100_000 }, (_, i) => ({ ...cdrRow(i, i % 7 * 20), dt: new Date(start + i * 26_000).toISOString().replace('T', ' ').slice(0, 19) }))
+    const paged: ApiBackend = async request => {
+      if (request.path !== 'cdr') return await fake({ breakout: Array.from({ length: 31 }, (_, d) => ({ dt: `2026-10-${String(d + 1).padStart(2, '0')}`, provider_id: 311, attempts: 3000, connected: 1400, duration: 84_000 })) })(request)
+      const body = request.body as { where: { rules: { field: string, condition: string, data: string }[] }, limit: number }
+      const from = body.where.rules.find(r => r.field === 'dt' && r.condition === '>=')!.data
+      const to = body.where.rules.find(r => r.field === 'dt' && r.condition === '<=')!.data
+      return { status: 200, statusText: 'OK', body: JSON.stringify(rows.filter(r => r.dt >= from && r.dt <= to).slice(0, body.limit)) }
+    }
     const sent: ApiRequest[] = []
-    const backend = fake({ cdr: rows, breakout: Array.from({ length: 31 }, (_, d) => ({ dt: `2026-10-${String(d + 1).padStart(2, '0')}`, provider_id: 311, attempts: 3000, connected: 1400, duration: 84_000 })) }, sent)
+    const backend: ApiBackend = async request => {
+      sent.push(request)
+      return await paged(request)
+    }
     const { result, bytes } = await runner(backend).call(getCallAnalytics, { start_date: '2026-10-01', end_date: '2026-10-31' })
     expect(bytes).toBeLessThan(HARD_CAP_BYTES)
     expect(result.truncated).toBeUndefined()
-    expect(result.answered_calls).toMatchObject({ complete: false, calls: 5000 })
+    expect(result.answered_calls).toMatchObject({ complete: false, calls: 50_000 })
     expect(result.by_day).toHaveLength(31)
-    expect(result.sources[2]).toBe('CDR: 5,000 answered calls (ACD, PDD, short calls): the API returns at most 5,000 rows, so these are the newest 5,000 only (a lower bound); narrow the range or add a filter')
-    expect(result.summary).toMatch(/^The account, 2026-10-01 to 2026-10-31: 93,000 attempts \(traffic report\), 43,400 answered, ASR 46\.67 %; 5,000\+ answered calls in the CDR/)
-    expect(sent.find(r => r.path === 'cdr')!.body).toMatchObject({ limit: 5000 })
+    expect(result.sources[2]).toBe('CDR: 50,000 answered calls (ACD, PDD, short calls): read in part (stopped at 50000 rows); narrow the range or add a filter')
+    expect(result.summary).toMatch(/^The account, 2026-10-01 to 2026-10-31: 93,000 attempts \(traffic report\), 43,400 answered, ASR 46\.67 %; 50,000\+ answered calls in the CDR/)
+    // Each page starts at the last one's last second, whose rows already read are left out: 11 pages for 50,000 rows.
+    expect(sent.filter(r => r.path === 'cdr').map(r => (r.body as { limit: number }).limit)).toEqual(Array(11).fill(5000))
     if (index === 0) {
-      // An answer that ignores the limit is cut to it all the same.
-      const careless: ApiBackend = async request => request.path === 'cdr' ? { status: 200, statusText: 'OK', body: JSON.stringify(rows) } : await backend(request)
-      expect((await runner(careless).call(getCallAnalytics, { start_date: '2026-10-01', end_date: '2026-10-31' })).result.answered_calls).toMatchObject({ complete: false, calls: 5000 })
+      // An answer that ignores the limit is cut to the rows the tool reads all the same.
+      const careless: ApiBackend = async request => request.path === 'cdr' ? { status: 200, statusText: 'OK', body: JSON.stringify(rows) } : await paged(request)
+      expect((await runner(careless).call(getCallAnalytics, { start_date: '2026-10-01', end_date: '2026-10-31' })).result.answered_calls).toMatchObject({ complete: false, calls: 50_000 })
     }
   })
 })
@@ -156,6 +229,7 @@ describe('getCallAnalytics: failures and bad input', () => {
     const cdrDown: ApiBackend = async request => request.path === 'cdr' ? { status: 500, statusText: 'Internal Server Error', body: '{"error":"ClickHouse down"}' } : await sw.api(request)
     const partial = await nodeRunner(cdrDown).call(getCallAnalytics, { provider_id: 376, start_date: '2026-11-23' })
     expect(partial.isError).toBe(false)
+    expect(partial.result.summary).toMatch(/^Partial: the CDR could not be read \(The ConnexCS API \(POST cdr\) failed \(HTTP 500\).*\)\. Carrier 376, 2026-11-23: 432 attempts/)
     expect(partial.result.answered_calls).toBeUndefined()
     expect(partial.result.sources[2]).toBe('CDR: failed: The ConnexCS API (POST cdr) failed (HTTP 500): 500 Internal Server Error: ClickHouse down')
     for (const runner of bothRunners(async () => ({ status: 500, statusText: 'Internal Server Error', body: '{"error":"down"}' }))) {
@@ -165,11 +239,22 @@ describe('getCallAnalytics: failures and bad input', () => {
     }
   })
 
+  it('never answers "no calls" when a source failed: the first sentence names the failure', async () => {
+    const logDown: ApiBackend = async request => request.path.startsWith('log?') ? { status: 503, statusText: 'Service Unavailable', body: '{"error":"busy"}' } : await fake({})(request)
+    for (const runner of bothRunners(logDown)) {
+      const { result, isError } = await runner.call(getCallAnalytics, { cli: '442079460001', start_date: TODAY })
+      expect(isError).toBe(false)
+      expect(result.summary).toMatch(/^Partial: the call log could not be read \(The ConnexCS API \(GET log\) .*503.*\)\. The sources that answered have no calls for CLI 442079460001 in \S+\.$/)
+      expect(result.why).toMatch(/^A source failed, so this is not "no calls"/)
+    }
+  })
+
   it('names the parameter that is wrong', async () => {
     const runner = nodeRunner(sw.api)
     const cases: [Record<string, unknown>, string, string][] = [
-      [{ start_date: '2026-11-20', end_date: '2026-11-23', bucket: 'hour' }, 'bucket', 'bucket \'hour\' takes periods of 2 days at most; 2026-11-20 to 2026-11-23 is 4 days: use bucket \'day\' or a shorter range'],
-      [{ bucket: 'week' }, 'bucket', 'bucket must be one of \'day\', \'hour\'; got the string "week".'],
+      [{ start_date: '2026-11-20', end_date: '2026-11-23', group_by: 'hour' }, 'group_by', 'group_by \'hour\' takes periods of 2 days at most; 2026-11-20 to 2026-11-23 is 4 days: use group_by \'day\' or a shorter range'],
+      [{ group_by: 'week' }, 'group_by', 'group_by must be one of \'day\', \'hour\', \'carrier\', \'customer\', \'destination\'; got the string "week".'],
+      [{ group_by: 'carrier', top: 0 }, 'top', 'top must be between 1 and 50; got 0.'],
       [{ start_date: '2026-01-01', end_date: '2026-03-01' }, 'start_date', 'the range 2026-01-01 to 2026-03-01 is 60 days; this tool takes at most 31 days: move start_date later or end_date earlier'],
       [{ dest_prefix: '44-7' }, 'dest_prefix', 'dest_prefix must be digits only (a leading + is allowed), e.g. 447700900123; got the string "44-7".'],
       [{ customer_id: 'Adam' }, 'customer_id', 'customer_id must be a number, got the string "Adam".']
