@@ -131,7 +131,9 @@ export function dailyTraffic (rows: readonly DayTraffic[], days: readonly string
 export function healthReport (input: HealthInput): HealthFacts {
   const top = input.top ?? 5
   const topRevenue = input.topRevenue ?? 3
-  const totals = { ...sumTraffic(input.rows), ...(input.money ?? {}) }
+  // Refused: the attempts no carrier was tried for (carrier 0) that did not connect (those are answered on the switch).
+  const refused = input.rows.map(r => ({ ...r, refused: r.provider_id === 0 ? r.attempts - r.connected : 0 }))
+  const totals = { ...sumTraffic(refused), ...(input.money ?? {}) }
   const previous = sumTraffic(input.previous)
   const pdds = input.pddInMs.filter(v => Number.isFinite(v) && v > 0).toSorted((a, b) => a - b)
   const active = (key: 'customer_id' | 'provider_id'): number => new Set(input.rows.filter(r => r[key] !== 0 && r.attempts > 0).map(r => r[key])).size
