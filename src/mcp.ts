@@ -26,6 +26,7 @@ export const INSTRUCTIONS = [
   '- a call that failed or sounded bad: searchCallLogs (by number, Call-ID or IP), then investigateCall with its callid;',
   '  getSipTrace has every SIP finding and the ladder, getCallQuality the RTCP audio figures;',
   '- how traffic is doing (a customer, carrier, destination, prefix): getCallAnalytics; the calls themselves: searchCdr;',
+  '- the whole switch over a period (a 30-day or monthly report, what needs fixing): getSwitchHealthReport;',
   '- media zones and servers: getRtpServerGroups, listRtpServers.',
   'Dates are YYYY-MM-DD in UTC. Every answer starts with a plain summary and ends with next_steps to follow.'
 ].join('\n')

@@ -464,7 +464,7 @@ export const getSwitchHealthReport = defineTool({
   readOnly: true,
   selfTest: {
     args: () => ({ period: 'last_30_days' }),
-    expect: { totals: 'object', findings: 'array', charts: 'object', carrier_health: 'array' },
+    expect: { totals: 'object', findings: 'array', charts: 'object', carrier_health: 'object' },
     mayFindNothing: true
   },
   params: {

@@ -62,8 +62,10 @@ export function detectCarrierOutages (rows: readonly CarrierHourRow[], options: 
   }
   const testable = cells.filter(cell => rate(cell.provider) !== undefined)
   const { tested, level } = taroneLevel(testable.map(cell => (1 - rate(cell.provider)!) ** cell.n), alpha)
-  const alarms = testable.map(cell => ({ ...cell, p: binomialAtMost(cell.k, cell.n, rate(cell.provider)!) }))
-    .filter(cell => cell.p <= level && cell.k <= cell.n * maxShare)
+  // The share test first: it is cheap, and most hours pass it, so few tail probabilities are computed.
+  const alarms = testable.filter(cell => cell.k <= cell.n * maxShare)
+    .map(cell => ({ ...cell, p: binomialAtMost(cell.k, cell.n, rate(cell.provider)!) }))
+    .filter(cell => cell.p <= level)
     .sort((a, b) => a.provider - b.provider || a.hour - b.hour)
 
   // Adjacent hours of one carrier are one window.
