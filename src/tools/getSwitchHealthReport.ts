@@ -255,8 +255,9 @@ function changeText (c: Change): string | null {
   return c.unit === 'points' ? `${sign}${c.change} points` : `${sign}${c.change} %`
 }
 
-function changeFacts (c: Change) {
-  return { now: c.current, previous: c.previous, change: changeText(c) }
+function changeFacts (c: Change, money = false) {
+  const shown = (v: number | null): number | null => v === null || !money ? v : Math.round(v * 100) / 100
+  return { now: shown(c.current), previous: shown(c.previous), change: changeText(c) }
 }
 
 const who = (names: Map<number, string>, id: number): string => names.has(id) ? `${names.get(id)} (${id})` : String(id)

@@ -110,6 +110,19 @@ describe('getSwitchHealthReport', () => {
     expect(result.detectors).toEqual({ ran: 11 })
   })
 
+  it('compares with the previous period as long, and finds the carrier drifting against it', async () => {
+    const { result, bytes } = await nodeRunner(sw.api).call(getSwitchHealthReport, { start_date: '2026-11-17', end_date: '2026-11-24' })
+    expect(bytes).toBeLessThan(HARD_CAP_BYTES)
+    expect(result.period.previous).toEqual({ start_date: '2026-11-09', end_date: '2026-11-16', to: '2026-11-16 12:00:00' })
+    // The switch's own calls of the previous 8 days (to the same hour): every carrier try, and a call refused before any carrier once.
+    const before = sw.data.calls.filter(c => c.start_ms >= Date.UTC(2026, 10, 9) && Math.floor(c.start_ms / 1000) * 1000 <= Date.UTC(2026, 10, 16, 12))
+    expect(result.compared_with_previous.attempts).toMatchObject({ previous: before.reduce((s, c) => s + Math.max(1, c.attempts.length), 0) })
+    expect(result.compared_with_previous.asr_pct.change).toMatch(/^[+-]\d+(\.\d+)? points$/)
+    expect(result.summary).toMatch(/; ASR [+-][\d.]+ points and minutes [+-][\d.]+ % on the previous 8 days\. /)
+    const drift = scenario(sw, 'carrier_drift')
+    expect((result.findings as Finding[]).find(f => f.code === 'carrier_drift')).toMatchObject({ about: `carrier Northbridge Carrier Services (${drift.provider_id})` })
+  })
+
   it('covers the last full calendar month by default, and this month when asked, stopping at the clock', async () => {
     const runner = nodeRunner(sw.api)
     const month = await runner.call(getSwitchHealthReport, {})
@@ -117,6 +130,7 @@ describe('getSwitchHealthReport', () => {
     // The account's traffic starts on 2026-10-25: the call log (14 days) holds nothing of October.
     expect(month.result.partial[0]).toMatch(/^call-log findings .*: none: the call log keeps 14 days and the period ended before them$/)
     const now = await runner.call(getSwitchHealthReport, { period: 'this_month' })
+    expect([month.bytes, now.bytes].every(b => b < HARD_CAP_BYTES)).toBe(true)
     expect(now.result.period).toMatchObject({ start_date: '2026-11-01', end_date: '2026-11-24', days: 24, to: '2026-11-24 12:00:00' })
     const none = await runner.call(getSwitchHealthReport, { start_date: '2026-09-01', end_date: '2026-09-30' })
     expect(none.result).toMatchObject({ found: false, summary: 'No traffic on the switch in 2026-09-01 to 2026-09-30 (30 days).' })
