@@ -52,6 +52,7 @@ describe('the documentation corpus', () => {
     const all = 'title: T\ncategory: C\naudience: A\ndifficulty: Easy\ntime: 1 minute\nprerequisites: None'
     expect(() => parsePage('x/y', `---\n${all}\n---\nbody`)).toThrow('difficulty must be Beginner, Intermediate or Advanced')
     expect(parsePage('x/y', `---\n${all.replace('Easy', 'Beginner').replace('title: T', 'title: "A: B"')}\n---\nbody\n`))
-      .toEqual({ path: 'x/y', title: 'A: B', category: 'C', audience: 'A', difficulty: 'Beginner', time: '1 minute', prerequisites: 'None', body: 'body' })
+      .toEqual({ path: 'x/y', title: 'A: B', category: 'C', audience: 'A', difficulty: 'Beginner', time: '1 minute', prerequisites: 'None',
+        body: 'body' })
   })
 })
