@@ -1,5 +1,5 @@
 import { apiRoute, DEFAULT_USERS, parseFaultHeader, startPlatformServer, type FaultRule, type PlatformRoute } from '../platform/server'
-import { scriptForgeApi } from '../platform/scriptforge/api'
+import { ScriptForgeStore, scriptForgeApi, withScriptForge } from '../platform/scriptforge/api'
 import { clockFrom } from '../platform/scriptforge/clock'
 import { createSwitch, DEFAULT_SEED, SCENARIO_IDS } from '../platform/switch/index'
 import { clock, parseOptions, wholeNumber } from './lib/options'
@@ -69,9 +69,11 @@ const switchClock = clockFrom(nowMs)
 
 // Everything /api/cp/ serves. Routes are asked in order and the first that knows a path answers;
 // the switch answers every path (404 for one it does not know), so it stays last.
+const store = new ScriptForgeStore()
 const routes: PlatformRoute[] = [
   // The fake ScriptForge API (setup/app, scriptforge, setup/var, running a file): deploy to it.
-  scriptForgeApi({ backend: simulated.api, clock: switchClock }),
+  // Its scripts reach it through cxRest too, so one script can run another.
+  scriptForgeApi({ backend: withScriptForge(simulated.api, { store, clock: switchClock }), store, clock: switchClock }),
   apiRoute(simulated.api)
 ]
 

@@ -127,7 +127,8 @@ const RUNNABLE_TYPES = new Set(['quickjs', 'debug'])
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 202: 'Accepted', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 500: 'Internal Server Error'
+  200: 'OK', 202: 'Accepted', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 500: 'Internal Server Error',
+  508: 'Loop Detected'
 }
 
 function json (status: number, value: unknown, headers: { contentType?: string } = {}): ApiResponse & { contentType?: string } {
@@ -394,4 +395,52 @@ export function scriptForgeApi (options: ScriptForgeApiOptions): PlatformRoute {
     }
     return run(request, rest)
   }
+}
+
+/** Options of {@link withScriptForge}. */
+export interface WithScriptForgeOptions extends Omit<ScriptForgeApiOptions, 'backend'> {
+  /** How deep scripts may run scripts through `cxRest` (default 3); a deeper run answers 508. */
+  maxRunDepth?: number
+}
+
+/** Whether a request would run a file (any POST under `scriptforge/` below the list itself, which creates one). */
+function isRun (method: string, path: string): boolean {
+  return method === 'POST' && /^scriptforge\/[^/]/.test(path)
+}
+
+/**
+ * What `cxRest` reaches inside the local platform's scripts: the fake ScriptForge API (apps, files,
+ * variables, runs) answered from `options.store`, and every other path by `backend` (the simulated
+ * switch). A script run through it reaches both, so a script can run another script of the account
+ * through `cxRest`, as on ConnexCS; nesting stops at `maxRunDepth` with 508 Loop Detected. `cxRest`
+ * sends no Accept header, so a run answers plain JSON (the result, without console output).
+ */
+export function withScriptForge (backend: ApiBackend, options: WithScriptForgeOptions = {}): ApiBackend {
+  const { maxRunDepth = 3, ...rest } = options
+  const store = rest.store ?? new ScriptForgeStore()
+  const layer = (depth: number): ApiBackend => {
+    let route: PlatformRoute | undefined
+    return async request => {
+      const [pathPart = '', queryPart = ''] = request.path.replace(/^\/+/, '').split('?', 2)
+      const path = pathPart.replace(/\/+$/, '')
+      if (isRun(request.method, path) && depth >= maxRunDepth) {
+        return fail(508, `Loop Detected: scripts may run scripts ${maxRunDepth} deep at most on this platform`)
+      }
+      route ??= scriptForgeApi({ ...rest, store, backend: layer(depth + 1) })
+      const reply = await route({
+        method: request.method,
+        path,
+        rawPath: request.path.replace(/^\/+/, ''),
+        query: new URLSearchParams(queryPart),
+        headers: { accept: 'application/json' },
+        body: request.body === undefined ? '' : JSON.stringify(request.body),
+        user: request.user
+      })
+      if (reply === undefined) return backend(request)
+      if ('events' in reply) return fail(500, 'The fake ScriptForge API answered an event stream to a cxRest call')
+      const { status, statusText, body, retryAfter } = reply
+      return { status, statusText, body, ...(retryAfter === undefined ? {} : { retryAfter }) }
+    }
+  }
+  return layer(0)
 }
