@@ -123,7 +123,8 @@ export function rankGroups (groups: readonly ProfitGroup[], by: RankBy, options:
   let rest: Ranking['rest'] = null
   if (others.length > 0) {
     const { key: _key, ...figures } = groupFigures({}, others.map(g => ({
-      attempts: g.attempts, connected: g.connected, duration: g.duration_s, customer_charge: g.revenue, provider_charge: g.cost, account_profit: g.account_profit
+      attempts: g.attempts, connected: g.connected, duration: g.duration_s,
+      customer_charge: g.revenue, provider_charge: g.cost, account_profit: g.account_profit
     })))
     rest = { ...figures, groups: others.length }
   }
@@ -133,7 +134,8 @@ export function rankGroups (groups: readonly ProfitGroup[], by: RankBy, options:
 /** The totals of all groups: the same figures, weighted over every attempt and call. */
 export function totalsOf (groups: readonly ProfitGroup[]): Omit<ProfitGroup, 'key'> {
   const { key: _key, ...figures } = groupFigures({}, groups.map(g => ({
-    attempts: g.attempts, connected: g.connected, duration: g.duration_s, customer_charge: g.revenue, provider_charge: g.cost, account_profit: g.account_profit
+    attempts: g.attempts, connected: g.connected, duration: g.duration_s,
+    customer_charge: g.revenue, provider_charge: g.cost, account_profit: g.account_profit
   })))
   return figures
 }

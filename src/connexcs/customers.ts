@@ -102,7 +102,9 @@ async function orUndefined<T> (fetch: () => Promise<T>): Promise<T | undefined> 
 }
 
 /** `GET customer?s=&name=&id=&status=`: customers matching the filter, one page (default the first 1,000). */
-export async function listCustomers (api: Connexcs, filter: CompanyFilter = {}, page: Page = { startRow: 0, endRow: LIST_PAGE_ROWS }): Promise<CustomerAccount[]> {
+export async function listCustomers (
+  api: Connexcs, filter: CompanyFilter = {}, page: Page = { startRow: 0, endRow: LIST_PAGE_ROWS }
+): Promise<CustomerAccount[]> {
   return asArray<CustomerAccount>(await api.get('customer', companyQuery(filter, page)))
 }
 
@@ -112,7 +114,9 @@ export async function getCustomerAccount (api: Connexcs, id: number | string): P
 }
 
 /** `GET carrier?s=&name=&id=&status=`: carriers matching the filter, one page. */
-export async function listCarriers (api: Connexcs, filter: CompanyFilter = {}, page: Page = { startRow: 0, endRow: LIST_PAGE_ROWS }): Promise<CarrierAccount[]> {
+export async function listCarriers (
+  api: Connexcs, filter: CompanyFilter = {}, page: Page = { startRow: 0, endRow: LIST_PAGE_ROWS }
+): Promise<CarrierAccount[]> {
   return asArray<CarrierAccount>(await api.get('carrier', companyQuery(filter, page)))
 }
 
