@@ -46,9 +46,15 @@ export function queryString (query: Query): string {
   return parts.length === 0 ? '' : `?${parts.join('&')}`
 }
 
+/** One path segment, encoded; `.` and `..` too, which a URL parser would otherwise resolve to another path. */
+function segment (value: string | number): string {
+  const encoded = encodeURIComponent(String(value))
+  return encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded
+}
+
 /** Builds an API path whose interpolated values are each encoded as one path segment. */
 export function apiPath (strings: TemplateStringsArray, ...values: (string | number)[]): string {
-  return strings.reduce((path, part, i) => path + part + (i < values.length ? encodeURIComponent(String(values[i])) : ''), '')
+  return strings.reduce((path, part, i) => path + part + (i < values.length ? segment(values[i]!) : ''), '')
 }
 
 /** The HTTP status and Retry-After that a rejected cxRest call carries in its message. */

@@ -16,6 +16,11 @@ export interface StringParam extends BaseParam {
   format?: 'date'
   /** A shape the value must have, and the words that describe it in the error message. */
   pattern?: { regex: RegExp, says: string }
+  /**
+   * A JSON number is taken as its decimal text: a customer or carrier given by name or by id,
+   * which older callers send as a number. The schema still says string.
+   */
+  acceptsNumber?: boolean
 }
 
 /** A number parameter. */
@@ -105,8 +110,11 @@ function checkValue (name: string, spec: ParamSpec, value: unknown): { problem: 
   const expected = `${name} must be a ${spec.type}, got ${describeValue(value)}`
   switch (spec.type) {
     case 'string': {
-      if (typeof value !== 'string') return { problem: `${expected}; send it as a JSON string` }
-      const text = value.trim()
+      const numeric = spec.acceptsNumber === true && typeof value === 'number' && Number.isFinite(value)
+      if (typeof value !== 'string' && !numeric) {
+        return { problem: spec.acceptsNumber === true ? `${name} must be a name (string) or an id (number), got ${describeValue(value)}` : `${expected}; send it as a JSON string` }
+      }
+      const text = String(value).trim()
       if (spec.enum !== undefined && !spec.enum.includes(text)) {
         return { problem: `${name} must be one of ${spec.enum.map(e => `'${e}'`).join(', ')}; got ${describeValue(value)}` }
       }

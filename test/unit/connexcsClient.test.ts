@@ -66,6 +66,8 @@ describe('encoding', () => {
     expect(queryString({ s: 'a b&c', n: 5, skip: undefined, flag: true })).toBe('?s=a%20b%26c&n=5&flag=true')
     expect(queryString({})).toBe('')
     expect(apiPath`card/${'GjjS/../x'}/rev/${21}/rule`).toBe('card/GjjS%2F..%2Fx/rev/21/rule')
+    // A segment that is only dots would be resolved away by a URL parser: it is encoded too.
+    expect([apiPath`customer/${'..'}`, apiPath`card/${'x'}/rev/${'.'}/rule`, apiPath`card/${'...'}`]).toEqual(['customer/%2E%2E', 'card/x/rev/%2E/rule', 'card/...'])
   })
 
   it('reads the status and Retry-After out of a rejection message', () => {

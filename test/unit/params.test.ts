@@ -66,6 +66,15 @@ describe('parseArgs', () => {
     expect(problem({ callid: 'x', zzzzzz: 1 }).message).toBe('zzzzzz is not a parameter of this tool (known parameters: callid, day, kind, limit, raw).')
   })
 
+  it('takes a JSON number as text for a name-or-id parameter, and only there', () => {
+    const who = { customer_id: { type: 'string', description: 'Customer name or id.', maxLength: 20, acceptsNumber: true } } as const satisfies ParamSpecs
+    expect(parseArgs(who, { customer_id: 105243 })).toEqual({ customer_id: '105243' })
+    expect(parseArgs(who, { customer_id: ' Acme Telecom ' })).toEqual({ customer_id: 'Acme Telecom' })
+    expect(() => parseArgs(who, { customer_id: true })).toThrow('customer_id must be a name (string) or an id (number), got boolean true.')
+    expect(() => parseArgs(who, { customer_id: Number.NaN })).toThrow('customer_id must be a name (string) or an id (number), got number NaN.')
+    expect(problem({ callid: 7 }).message).toBe('callid must be a string, got number 7; send it as a JSON string.')
+  })
+
   it('refuses arguments that are not an object', () => {
     expect(() => parseArgs(specs, ['x'])).toThrow('The arguments must be a JSON object of named parameters; got an array')
   })
