@@ -145,3 +145,16 @@ export async function listSwitchIps (api: Connexcs, filter: IdentityFilter & { i
 export async function listClis (api: Connexcs, filter: IdentityFilter & { cli?: string } = {}): Promise<CliRecord[]> {
   return asArray<CliRecord>(await api.get('cli', { cli: filter.cli, company_id: filter.company_id, _limit: filter.limit ?? LIST_PAGE_ROWS }))
 }
+
+/** The company that owns the account (`GET setup/account`). */
+export interface AccountCompany {
+  id?: number
+  name?: string
+  /** The currency the API's own profit figures (`account_profit`) are in. */
+  currency?: string
+}
+
+/** `GET setup/account`: the account's own company, or `undefined` when the API gives none. */
+export async function getAccountCompany (api: Connexcs): Promise<AccountCompany | undefined> {
+  return asArray<AccountCompany>(await api.get('setup/account'))[0]
+}
