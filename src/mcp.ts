@@ -26,7 +26,8 @@ export const INSTRUCTIONS = [
   '- a call that failed or sounded bad: searchCallLogs (by number, Call-ID or IP), then investigateCall with its callid;',
   '  getSipTrace has every SIP finding and the ladder, getCallQuality the RTCP audio figures;',
   '- how traffic is doing (a customer, carrier, destination, prefix): getCallAnalytics; the calls themselves: searchCdr;',
-  '- media zones and servers: getRtpServerGroups, listRtpServers.',
+  '- media zones and servers: getRtpServerGroups, listRtpServers;',
+  '- customers, carriers, balances, rates and profit (names or ids): searchCustomers, getCustomer, searchCarriers, getRateCard, lookupRate, getProfitability.',
   'Dates are YYYY-MM-DD in UTC. Every answer starts with a plain summary and ends with next_steps to follow.'
 ].join('\n')
 

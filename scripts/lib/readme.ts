@@ -20,13 +20,15 @@ export function toolTable (list: readonly ToolDefinition[] = tools): string {
   })
   const aliases = Object.entries(ALIASES).map(([name, alias]) => {
     const renames = Object.entries(alias.params ?? {}).map(([from, to]) => `\`${from}\` → \`${to}\``).join(', ')
-    return `| \`${name}\` | \`${alias.tool}\` | ${renames === '' ? '—' : renames} |`
+    const sets = Object.entries(alias.sets ?? {}).map(([key, value]) => `\`${key}: ${String(value)}\``).join(', ')
+    const cellText = [renames, sets === '' ? '' : `sets ${sets}`, alias.note ?? ''].filter(t => t !== '').join('; ')
+    return `| \`${name}\` | \`${alias.tool}\` | ${cellText === '' ? '—' : cellText} |`
   })
   return [
     START, '',
     '| tool | what it answers | parameters (**required**) | ask for example |', '|---|---|---|---|', ...rows, '',
     'The existing JavaScript server\'s tool and parameter names keep working through aliases, which `tools/list` does not show:', '',
-    '| old name | answered by | old parameters |', '|---|---|---|', ...aliases, '',
+    '| old name | answered by | old parameters (and what the old tool implied) |', '|---|---|---|', ...aliases, '',
     END
   ].join('\n')
 }
