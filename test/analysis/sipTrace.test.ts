@@ -72,7 +72,7 @@ describe('analyzeTrace', () => {
       method: 'BYE', by: 'caller', party: 'customer', at: { message: 5, t_ms: 68100, label: 'BYE' },
       reason: { protocol: 'Q.850', cause: 16, text: 'Normal call clearing', name: 'Normal call clearing' }, response: 200
     })
-    expect(analysis.release).toEqual({ by: 'customer', leg: 'A', method: 'BYE', at: { message: 5, t_ms: 68100, label: 'BYE' }, reason: call.release!.reason })
+    expect(analysis.release).toEqual({ by: 'customer', leg: 'A', method: 'BYE', at: { message: 5, t_ms: 68100, label: 'BYE' }, reason: call.release!.reason, byes: [{ leg: 'A', by: 'customer' }] })
     expect(call.provisional).toEqual([{ code: 183, reason: 'Session Progress', sdp: false, at: { message: 2, t_ms: 2100, label: '183 Session Progress' } }])
     const { offer_at: _o, answer_at: _a, ...media } = call.media!
     expect(media).toEqual({
@@ -121,7 +121,7 @@ describe('analyzeTrace', () => {
     ])
     const { call } = analysis
     expect([call.state, call.final_response, call.auth_challenges]).toEqual(['answered', { code: 200, reason: 'OK' }, 1])
-    expect(call.auth).toEqual({ challenges: 1, stale: 0, with_credentials: 1, rejected_credentials: false, loop: false })
+    expect(call.auth).toEqual({ username: 'acme', challenges: 1, stale: 0, with_credentials: 1, rejected_credentials: false, loop: false })
     expect([call.pdd_ms, call.pdd_after_auth_ms, call.setup_time_ms]).toEqual([2040, 2000, 5040])
     expect([call.retransmissions, call.retransmitted_copies, call.unanswered_invites]).toEqual([[], 0, 0])
     expect(analysis.ladder[3]!.label).toBe('INVITE (with credentials)')

@@ -324,7 +324,7 @@ describe('authentication', () => {
 
   it('three challenges or more are a loop; a challenged INVITE with credentials is a failure', () => {
     const loop = analyzeTrace(challenged(3, true))
-    expect(loop.call.auth).toEqual({ challenges: 3, stale: 0, with_credentials: 2, rejected_credentials: true, loop: true })
+    expect(loop.call.auth).toEqual({ username: 'acme', challenges: 3, stale: 0, with_credentials: 2, rejected_credentials: true, loop: true })
     expect(brief(loop.findings)).toEqual([['auth_loop', 'critical']])
     expect(loop.findings[0]!.title).toBe('3 authentication challenges on one call')
     expect(brief(analyzeTrace(challenged(2, true)).findings)).toEqual([['auth_failed', 'critical']])
@@ -335,7 +335,7 @@ describe('authentication', () => {
   it('a stale nonce is one legitimate retry, not a refused credential', () => {
     const trace = challenged(2, true)
     trace[4] = { ...trace[4]!, msg: trace[4]!.msg.replace('nonce="n"', 'nonce="m", stale=true') }
-    expect(analyzeTrace(trace).call.auth).toEqual({ challenges: 2, stale: 1, with_credentials: 1, rejected_credentials: false, loop: false })
+    expect(analyzeTrace(trace).call.auth).toEqual({ username: 'acme', challenges: 2, stale: 1, with_credentials: 1, rejected_credentials: false, loop: false })
   })
 })
 
