@@ -66,7 +66,7 @@ describe.each(bothRunners(traceBackend(cancelled)).map((r, i) => [r.name, i] as 
 
   it('a 200 OK answering a CANCEL is not an answer: the call was cancelled, never connected', async () => {
     const { result } = await run(cancelled)
-    expect(result.summary).toBe('Call call-a was cancelled before answer. Cause: The caller hung up after 18.0 s of ringing. PDD 2.0 s, final response after 20.0 s; 1 leg, 7 SIP messages.')
+    expect(result.summary).toBe('Call call-a was cancelled before answer: the caller hung up after 18.0 s of ringing. PDD 2.0 s, final response after 20.0 s; 1 leg, 7 SIP messages.')
     expect(result.outcome).toEqual({ state: 'cancelled', final_response: { code: 487, reason: 'Request Terminated' }, ended_by: 'customer', ended_how: 'CANCEL', auth_challenges: 0 })
     expect(result.timings).toEqual({ pdd_ms: 2000, setup_time_ms: null, ring_time_ms: 18_020, talk_time_ms: null, trace_span_ms: 20_030 })
   })
@@ -97,7 +97,7 @@ describe.each(bothRunners(traceBackend(longCall())).map(r => [r.name, r] as [str
   it('answers a few KB by default: the analysis, a ladder cut in the middle, no raw SIP', async () => {
     const { result, bytes } = await runner.call(getSipTrace, { callid: 'call-a' })
     expect(bytes).toBeLessThan(7000)
-    expect(result.summary).toBe('Call call-a was answered. Problem: INFO was sent 2 times before a response came. PDD 2.0 s, answered after 8.0 s, talk time 59 min 52 s; 2 legs, 5,000 SIP messages.')
+    expect(result.summary).toBe('Call call-a was answered, but INFO was sent 2 times before a response came. PDD 2.0 s, answered after 8.0 s, talk time 59 min 52 s; 2 legs, 5,000 SIP messages.')
     expect(result.truncated).toBeUndefined()
     expect(result.messages).toBeUndefined()
     const arrows = (result.ladder_mermaid as string).split('\n').filter(l => l.includes('>>'))

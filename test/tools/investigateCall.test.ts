@@ -23,7 +23,7 @@ describe.each(bothRunners(sw.api).map(r => [r.name, r] as [string, Runner]))('in
     const { result, isError, bytes } = await runner.call(investigateCall, { callid: call.callid })
     expect(isError).toBe(false)
     expect(bytes).toBeLessThan(5000)
-    expect(result.summary).toBe(`Call ${call.callid} was answered. Problem: The customer advertises a private media address (SDP c=${sim.private_ip}).`)
+    expect(result.summary).toBe(`Call ${call.callid} was answered, but the customer advertises a private media address (SDP c=${sim.private_ip}).`)
     expect(result.root_cause).toMatchObject({ code: 'nat_private_sdp', severity: 'critical', leg: 'A' })
     expect(result.root_cause.meaning).toMatch(/RTCP confirms it: nothing arrives switch → customer while customer → switch flows\.$/)
     expect(result.evidence).toEqual([
