@@ -79,14 +79,26 @@ export interface FindingBrief {
   leg?: string
 }
 
-/** A source that would tell more about the call. */
-export type FollowUpKind = 'sip_trace' | 'call_quality' | 'transcript' | 'ai_agent_log' | 'calls_to_number'
+/**
+ * A source that would tell more about the call: its trace, RTCP, transcript or AI-agent log; the
+ * other calls to its number or from its source IP; the traffic of the carrier that failed it.
+ */
+export type FollowUpKind = 'sip_trace' | 'call_quality' | 'transcript' | 'ai_agent_log' | 'calls_to_number' | 'calls_from_ip' | 'carrier_traffic'
 
 /** Something worth looking at next, and why; the analysis knows no tool names. */
 export interface FollowUp {
   kind: FollowUpKind
   why: string
+  /** For `calls_from_ip`: the address. */
+  ip?: string
+  /** For `carrier_traffic`: the carrier. */
+  provider_id?: number | string
 }
+
+const CARRIER_CAUSES = new Set<Finding['code']>(['carrier_unavailable', 'carrier_timeout', 'carrier_forbidden', 'carrier_auth_required', 'carrier_rejected', 'codec_mismatch'])
+const CALLER_CAUSES = new Set<Finding['code']>(['ip_not_authorised', 'unknown_user', 'auth_failed', 'auth_loop', 'invite_unanswered'])
+// Causes on the customer's side when they are on its leg.
+const CALLER_LEG_CAUSES = new Set<Finding['code']>(['ack_timeout', 'ack_missing', 'ack_not_received', 'cancel_unanswered'])
 
 /** The diagnosis: small, plain language, root cause first. */
 export interface Diagnosis {
@@ -127,8 +139,7 @@ function routingFindings (routing: RoutingFacts): Finding[] {
     let explanation: Explanation | undefined
     if (last === undefined) {
       explanation = explainSwitchRefusal(code, reason, { dialled: routing.dest_number, username: routing.auth_user, sourceIp: routing.source_ip })
-    }
-    else {
+    } else {
       const name = last.provider_name ?? (last.provider_id === undefined || last.provider_id === null ? 'the carrier' : `carrier ${last.provider_id}`)
       explanation = explainCarrierResponse(last.sip_code!, last.sip_reason ?? '', { sender: last.provider_name === undefined || last.provider_name === null ? name : `the carrier ${name}` })
     }
@@ -346,9 +357,26 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
     evidence.push(`RTCP worst stream, leg ${s.leg} ${streamPath(s.leg, s.direction)}: ${s.no_audio ? 'no audio' : s.grade}${figures === '' ? '' : `, ${figures}`}`)
   }
 
-  const recommendations = [...new Set([...(specific === undefined ? [] : [specific.fix]), ...ranked.filter(f => f.severity !== 'info' && f.code !== specific?.code).map(f => f.fix)])].slice(0, 4)
+  // The root cause's fix first; a fix it already says (a failover's first carrier) is not repeated.
+  const others = ranked.filter(f => f.severity !== 'info' && f.code !== specific?.code && !(specific?.fix.includes(f.fix) ?? false)).map(f => f.fix)
+  const recommendations = [...new Set([...(specific === undefined ? [] : [specific.fix]), ...others])].slice(0, 4)
   if (routing?.dest_number !== undefined && routing.dest_number !== null && ranked.some(f => ['no_route', 'duplicated_prefix', 'trunk_prefix_left', 'number_malformed', 'blocked_by_dial_plan'].includes(f.code))) {
     next.push({ kind: 'calls_to_number', why: 'See whether other calls to this number fail the same way.' })
+  }
+  // The next useful look for a caller's or a carrier's fault: the caller's other calls, the carrier's other traffic.
+  const sourceIp = routing?.source_ip ?? trace?.call.caller_ip ?? null
+  if (root !== null && (CALLER_CAUSES.has(root.code) || (CALLER_LEG_CAUSES.has(root.code) && root.leg === 'A')) && sourceIp !== null) {
+    next.push({ kind: 'calls_from_ip', ip: sourceIp, why: `Other calls from ${sourceIp}: does every call from it fail the same way?` })
+  }
+  // The carrier at fault: the root cause's, or the first that failed before the call went elsewhere.
+  const faulty = root !== null && CARRIER_CAUSES.has(root.code) && root.severity !== 'info'
+    ? root
+    : root === null ? undefined : ranked.find(f => CARRIER_CAUSES.has(f.code) && f.severity !== 'info' && f.leg !== undefined && f.leg !== 'A')
+  const faultyLeg = faulty?.leg === undefined ? undefined : /^B(\d+)$/.exec(faulty.leg)
+  const attempts = routing?.attempts ?? []
+  const attempt = faultyLeg === undefined || faultyLeg === null ? attempts.at(-1) : attempts[Number(faultyLeg[1]) - 1]
+  if (faulty !== undefined && attempt?.provider_id !== undefined && attempt.provider_id !== null) {
+    next.push({ kind: 'carrier_traffic', provider_id: attempt.provider_id, why: `How carrier ${attempt.provider_name ?? attempt.provider_id} did on other calls that day: one call, or an outage?` })
   }
 
   let summary: string

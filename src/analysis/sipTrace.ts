@@ -484,6 +484,13 @@ export function analyzeTrace (messages: readonly TraceMessage[], callid?: string
   }
 }
 
+/** The codec each leg negotiated (by leg name), for the E-model of its RTCP streams. */
+export function legCodecs (trace: Pick<TraceAnalysis, 'legs'>): Record<string, string> {
+  const codecs: Record<string, string> = {}
+  for (const leg of trace.legs) if (leg.media?.negotiated !== null && leg.media?.negotiated !== undefined) codecs[leg.leg] = leg.media.negotiated
+  return codecs
+}
+
 /** The leg of an empty trace: nothing happened. */
 function analyzeLegless (callid: string): LegAnalysis {
   return {

@@ -37,7 +37,13 @@ describe.each(bothRunners(sw.api).map(r => [r.name, r] as [string, Runner]))('in
       'Check NAT traversal for that party (its SDP c= address, symmetric RTP / media latching on the RTP server, the SIP ALG on its router) and firewalls on the RTP port range.'
     ])
     expect(result.call).toMatchObject({ customer_id: sim.customer_id, customer_name: 'Pinecrest VoIP', dest_number: sim.dest_number, sip_code: 200, duration_s: 23 })
-    expect(result.quality).toEqual({ overall: 'bad', one_way: 'leg A: nothing arrives switch → customer', worst_stream: 'leg A customer → switch: good, MOS 4.37, jitter 2.88 ms, loss 0.04 %, RTT 90.75 ms', samples: 16 })
+    expect(result.quality).toEqual({
+      overall: 'bad',
+      one_way: 'leg A: nothing arrives switch → customer',
+      worst_stream: 'leg A customer → switch: good, MOS 4.37, jitter 2.88 ms, loss 0.04 %, RTT 90.75 ms',
+      mos_codecs: ['A: G.711 with PLC', 'B1: G.711 with PLC'],
+      samples: 16
+    })
     expect([result.call_type, result.parts]).toEqual(['class4', { routing: 'found', trace: '14 SIP messages', rtcp: '16 samples', class5: 'none (a Class 4 call)', transcription: 'none', ai_agent: 'skipped: no Class 5 application handled the call' }])
     expect(result.next_steps.map((s: { tool: string }) => s.tool)).toEqual(['getSipTrace', 'getCallQuality'])
   })
