@@ -209,8 +209,11 @@ function describeEnd (trace: TraceAnalysis | undefined): string {
   const release = trace.release
   const talk = trace.call.talk_time_ms
   if (release === null || release.method !== 'BYE') return ' (no hang-up in the trace)'
+  const after = talk === null ? '' : ` after ${humanDuration(talk)} of talk`
+  // The switch's BYE on the customer's leg, with no carrier leg to show where it came from: most likely relayed.
+  if (release.by === 'unknown') return ` and ended normally${after}: the switch sent the BYE to the caller (usually the called party's hang-up, relayed; the carrier's leg is not in the trace)`
   const who = release.by === 'customer' ? 'the caller' : release.by === 'carrier' ? 'the called party' : 'the switch'
-  return ` and ended normally: ${who} hung up${talk === null ? '' : ` after ${humanDuration(talk)} of talk`}`
+  return ` and ended normally: ${who} hung up${after}`
 }
 
 const OUTCOME_WORDS: Record<Outcome, string> = {

@@ -497,13 +497,14 @@ function cancelFindings (trace: TraceBase, cancelFailed: boolean, out: Finding[]
     if (r?.method !== 'CANCEL' || r.response !== null || leg.final_response?.code === 487) continue
     const sent = leg.retransmissions.find(x => x.first.message === r.at.message)?.sent ?? 1
     const final = leg.final_response
-    const failed = leg === a ? cancelFailed : true
+    // The customer's leg: the cancel failed to end the call. A carrier's: it matters most when the call then ended badly too.
+    const failed = leg === a ? cancelFailed : a!.state !== 'answered' && a!.final_response?.code !== 487
     const who = leg === a ? 'The caller\'s CANCEL' : `The switch's CANCEL to ${carrierOf(leg)}`
     const end = final === null || leg.final === null
       ? '; no final response came'
       : `; the ${leg === a ? 'call' : 'attempt'} ended ${humanDuration(leg.final.t_ms - r.at.t_ms)} later with ${finalText(leg)}`
     const receiver = leg.callee_role === 'carrier' ? 'the carrier' : 'the switch'
-    out.push(make('cancel_unanswered', failed && (leg === a || a!.state !== 'answered') ? 'critical' : 'warning', leg,
+    out.push(make('cancel_unanswered', failed ? 'critical' : 'warning', leg,
       `${who} was never answered${sent > 1 ? ` (sent ${sent} times)` : ''}${end}`,
       `A CANCEL is answered at once with 200; this one got no answer, so it was resent until its timer gave up and the INVITE ended by timeout instead of 487 Request Terminated: the CANCEL did not reach ${receiver}, or its answer was lost on the way back (a firewall or NAT on the path, or requests sent to a stale address).`,
       `Check the path between the ${leg.caller_role} and ${receiver} for requests sent after the INVITE (firewall, NAT binding, Record-Route), and that ${receiver} handles CANCEL.`,

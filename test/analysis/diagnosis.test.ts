@@ -119,6 +119,36 @@ describe('diagnoseCall', () => {
     expect(ivr.follow_ups.map(s => s.kind)).toEqual(['transcript', 'ai_agent_log'])
   })
 
+  it('adds what only other records hold: the customer\'s cards for no route, the CLI\'s owner for an unknown IP, the AI agent\'s tools', () => {
+    const cards = diagnoseCall({ callid: 'call-a', trace: noRoute, routing: { sip_code: 503, dest_number: '447700900123' }, customer: { id: 42, name: 'Bluebell', cards: [{ id: 'AB12-cd34', name: 'Call Centre UK' }, { id: 'internal', name: 'Internal' }] } })
+    expect(cards.root_cause?.title).toBe('The switch refused the call with 503 No Routes Available (Pre): no rule for 447700900123, on the customer\'s only card, "Call Centre UK" (AB12-cd34)')
+    expect(cards.root_cause?.meaning).toBe('No rate card rule matched the dialled number, so there was no carrier to try. Customer 42 (Bluebell) routes by one card ("Call Centre UK" (AB12-cd34)), and none has a rule for the number.')
+    const ip = analyzeTrace([
+      A.req(0, 'INVITE', { branch: 'z9hG4bKa1', cseq: 1 }),
+      A.res(25, 401, 'IP Not Authorised', { branch: 'z9hG4bKa1', cseq: 1, toTag: 'sw' })
+    ])
+    const owned = diagnoseCall({ callid: 'call-a', trace: ip, cli_owner: { id: 7, name: 'Kingfisher' } })
+    expect(owned.root_cause?.title).toBe('The switch refused the call with 401 IP Not Authorised: 203.0.113.10 is no customer\'s IP; the CLI 14155550123 belongs to customer 7 (Kingfisher)')
+    expect(owned.follow_ups).toEqual([{ kind: 'calls_from_ip', ip: '203.0.113.10', why: 'Other calls from 203.0.113.10: does every call from it fail the same way?' }])
+    const ai = diagnoseCall({
+      callid: 'call-a', trace: answered, quality: goodAudio, class5: { present: true, kinds: ['ai_agent'] },
+      ai_agent: { agent: 'Reception', agents: ['Reception'], steps: 6, tools: [{ name: 'find_slots', latency_ms: 812, time: null }], tools_omitted: 0, errors: 1, slowest_ms: 812 }
+    })
+    expect(ai.findings).toEqual([{ code: 'class5', severity: 'info', title: 'The call used Class 5 features (ai_agent): the AI agent "Reception" called find_slots (812 ms)' }])
+  })
+
+  it('points a carrier\'s failure at that carrier\'s traffic on the day', () => {
+    const b = leg('call-b', { ip: SWITCH }, { ip: '192.0.2.20' })
+    const failed = analyzeTrace([
+      A.req(0, 'INVITE', { branch: 'z9hG4bKa1', cseq: 1 }),
+      b.req(40, 'INVITE', { branch: 'z9hG4bKb1', cseq: 1 }),
+      b.res(90, 503, 'Service Unavailable', { branch: 'z9hG4bKb1', cseq: 1, toTag: 'c' }),
+      A.res(120, 503, 'Service Unavailable', { branch: 'z9hG4bKa1', cseq: 1, toTag: 's' })
+    ])
+    const d = diagnoseCall({ callid: 'call-a', trace: failed, routing: { sip_code: 503, attempts: [{ provider_id: 376, provider_name: 'Crown', sip_code: 503 }] } })
+    expect([d.root_cause?.code, d.follow_ups]).toEqual(['carrier_unavailable', [{ kind: 'carrier_traffic', provider_id: 376, why: 'How carrier Crown did on other calls that day: one call, or an outage?' }]])
+  })
+
   it('blames the private media address for one-way audio that RTCP confirms', () => {
     const natted = analyzeTrace([
       A.req(0, 'INVITE', { branch: 'z9hG4bKa1', cseq: 1, body: sdp('192.168.1.20', [8, 101]) }),

@@ -131,6 +131,23 @@ describe('investigateCall', () => {
     }
   })
 
+  it('feeds the codec each leg negotiated in the trace to the E-model of its RTCP', async () => {
+    const trace = [
+      ...answeredLeg('q-a', { ip: CUSTOMER }, { ip: SWITCH }, { ring: 2000, answer: 8000, bye: 68_000 }, { offer: [8, 18, 101], answer: [8, 101] }),
+      ...answeredLeg('q-b', { ip: SWITCH }, { ip: CARRIER }, { ring: 1980, answer: 7980, bye: 68_010 }, { offer: [18, 101], answer: [18, 101] })
+    ]
+    const rtcp = [{ callid: 'q-b', direction: 'in', jitter: 45, packet_loss: 3, rtt: 300 }, { callid: 'q-a', direction: 'in', jitter: 5, packet_loss: 0, rtt: 60 }]
+    const answers: Record<string, unknown> = { 'log/trace': trace, 'log/rtcp': rtcp, log: [], 'log/class5': [], transcribe: [] }
+    const backend: ApiBackend = async request => ({ status: 200, statusText: 'OK', body: JSON.stringify(answers[request.path.split('?')[0]!] ?? []) })
+    for (const runner of bothRunners(backend)) {
+      const { result } = await runner.call(investigateCall, { callid: 'q-a' })
+      expect(result.quality.mos_codecs).toEqual(['B1: G.729A with VAD (negotiated in the SIP trace)', 'A: G.711 with PLC (negotiated in the SIP trace)'])
+      // d = 150 + 90 + 20 = 260 ms, Id = 0.024 × 260 + 0.11 × (260 − 177.3) = 15.337; G.729A: Ie,eff = 11 + 84 × 3 / 22 = 22.45,
+      // R = 55.41 → MOS 2.86 (with G.711 and PLC it would have been 3.49): bad, the root cause of the answered call.
+      expect([result.root_cause.code, result.root_cause.title]).toEqual(['poor_quality', 'Audio quality was bad on leg B1 (carrier → switch): MOS 2.86'])
+    }
+  })
+
   it('names the parameter that is wrong', async () => {
     const runner = nodeRunner(sw.api)
     expect((await runner.call(investigateCall, {})).result.error).toEqual({ type: 'invalid_argument', parameter: 'callid', message: 'callid is required: SIP Call-ID of the call, as searchCallLogs returns it (callid).' })
