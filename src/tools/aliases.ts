@@ -30,7 +30,9 @@ export const ALIASES: Readonly<Record<string, ToolAlias>> = {
   searchCdr: { tool: 'searchCdr', params: { dst: 'dest_number' }, convert: capLimit(50) },
   // getCallAnalytics had no prefix filter: its exact number is the longest prefix of itself.
   getCallAnalytics: { tool: 'getCallAnalytics', params: { dst: 'dest_prefix' } },
-  listRtpServers: { tool: 'listRtpServers', params: { geozone: 'zone' } }
+  listRtpServers: { tool: 'listRtpServers', params: { geozone: 'zone' } },
+  // Same name and parameters; its limit went to 100, a page here holds 25 (next_cursor has the rest).
+  searchDocumentation: { tool: 'searchDocumentation', convert: capLimit(25) }
 }
 
 /**
