@@ -11,6 +11,8 @@ export interface ApiRequest {
   /** Relative to `/api/cp/`, query string included, e.g. `log/trace?callid=abc`. */
   path: string
   body?: unknown
+  /** The Accept header, when the caller set one (`fetch` may; `cxRest` never does). */
+  accept?: string
 }
 
 /** The answer, with the body as text (JSON or not, as the API sent it). */
@@ -19,6 +21,8 @@ export interface ApiResponse {
   statusText: string
   body: string
   retryAfter?: string
+  /** The Content-Type, when it is not JSON (markdown, an event stream). */
+  contentType?: string
 }
 
 /** Something that answers API calls. */

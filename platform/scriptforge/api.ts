@@ -397,6 +397,15 @@ export function scriptForgeApi (options: ScriptForgeApiOptions): PlatformRoute {
   }
 }
 
+/** An event stream as the platform server writes it: `event:` when named, one `data:` line per line, a blank line after each. */
+export async function sseText (events: AsyncIterable<SseEvent>): Promise<string> {
+  let text = ''
+  for await (const event of events) {
+    text += `${event.event === undefined ? '' : `event: ${event.event}\n`}${event.data.split('\n').map(line => `data: ${line}`).join('\n')}\n\n`
+  }
+  return text
+}
+
 /** Options of {@link withScriptForge}. */
 export interface WithScriptForgeOptions extends Omit<ScriptForgeApiOptions, 'backend'> {
   /** How deep scripts may run scripts through `cxRest` (default 3); a deeper run answers 508. */
@@ -413,7 +422,8 @@ function isRun (method: string, path: string): boolean {
  * variables, runs) answered from `options.store`, and every other path by `backend` (the simulated
  * switch). A script run through it reaches both, so a script can run another script of the account
  * through `cxRest`, as on ConnexCS; nesting stops at `maxRunDepth` with 508 Loop Detected. `cxRest`
- * sends no Accept header, so a run answers plain JSON (the result, without console output).
+ * sends no Accept header, so a run answers plain JSON (the result, without console output); the
+ * sandbox's `fetch` with `Accept: text/event-stream` gets the run's event stream, whole, as text.
  */
 export function withScriptForge (backend: ApiBackend, options: WithScriptForgeOptions = {}): ApiBackend {
   const { maxRunDepth = 3, ...rest } = options
@@ -432,14 +442,15 @@ export function withScriptForge (backend: ApiBackend, options: WithScriptForgeOp
         path,
         rawPath: request.path.replace(/^\/+/, ''),
         query: new URLSearchParams(queryPart),
-        headers: { accept: 'application/json' },
+        headers: { accept: request.accept ?? 'application/json' },
         body: request.body === undefined ? '' : JSON.stringify(request.body),
         user: request.user
       })
       if (reply === undefined) return backend(request)
-      if ('events' in reply) return fail(500, 'The fake ScriptForge API answered an event stream to a cxRest call')
-      const { status, statusText, body, retryAfter } = reply
-      return { status, statusText, body, ...(retryAfter === undefined ? {} : { retryAfter }) }
+      // A caller that asked for an event stream (fetch, as `cx run` does) gets it whole, as text.
+      if ('events' in reply) return { status: reply.status, statusText: STATUS_TEXT[reply.status] ?? '', body: await sseText(reply.events), contentType: 'text/event-stream' }
+      const { status, statusText, body, retryAfter, contentType } = reply
+      return { status, statusText, body, ...(retryAfter === undefined ? {} : { retryAfter }), ...(contentType === undefined ? {} : { contentType }) }
     }
   }
   return layer(0)

@@ -59,7 +59,7 @@ function tidy (path: string): string {
  */
 export function checkDocPath (input: string): DocPathCheck {
   const path = input.trim()
-  if (path === '') return refuse('empty', 'the path is empty; give one like customer/did (searchDocumentation lists paths)')
+  if (path === '') return refuse('empty', 'the path is empty; give one like customer/did (the documentation search lists paths)')
   if (path.length > MAX_DOC_PATH_LENGTH) {
     return refuse('too_long', `the path is ${path.length} characters long; documentation paths are at most ${MAX_DOC_PATH_LENGTH}`)
   }

@@ -131,6 +131,16 @@ export class Connexcs {
     return this.call(`POST ${path}`, () => this.rest.post(path, body), options) as Promise<T>
   }
 
+  /**
+   * The platform client's own Authorization header, when it exposes one (`defaultHeaders`, not
+   * documented; the prior art read it), so that `fetch` can call the API as `cxRest` does.
+   */
+  authorization (): string | undefined {
+    const headers = (this.rest as { defaultHeaders?: Record<string, unknown> }).defaultHeaders
+    const value = headers?.Authorization ?? headers?.authorization
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined
+  }
+
   private async call (what: string, send: () => Promise<unknown>, options: CallOptions): Promise<unknown> {
     const retries = options.retries ?? 2
     const timeoutMs = options.timeoutMs ?? 20_000

@@ -1,4 +1,5 @@
 import { ToolError } from '../lib/errors'
+import { fetchApiText } from './apiText'
 import { apiPath, asArray, type Connexcs } from './client'
 
 /**
@@ -102,23 +103,60 @@ export async function getDoc (api: Connexcs, path: string, readText?: DocTextRea
   } catch (error) {
     if (error instanceof ToolError && error.type === 'not_found') return { found: false, path }
     if (!isNotJson(error)) throw error
-    const markdown = readText === undefined ? undefined : await readText(path)
+    let markdown: string | undefined
+    let failure: string | undefined
+    try {
+      markdown = readText === undefined ? undefined : await readText(path)
+    } catch (readError) {
+      // The page exists; only reading it whole failed: its snippet is still worth giving.
+      failure = readError instanceof Error ? readError.message : String(readError)
+    }
     if (markdown !== undefined && markdown.trim() !== '') return { found: true, complete: true, path, markdown }
-    return excerpt(api, path)
+    return excerpt(api, path, failure)
   }
   const markdown = textOf(answer)
   if (markdown !== undefined) return { found: true, complete: true, path, markdown }
   return excerpt(api, path)
 }
 
-/** The page's search hit, found by searching for the words of its path. */
-async function excerpt (api: Connexcs, path: string): Promise<DocFetch> {
+/** The page's search hit, found by searching for the words of its path; `failure` says why the reader could not help. */
+async function excerpt (api: Connexcs, path: string, failure?: string): Promise<DocFetch> {
   const words = path.split(/[^A-Za-z0-9]+/).filter(w => w !== '').join(' ')
   const hit = (await searchDocs(api, words)).find(h => h.link === path)
-  const why = 'the documentation API answers pages as markdown, which the platform\'s cxRest cannot read (it parses every answer as JSON); ' +
-    'this is the page\'s search snippet: open public_url for the whole page'
+  const why = 'the documentation API answers pages as markdown, which the platform\'s cxRest cannot read (it parses every answer as JSON)' +
+    `${failure === undefined ? '' : `, and reading it with fetch failed (${failure})`}; this is the page's search snippet: open public_url for the whole page`
   if (hit === undefined) {
     return { found: true, complete: false, path, excerpt: '', public_url: `https://docs.connexcs.com/${path}/`, why }
   }
   return { found: true, complete: false, path, excerpt: hit.body, public_url: hit.public_url, why }
+}
+
+/** Options of {@link fetchReader}. */
+export interface FetchReaderOptions {
+  /** The API base URL (`apiBaseUrl(env)`). */
+  baseUrl?: string
+  timeoutMs?: number
+}
+
+/**
+ * A {@link DocTextReader} over the sandbox's `fetch`: `GET docs/<path>` at the API base URL, with
+ * the platform client's Authorization header when it exposes one. It resolves with the markdown
+ * of a 2xx answer, undefined for a 404, and rejects with the reason otherwise (no `fetch` in the
+ * sandbox, a refusal, a network error), which `getDoc` passes on in its `why`.
+ */
+export function fetchReader (api: Connexcs, options: FetchReaderOptions = {}): DocTextReader {
+  return async path => {
+    const url = `docs/${path.split('/').map(s => apiPath`${s}`).join('/')}`
+    const authorization = typeof api.authorization === 'function' ? api.authorization() : undefined
+    const answer = await fetchApiText(url, {
+      accept: 'text/markdown, text/plain;q=0.9, */*;q=0.1',
+      ...(authorization === undefined ? {} : { authorization }),
+      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs })
+    })
+    if (answer.status >= 200 && answer.status < 300) return answer.text
+    if (answer.status === 404) return undefined
+    const refused = answer.status === 401 || answer.status === 403 ? ' (the sandbox\'s fetch carries no ConnexCS credentials of its own)' : ''
+    throw new ToolError('upstream', `GET docs/${path} with fetch answered HTTP ${answer.status} ${answer.statusText}${refused}`, { status: answer.status })
+  }
 }

@@ -108,7 +108,9 @@ export const ALIASES: Readonly<Record<string, ToolAlias>> = {
     sets: { group_by: 'destination', sort_by: 'attempts' },
     convert: all(args => (String(args.customer_id ?? '').toLowerCase() === 'all' ? drop('customer_id')(args) : args), capLimit(50), days),
     note: '`customer_id: all` = every customer'
-  }
+  },
+  // Same name and parameters; its limit went to 100, a page here holds 25 (next_cursor has the rest).
+  searchDocumentation: { tool: 'searchDocumentation', convert: capLimit(25) }
 }
 
 /**

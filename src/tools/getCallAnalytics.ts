@@ -1,5 +1,6 @@
 import { attemptPopulation, callAnalytics, countedKpis, type AttemptRecord, type CallAnalytics, type CountedKpis } from '../analysis/callAnalytics'
 import { findingFacts } from '../analysis/findings'
+import { withDocs } from '../analysis/findingDocs'
 import { trafficFindings } from '../analysis/trafficFindings'
 import { getCarrier, getCustomer } from '../connexcs/accounts'
 import { queryBreakout, type BreakoutQuery, type BreakoutRow } from '../connexcs/breakout'
@@ -393,7 +394,7 @@ function presentTraffic (t: Traffic, sources: Sources, f: Filters, range: DateRa
             }))
           }
         }),
-    findings: t.findings.slice(0, 5).map(findingFacts),
+    findings: t.findings.slice(0, 5).map(f => withDocs(findingFacts(f))),
     [`by_${t.bucket}`]: t.rows,
     sources: sourceNotes(t, sources),
     definitions: DEFINITIONS,

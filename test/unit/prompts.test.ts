@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { callReference, parseMonth, parsePeriod, PromptError, PROMPTS, renderPrompt } from '../../src/prompts'
+import { activeTools } from '../../src/mcp'
+import { callReference, EVERY_TOOL, parseMonth, parsePeriod, PromptError, PROMPTS, renderPrompt, toolCatalog } from '../../src/prompts'
 
 /** The tool names a prompt may tell the AI to call. */
 const TOOLS = ['searchCallLogs', 'investigateCall', 'getSipTrace', 'getCallQuality', 'getTranscription', 'getAiAgentLogs', 'searchCdr',
   'getCallAnalytics',
   'getSwitchHealthReport', 'searchCustomers', 'getCustomer', 'getProfitability', 'lookupRate', 'searchDocumentation', 'getDocumentation',
   'getRtpServerGroups',
-  'listRtpServers']
+  'listRtpServers', 'runScriptForgeFunction']
 
 function failure (run: () => unknown): PromptError {
   try {
@@ -51,11 +52,11 @@ describe('the prompt list', () => {
       'repeated-routing-failures': ['getSwitchHealthReport', 'getCallAnalytics', 'investigateCall', 'searchCallLogs', 'lookupRate',
         'searchDocumentation'],
       'debug-ai-agent-call': ['investigateCall', 'getAiAgentLogs', 'getTranscription', 'getCallQuality', 'searchCallLogs'],
-      'investigate-call': ['investigateCall', 'searchCallLogs', 'getSipTrace', 'getCallQuality', 'searchDocumentation', 'getDocumentation'],
+      'investigate-call': ['investigateCall', 'searchCallLogs', 'getSipTrace', 'getCallQuality', 'getDocumentation', 'searchDocumentation'],
       'onboard-me': ['searchCallLogs', 'investigateCall', 'getSipTrace', 'getCallQuality', 'getTranscription', 'getAiAgentLogs', 'searchCdr',
         'getCallAnalytics',
         'getSwitchHealthReport', 'searchCustomers', 'getCustomer', 'lookupRate', 'getProfitability', 'getRtpServerGroups', 'listRtpServers',
-        'searchDocumentation',
+        'runScriptForgeFunction', 'searchDocumentation',
         'getDocumentation']
     })
   })
@@ -137,5 +138,73 @@ describe('periods and call references', () => {
       { kind: 'number', value: '442079460001' }, { kind: 'number', value: '447700900123' }, { kind: 'number', value: '12345' },
       { kind: 'callid', value: '1234' }, { kind: 'callid', value: 'abc123@10.0.0.1' }, { kind: 'callid', value: '896411870-861076410-2143831551' }
     ])
+  })
+})
+
+/** Sample arguments for a prompt's required ones. */
+function sampleArgs (name: string): Record<string, string> {
+  const prompt = PROMPTS.find(p => p.name === name)!
+  return Object.fromEntries(prompt.arguments.filter(a => a.required).map(a => [a.name, a.name === 'period' ? 'last_month' : a.name === 'call' ? '447700900123' : 'Acme']))
+}
+
+/**
+ * What a prompt's text names that the server does not have: per line, every camelCase word must be
+ * a registered tool, and every parameter written `name: value` or snake_case (outside quotes)
+ * must be a parameter of a tool named on the same line.
+ */
+function unknownNames (text: string, catalog: Readonly<Record<string, readonly string[]>>): string[] {
+  const problems: string[] = []
+  for (const line of text.split('\n')) {
+    const bare = line.replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    const named = [...bare.matchAll(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g)].map(m => m[0])
+    for (const name of named) if (!Object.hasOwn(catalog, name)) problems.push(`tool ${name}`)
+    const params = new Set([...bare.matchAll(/\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b|\b([a-z][a-z0-9]*): (?:""|\d|true|false)/g)].map(m => m[1] ?? m[2]!))
+    for (const param of params) {
+      if (!named.some(tool => catalog[tool]?.includes(param) === true)) problems.push(`${param}, on: ${line.trim().slice(0, 40)}`)
+    }
+  }
+  return problems
+}
+
+describe('prompts and the tools the server has', () => {
+  const catalogs = {
+    'the default server': activeTools({}),
+    'a server that runs scripts': activeTools({ MCP_RUNNABLE_SCRIPTS: 'reports' })
+  }
+
+  it('name only tools and parameters the server registers', () => {
+    for (const [which, list] of Object.entries(catalogs)) {
+      const catalog = Object.fromEntries(list.map(t => [t.name, Object.keys(t.params)]))
+      for (const prompt of PROMPTS) {
+        for (const args of [sampleArgs(prompt.name), { ...sampleArgs(prompt.name), ...(prompt.name === 'investigate-call' ? { call: 'abc@10.0.0.1' } : {}) }]) {
+          const { text } = renderPrompt(prompt.name, args, toolCatalog(catalog))
+          expect(unknownNames(text, catalog), `${prompt.name} on ${which}`).toEqual([])
+        }
+      }
+    }
+    // The check itself catches a tool that is not there, and a parameter of another tool.
+    expect(unknownNames('1. Call getNothing with x.\n2. Call searchCdr with sort_by: "charge" and getSipTrace with callid: "a".',
+      { searchCdr: ['limit'], getSipTrace: ['callid'] })).toEqual(['tool getNothing', 'sort_by, on: 2. Call searchCdr with sort_by: "charge"'])
+  })
+
+  it('say what to call instead when a tool the text was written for is missing', () => {
+    const few = toolCatalog({ getCallAnalytics: ['start_date', 'end_date', 'bucket', 'customer_id', 'dest_prefix'], investigateCall: ['callid'],
+      searchCdr: ['start_date', 'end_date', 'customer_id', 'limit', 'cursor'], searchDocumentation: ['query'], searchCallLogs: ['search'] })
+    expect(renderPrompt('monthly-health-report', { month: '2026-10' }, few).text.split('\n').slice(0, 3)).toEqual([
+      'Give me the switch health report for October 2026.', '',
+      '1. Call getCallAnalytics with start_date: "2026-10-01", end_date: "2026-10-31", bucket: "day": the whole switch\'s attempts, answered calls, ' +
+      'ASR, NER, ACD, PDD, failure codes and findings, day by day.'
+    ])
+    expect(renderPrompt('top-revenue-calls', { period: '2026-11-01..2026-11-07' }, few).text.split('\n')[2]).toBe('1. Call searchCdr with ' +
+      'start_date: "2026-11-01", end_date: "2026-11-07", limit: 50, and page on with cursor (this server\'s searchCdr cannot sort): keep the 20 calls ' +
+      'with the highest charge, and say how many calls were read if you stopped before the last page.')
+    expect(renderPrompt('customer-cdr-analysis', { customer: 'Acme' }, few).text.split('\n')[2])
+      .toBe('1. If "Acme" is not the customer\'s numeric id, ask me for the id (this server cannot look customers up by name).')
+    const onboarding = renderPrompt('onboard-me', {}, few).text
+    expect(onboarding).toContain('   - one call: searchCallLogs (find a call by number, Call-ID or IP), investigateCall (why it failed, in one step);\n' +
+      '   - many calls: searchCdr (filters), getCallAnalytics (ASR, NER, ACD, PDD, failures);\n   - the documentation: searchDocumentation.\n')
+    expect(onboarding).not.toContain('What do we charge')
+    // Written for the whole server, the texts name what it will have.
+    expect(renderPrompt('monthly-health-report', {}, EVERY_TOOL).text).toContain('1. Call getSwitchHealthReport with period: "last_month".')
   })
 })

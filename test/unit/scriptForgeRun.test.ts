@@ -4,9 +4,9 @@ import { ScriptForgeStore, withScriptForge } from '../../platform/scriptforge/ap
 import cxRest from '../../platform/scriptforge/builtins/cxRest'
 import { ScriptForgeHost } from '../../platform/scriptforge/host'
 import { Connexcs } from '../../src/connexcs/client'
-import { CONSOLE_NOTE, MAX_BODY_CHARS, runScriptFunction } from '../../src/connexcs/scriptForge'
+import { CONSOLE_NOTE, MAX_BODY_CHARS, MAX_CONSOLE_LINES, parseEventStream, runScriptFunction, runScriptFunctionStreamed } from '../../src/connexcs/scriptForge'
 import { ToolError } from '../../src/lib/errors'
-import { installBridge, testSwitch } from '../helpers/platform'
+import { installBridge, installFetch, testSwitch } from '../helpers/platform'
 
 /**
  * Running ScriptForge functions through cxRest, on the local platform: the fake ScriptForge API
@@ -122,5 +122,61 @@ export async function main () {
       .toEqual({ status: 508, statusText: 'Loop Detected',
         body: '{"error":"Loop Detected: scripts may run scripts 0 deep at most on this platform"}' })
     expect((await shallow({ user: 'u', method: 'GET', path: 'scriptforge' })).status).toBe(200)
+  })
+})
+
+describe('runScriptFunctionStreamed', () => {
+  it('reads an event stream: CRLF, comments, data on several lines, the error event, a stream cut short', () => {
+    expect(parseEventStream(': hi\r\nevent: header\r\ndata: {"key":"x"}\r\n\r\nevent: log\ndata: a\ndata: b\n\ndata: 42\n\nevent: error\ndata: {}'))
+      .toEqual([{ event: 'header', data: '{"key":"x"}' }, { event: 'log', data: 'a\nb' }, { event: 'message', data: '42' }, { event: 'error', data: '{}' }])
+    expect(parseEventStream('')).toEqual([])
+  })
+
+  it('keeps at most MAX_CONSOLE_LINES console lines and counts the rest', async () => {
+    const chatty = new ScriptForgeStore({ files: [{ app_id: 1, name: 'chatty', code: 'export function main () { for (let i = 0; i < 130; i++) console.log("line", i); return "done" }' }] })
+    const restore = installFetch(withScriptForge(sw.api, { store: chatty }))
+    try {
+      const run = await runScriptFunctionStreamed(api, { appId: 1, script: 'chatty' })
+      expect([run.ok, run.ok && run.value, run.console?.length, run.console?.[129 - 30], run.console_omitted])
+        .toEqual([true, 'done', MAX_CONSOLE_LINES, { level: 'log', text: 'line 99' }, 30])
+    } finally {
+      restore()
+    }
+  })
+
+  it('says so when the platform answers plain JSON instead of the stream asked for, and never runs twice', async () => {
+    let posts = 0
+    const restore = installFetch(async request => {
+      if (request.method === 'POST') posts++
+      return { status: 200, statusText: 'OK', body: '{"plain":true}' }
+    })
+    try {
+      expect(await runScriptFunctionStreamed(api, { appId: 1, script: 'tools' })).toEqual({
+        ok: true, value: { plain: true }, console_note: 'Console output is not available: the platform answered the run as plain JSON, not as the event stream asked for.'
+      })
+      expect(posts).toBe(1)
+    } finally {
+      restore()
+    }
+  })
+
+  it('answers not_found for a missing file, and passes a server error on without running again', async () => {
+    const restore = installFetch(backend)
+    try {
+      await expect(runScriptFunctionStreamed(api, { appId: 1, script: 'nope' })).rejects.toMatchObject({ type: 'not_found', details: { status: 404 } })
+    } finally {
+      restore()
+    }
+    let posts = 0
+    const down = installFetch(async () => {
+      posts++
+      return { status: 502, statusText: 'Bad Gateway', body: 'upstream down' }
+    })
+    try {
+      await expect(runScriptFunctionStreamed(api, { appId: 1, script: 'tools' })).rejects.toMatchObject({ type: 'upstream', details: { status: 502 } })
+      expect(posts).toBe(1)
+    } finally {
+      down()
+    }
   })
 })
