@@ -123,7 +123,8 @@ if (args.live) {
   where = `ConnexCS API at ${settings.baseUrl} (token from ${settings.tokenSource})`
   // One call before serving, so that the first request already runs on the API's clock.
   try {
-    await backend({ user: apiUser, method: 'GET', path: 'setup/account' })
+    // The sandbox's client times its own calls; this one, outside it, is bounded here.
+    await backend({ user: apiUser, method: 'GET', path: 'setup/account' }, { signal: AbortSignal.timeout(15_000) })
     notes.push(`The sandbox's clock is the API's: ${describeClock(apiClock.offsetMs)}.`)
   } catch (error) {
     notes.push(`The API did not answer yet (${(error as Error).message}): the sandbox's clock is this machine's until it does.`)
