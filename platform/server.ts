@@ -49,7 +49,7 @@ export type PlatformRoute = (request: PlatformRequest) => Promise<PlatformReply 
 /**
  * A fault to inject. Matching requests (by method and path prefix) fail in the given way,
  * `times` times (default: always). The same can be asked per request with the header
- * `X-CX-Fault: <status>[;retry-after=<s>] | timeout | malformed | slow=<ms>`.
+ * `X-CX-Fault: <status>[;retry-after=<s>] | timeout | drop | malformed | slow=<ms>`.
  */
 export interface FaultRule {
   method?: string
@@ -60,6 +60,8 @@ export interface FaultRule {
   /** Never answer (the connection is closed after `timeoutMs`, default 60 s). */
   timeout?: boolean
   timeoutMs?: number
+  /** Close the connection at once without answering (a dropped connection). */
+  drop?: boolean
   /** Answer 200 with a body that is not JSON. */
   malformed?: boolean
   /** Answer normally, this much later. */
@@ -136,12 +138,13 @@ export function apiRoute (api: ApiBackend): PlatformRoute {
 }
 
 /**
- * A fault in the `X-CX-Fault` syntax (`429;retry-after=5`, `503`, `timeout`, `malformed`,
+ * A fault in the `X-CX-Fault` syntax (`429;retry-after=5`, `503`, `timeout`, `drop`, `malformed`,
  * `slow=800`), as a rule; `undefined` when it is not one. `npm run switch -- --fault` uses it too.
  */
 export function parseFaultHeader (value: string): FaultRule | undefined {
   const text = value.trim().toLowerCase()
   if (text === 'timeout') return { timeout: true, timeoutMs: 5_000 }
+  if (text === 'drop') return { drop: true }
   if (text === 'malformed') return { malformed: true }
   const slow = /^slow=(\d+)$/.exec(text)
   if (slow !== null) return { delayMs: Number(slow[1]) }
@@ -232,6 +235,11 @@ export function startPlatformServer (options: PlatformServerOptions): Promise<Pl
     const body = Buffer.concat(chunks).toString('utf8')
 
     const fault = faultFor(method, path, req.headers)
+    if (fault?.drop === true) {
+      log(`${method} ${path} → (dropped)`)
+      res.socket?.destroy()
+      return
+    }
     if (fault?.timeout === true) {
       // Hold the request without answering, as a server that hangs would.
       log(`${method} ${path} → (timeout)`)

@@ -12,6 +12,7 @@ import { terminalIo } from './lib/cli'
 import { loadConfig, ROOT } from './lib/config'
 import { liveSettings, variable } from './lib/live'
 import { clock, parseOptions, wholeNumber } from './lib/options'
+import { printAndExit, quietOnClosedOutput } from './lib/output'
 import { sampleQuestions } from './lib/sampleQuestions'
 
 const USAGE = `Usage: npm start [-- options]
@@ -42,9 +43,11 @@ from the Date header of its answers).`
 const LOCAL_USER = 'developer@example.com'
 
 function fail (message: string): never {
-  console.error(`npm start: ${message}\n\n${USAGE}`)
-  process.exit(2)
+  printAndExit(`npm start: ${message}\n\n${USAGE}`, 2)
 }
+
+// A reader that goes away (| head) ends the log, not the server.
+quietOnClosedOutput()
 
 const args = parseOptions({
   stdio: { type: 'boolean', default: false },
@@ -92,8 +95,7 @@ if (isStale(config)) {
     const built = await bundle(config)
     log(`built ${built.map(b => `${b.name}.js`).join(', ')}`)
   } catch (error) {
-    console.error((error as Error).message)
-    process.exit(1)
+    printAndExit((error as Error).message, 1)
   }
 }
 
