@@ -55,6 +55,8 @@ export interface FaultRule {
   method?: string
   /** Path prefix relative to `/api/cp/`; absent matches every path. */
   path?: string
+  /** Match `path` exactly, not as a prefix (`log` then leaves `log/trace` alone). */
+  exact?: boolean
   status?: number
   retryAfterS?: number
   /** Never answer (the connection is closed after `timeoutMs`, default 60 s). */
@@ -218,7 +220,8 @@ export function startPlatformServer (options: PlatformServerOptions): Promise<Pl
   const faultFor = (method: string, path: string, headers: IncomingHttpHeaders): FaultRule | undefined => {
     const asked = headers['x-cx-fault']
     if (typeof asked === 'string') return parseFaultHeader(asked)
-    const rule = faults.find(f => (f.method === undefined || f.method === method) && (f.path === undefined || path.startsWith(f.path)) && (f.times === undefined || f.times > 0))
+    const matches = (f: FaultRule): boolean => f.path === undefined || (f.exact === true ? path === f.path : path.startsWith(f.path))
+    const rule = faults.find(f => (f.method === undefined || f.method === method) && matches(f) && (f.times === undefined || f.times > 0))
     if (rule?.times !== undefined) rule.times--
     return rule
   }
