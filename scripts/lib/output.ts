@@ -33,7 +33,11 @@ export function writeAllSync (fd: number, text: string): boolean {
   return true
 }
 
-/** Prints `text` (a newline added) to stdout or stderr, all of it, then exits with `code`. */
+/**
+ * Prints `text` (a newline added) to stdout or stderr, all of it, then exits with `code`. For a
+ * script that exits as soon as it has printed: what it wrote to the same stream before went out
+ * at once unless the pipe was full, so it stays first. Otherwise set `process.exitCode`.
+ */
 export function printAndExit (text: string, code: number, stream: 'stdout' | 'stderr' = code === 0 ? 'stdout' : 'stderr'): never {
   writeAllSync(stream === 'stdout' ? 1 : 2, `${text}\n`)
   process.exit(code)
