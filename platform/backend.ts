@@ -25,5 +25,14 @@ export interface ApiResponse {
   contentType?: string
 }
 
+/** How a call may be cut short by its caller. */
+export interface ApiCallOptions {
+  /**
+   * Aborted when the caller no longer waits: the QuickJS host aborts a run's calls when the run
+   * ends (the script's own timer gave up, or the run finished), so that no socket is left open.
+   */
+  signal?: AbortSignal
+}
+
 /** Something that answers API calls. */
-export type ApiBackend = (request: ApiRequest) => Promise<ApiResponse>
+export type ApiBackend = (request: ApiRequest, options?: ApiCallOptions) => Promise<ApiResponse>

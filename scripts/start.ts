@@ -14,6 +14,7 @@ import { terminalIo } from './lib/cli'
 import { loadConfig, ROOT } from './lib/config'
 import { liveSettings, variable } from './lib/live'
 import { clock, parseOptions, wholeNumber } from './lib/options'
+import { printAndExit, quietOnClosedOutput } from './lib/output'
 import { sampleQuestions } from './lib/sampleQuestions'
 
 const USAGE = `Usage: npm start [-- options]
@@ -48,9 +49,11 @@ const LOCAL_USER = 'developer@example.com'
 const LOCAL_APP_ID = 1
 
 function fail (message: string): never {
-  console.error(`npm start: ${message}\n\n${USAGE}`)
-  process.exit(2)
+  printAndExit(`npm start: ${message}\n\n${USAGE}`, 2)
 }
+
+// A reader that goes away (| head) ends the log, not the server.
+quietOnClosedOutput()
 
 const args = parseOptions({
   stdio: { type: 'boolean', default: false },
@@ -99,8 +102,7 @@ if (isStale(config)) {
     const built = await bundle(config)
     log(`built ${built.map(b => `${b.name}.js`).join(', ')}`)
   } catch (error) {
-    console.error((error as Error).message)
-    process.exit(1)
+    printAndExit((error as Error).message, 1)
   }
 }
 
@@ -130,7 +132,8 @@ if (args.live) {
   where = `ConnexCS API at ${settings.baseUrl} (token from ${settings.tokenSource})`
   // One call before serving, so that the first request already runs on the API's clock.
   try {
-    await backend({ user: apiUser, method: 'GET', path: 'setup/account' })
+    // The sandbox's client times its own calls; this one, outside it, is bounded here.
+    await backend({ user: apiUser, method: 'GET', path: 'setup/account' }, { signal: AbortSignal.timeout(15_000) })
     notes.push(`The sandbox's clock is the API's: ${describeClock(apiClock.offsetMs)}.`)
   } catch (error) {
     notes.push(`The API did not answer yet (${(error as Error).message}): the sandbox's clock is this machine's until it does.`)

@@ -2,7 +2,7 @@ import type { ApiBackend, ApiResponse } from '../backend'
 import type { PlatformReply, PlatformRequest, PlatformRoute, SseEvent } from '../server'
 import { SUPPORTED_PROTOCOL_VERSIONS } from './builtins/cxMcpServer'
 import { ScriptForgeHost, type HostOptions, type LogEvent, type RunResult } from './host'
-import { answerMessage, parseBody, rpcError } from './mcpEndpoint'
+import { answerMessage, isRefusal, parseBody, rpcError } from './mcpEndpoint'
 
 /**
  * The fake ScriptForge API of the local platform: apps (`setup/app`), the files of each app
@@ -351,7 +351,7 @@ export function scriptForgeApi (options: ScriptForgeApiOptions): PlatformRoute {
       const parsed = parseBody(request.body)
       if ('error' in parsed) return json(400, parsed.error)
       const answer = await answerMessage(host, { files: () => appFiles, entry: file.name }, parsed.message)
-      return answer.response === null ? { status: 202, statusText: 'Accepted', body: '' } : json(200, answer.response)
+      return answer.response === null ? { status: 202, statusText: 'Accepted', body: '' } : json(isRefusal(answer.response) ? 400 : 200, answer.response)
     }
 
     // The body itself is the function's argument (not wrapped in `{ body }`), `{}` when empty.

@@ -183,6 +183,8 @@ export class ScriptForgeHost {
     const memory = new WebAssembly.Memory({ initial: 256, maximum: Math.floor(memoryLimit / PAGE) })
     const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: await wasmModule(), wasmMemory: memory }))
     const hostTimers = new Map<number, ReturnType<typeof setTimeout>>()
+    // Ends the run's API calls still under way when the run ends: nothing waits for them then.
+    const calls = new AbortController()
     let finished = false
     let deadlineTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -272,7 +274,7 @@ export class ScriptForgeHost {
         rest: requestJson => {
           const deferred = vm.newPromise()
           const apiRequest = JSON.parse(vm.getString(requestJson)) as Parameters<ApiBackend>[0]
-          this.options.backend(apiRequest)
+          this.options.backend(apiRequest, { signal: calls.signal })
             .then(response => JSON.stringify(response))
             .then(text => {
               if (finished) return
@@ -385,6 +387,7 @@ globalThis.__cxRun = async (json) => {
       return fail(classify(e, Date.now() > deadline), e)
     } finally {
       finished = true
+      calls.abort()
       clearTimeout(deadlineTimer)
       for (const timer of hostTimers.values()) clearTimeout(timer)
       // No dispose: the whole WebAssembly instance is dropped with this run, and freeing a
