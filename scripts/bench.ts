@@ -8,15 +8,16 @@ import { ScriptForgeHost } from '../platform/scriptforge/host'
 import { createSwitch } from '../platform/switch/index'
 import { bundle } from './lib/bundle'
 import { loadConfig, ROOT } from './lib/config'
+import { printAndExit, quietOnClosedOutput } from './lib/output'
 
 // `npm run bench`: what ScriptForge pays on every request. Each request runs in a fresh
 // context, so the cold start (load the bundle, register the tools, answer) is the per-request cost.
 
+quietOnClosedOutput()
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } })
 const runs = Number(values.runs)
 if (!Number.isInteger(runs) || runs < 3) {
-  console.error('--runs must be a whole number ≥ 3')
-  process.exit(2)
+  printAndExit('--runs must be a whole number ≥ 3', 2)
 }
 
 const config = loadConfig()

@@ -1,4 +1,5 @@
 import type { CallFactory, CallPlan, Outage } from './calls'
+import { aiAgentLog } from './class5'
 import type { Entities } from './entities'
 import { activeRules } from './routing'
 import type { Carrier, Customer, CustomerProfile, Destination, ScenarioEntry, SimCall } from './model'
@@ -94,7 +95,18 @@ const SCENARIOS: ScenarioDef[] = [
       const { customer } = ctx.customer('Bluebell Contact Centre')
       return {
         diagnosis: ['Refused by the switch before any carrier: 503 No Routes Available (Pre) means the customer\'s rate card has no rule for the number.', 'The customer\'s only card, "Call Centre UK", covers UK numbers only; Germany - Mobile (4915/4916/4917) is not on it. Add the destination to a card of the customer, or it is a wrong number.'],
-        facts: { sip_code: 503, sip_reason: 'No Routes Available (Pre)', carriers_tried: 0, customer_cards: customer.cards, destination: 'Germany - Mobile', prefix: c!.dest_number.slice(0, 4), flows: { A: 'INVITE 100 503 ACK' } }
+        facts: {
+          sip_code: 503,
+          sip_reason: 'No Routes Available (Pre)',
+          carriers_tried: 0,
+          customer_cards: customer.cards,
+          // What a diagnosis must name: the customer's card(s) and the number none of them has a rule for.
+          customer_card_names: customer.cards.map(id => ctx.entities.cards.find(card => card.id === id)?.name ?? id),
+          dest_number: c!.dest_number,
+          destination: 'Germany - Mobile',
+          prefix: c!.dest_number.slice(0, 4),
+          flows: { A: 'INVITE 100 503 ACK' }
+        }
       }
     }
   },
@@ -318,10 +330,16 @@ const SCENARIOS: ScenarioDef[] = [
     title: 'Call answered by an AI agent (Class 5)',
     description: 'Adam Communications calls the account\'s AI-agent number; the Class 5 server answers, the agent books an appointment, the caller hangs up after 142 s. The call has a Class 5 log, a transcription, AI-agent logs and RTCP.',
     place: ctx => [call(ctx, 'Adam Communications', 155, { dest_number: ctx.entities.dids[0]!.did, class5: 'ai_agent', talk_ms: 142_000, hangup: 'caller', rtcp: 'good' }, 'ai_agent')],
-    describe: () => ({
-      diagnosis: ['A Class 5 call: answered by the switch\'s AI agent (no carrier), 142 s, normal hangup by the caller.', 'GET log/class5, transcribe and log/ai-agent all have records for it; GET log/rtcp shows good quality.'],
-      facts: { sip_code: 200, class5: 'ai_agent', duration_s: 142, provider_id: 0, flows: { A: 'INVITE 100 200 ACK BYE 200', B1: 'INVITE 100 200 ACK BYE 200' } }
-    })
+    describe: (_ctx, [c]) => {
+      // What a diagnosis must name: the agent, and each tool it called with its latency.
+      const log = aiAgentLog(c!)
+      const tools = log.filter(e => e.tool_name !== null).map(e => ({ tool: e.tool_name!, latency_ms: e.latency_ms }))
+      return {
+        diagnosis: ['A Class 5 call: answered by the switch\'s AI agent (no carrier), 142 s, normal hangup by the caller.', 'GET log/class5, transcribe and log/ai-agent all have records for it; GET log/rtcp shows good quality.',
+          `The agent "${log[0]!.agent_name}" called ${tools.map(t => `${t.tool} (${t.latency_ms} ms)`).join(' and ')}.`],
+        facts: { sip_code: 200, class5: 'ai_agent', duration_s: 142, provider_id: 0, agent: log[0]!.agent_name, tools, flows: { A: 'INVITE 100 200 ACK BYE 200', B1: 'INVITE 100 200 ACK BYE 200' } }
+      }
+    }
   }
 ]
 

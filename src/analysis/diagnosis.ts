@@ -4,6 +4,7 @@
  * its routing record, one with neither says what is missing and how to get it.
  */
 import { humanDuration } from '../lib/format'
+import { toolCallsText, type AiAgentSummary } from './aiAgent'
 import { evidenceText, rankFindings, type Finding, type Severity } from './findings'
 import { streamFigures, streamPath, type QualitySummary, type StreamQuality } from './rtcpQuality'
 import type { CallState, TraceAnalysis } from './traceTypes'
@@ -28,6 +29,20 @@ export interface RoutingFacts {
   attempts?: readonly CarrierAttempt[] | null
   release_reason?: string | null
   duration_s?: number | null
+  /** The username the caller authenticated with (the routing record's `params.au`). */
+  auth_user?: string | null
+  /** Where the INVITE came from (`params.si`). */
+  source_ip?: string | null
+  /** The customer's rate card that matched the number; `null` when none did. */
+  customer_card_id?: string | null
+}
+
+/** The customer of a call, as far as an engineer needs it to act on a refusal. */
+export interface CustomerFacts {
+  id: number | string
+  name?: string | null
+  /** Its rate cards (routing rows), for a call no card had a rule for. */
+  cards?: ReadonlyArray<{ id: string, name?: string | null }> | null
 }
 
 /** A part of the investigation that could not be fetched, and why. */
@@ -44,6 +59,12 @@ export interface DiagnosisInput {
   quality?: QualitySummary | null
   /** Whether the call used Class 5 features (`log/class5` non-empty), and which. */
   class5?: { present: boolean, kinds?: readonly string[] } | null
+  /** What the AI agent did, when one took the call. */
+  ai_agent?: AiAgentSummary | null
+  /** The call's customer. */
+  customer?: CustomerFacts | null
+  /** The customer who owns the calling number, when the switch could not tell who called (an unknown IP). */
+  cli_owner?: CustomerFacts | null
   unavailable?: readonly UnavailablePart[]
 }
 
@@ -58,14 +79,26 @@ export interface FindingBrief {
   leg?: string
 }
 
-/** A source that would tell more about the call. */
-export type FollowUpKind = 'sip_trace' | 'call_quality' | 'transcript' | 'ai_agent_log' | 'calls_to_number'
+/**
+ * A source that would tell more about the call: its trace, RTCP, transcript or AI-agent log; the
+ * other calls to its number or from its source IP; the traffic of the carrier that failed it.
+ */
+export type FollowUpKind = 'sip_trace' | 'call_quality' | 'transcript' | 'ai_agent_log' | 'calls_to_number' | 'calls_from_ip' | 'carrier_traffic'
 
 /** Something worth looking at next, and why; the analysis knows no tool names. */
 export interface FollowUp {
   kind: FollowUpKind
   why: string
+  /** For `calls_from_ip`: the address. */
+  ip?: string
+  /** For `carrier_traffic`: the carrier. */
+  provider_id?: number | string
 }
+
+const CARRIER_CAUSES = new Set<Finding['code']>(['carrier_unavailable', 'carrier_timeout', 'carrier_forbidden', 'carrier_auth_required', 'carrier_rejected', 'codec_mismatch'])
+const CALLER_CAUSES = new Set<Finding['code']>(['ip_not_authorised', 'unknown_user', 'auth_failed', 'auth_loop', 'invite_unanswered'])
+// Causes on the customer's side when they are on its leg.
+const CALLER_LEG_CAUSES = new Set<Finding['code']>(['ack_timeout', 'ack_missing', 'ack_not_received', 'cancel_unanswered'])
 
 /** The diagnosis: small, plain language, root cause first. */
 export interface Diagnosis {
@@ -104,8 +137,9 @@ function routingFindings (routing: RoutingFacts): Finding[] {
     const tried = attempts.filter(t => typeof t.sip_code === 'number')
     const last = tried.at(-1)
     let explanation: Explanation | undefined
-    if (last === undefined) explanation = explainSwitchRefusal(code, reason)
-    else {
+    if (last === undefined) {
+      explanation = explainSwitchRefusal(code, reason, { dialled: routing.dest_number, username: routing.auth_user, sourceIp: routing.source_ip })
+    } else {
       const name = last.provider_name ?? (last.provider_id === undefined || last.provider_id === null ? 'the carrier' : `carrier ${last.provider_id}`)
       explanation = explainCarrierResponse(last.sip_code!, last.sip_reason ?? '', { sender: last.provider_name === undefined || last.provider_name === null ? name : `the carrier ${name}` })
     }
@@ -175,8 +209,11 @@ function describeEnd (trace: TraceAnalysis | undefined): string {
   const release = trace.release
   const talk = trace.call.talk_time_ms
   if (release === null || release.method !== 'BYE') return ' (no hang-up in the trace)'
+  const after = talk === null ? '' : ` after ${humanDuration(talk)} of talk`
+  // The switch's BYE on the customer's leg, with no carrier leg to show where it came from: most likely relayed.
+  if (release.by === 'unknown') return ` and ended normally${after}: the switch sent the BYE to the caller (usually the called party's hang-up, relayed; the carrier's leg is not in the trace)`
   const who = release.by === 'customer' ? 'the caller' : release.by === 'carrier' ? 'the called party' : 'the switch'
-  return ` and ended normally: ${who} hung up${talk === null ? '' : ` after ${humanDuration(talk)} of talk`}`
+  return ` and ended normally: ${who} hung up${after}`
 }
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
@@ -187,6 +224,62 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   redirected: 'was redirected',
   no_final_response: 'got no final response',
   unknown: ''
+}
+
+/** `The switch refused` → `the switch refused`; `INFO was sent` stays. */
+function lowerFirst (text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text
+}
+
+/** `the AI agent "Reception Assistant" called find_slots (820 ms), book_slot (640 ms)`. */
+function agentText (ai: AiAgentSummary): string {
+  const who = ai.agent === null ? 'the AI agent' : `the AI agent "${ai.agent}"`
+  if (ai.tools.length === 0) return `${who} took ${ai.steps} step${ai.steps === 1 ? '' : 's'} and called no tool`
+  return `${who} called ${toolCallsText(ai.tools)}${ai.tools_omitted === 0 ? '' : ` and ${ai.tools_omitted} more`}`
+}
+
+function customerText (c: CustomerFacts): string {
+  return `customer ${c.id}${c.name === undefined || c.name === null || c.name === '' ? '' : ` (${c.name})`}`
+}
+
+/**
+ * The root cause with what the engineer needs to act on it that only other records hold: the
+ * customer's cards for a number no card routes, the customer who owns the calling number for an
+ * unknown source IP.
+ */
+function withSpecifics (f: Finding, input: DiagnosisInput): Finding {
+  const customer = input.customer ?? undefined
+  if (f.code === 'no_route' && customer !== undefined && !/\(u\)|no carrier/i.test(f.title)) {
+    const cards = (customer.cards ?? []).filter(c => c.id !== '' && c.id !== 'internal')
+    if (cards.length === 0) return f
+    const list = cards.slice(0, 4).map(c => c.name === undefined || c.name === null || c.name === '' ? c.id : `"${c.name}" (${c.id})`).join(', ')
+    const which = cards.length === 1 ? `the customer's only card, ${list}` : `the customer's cards ${list}`
+    return {
+      ...f,
+      title: `${f.title}, on ${which}`,
+      meaning: `${f.meaning} ${capitalised(customerText(customer))} routes by ${cards.length === 1 ? 'one card' : `${cards.length} cards`} (${list}), and none has a rule for the number.`
+    }
+  }
+  const owner = input.cli_owner ?? undefined
+  if (f.code === 'ip_not_authorised' && owner !== undefined) {
+    const cli = input.routing?.cli ?? trace(input)?.call.cli ?? 'the calling number'
+    const ip = input.routing?.source_ip ?? trace(input)?.call.caller_ip ?? 'the source IP'
+    return {
+      ...f,
+      title: `${f.title}; the CLI ${cli} belongs to ${customerText(owner)}`,
+      meaning: `${f.meaning} The calling number ${cli} is one of ${customerText(owner)}'s CLIs: most likely its PBX now sends from ${ip}.`,
+      fix: `Check that ${ip} is ${owner.name ?? `customer ${owner.id}`}'s, then add it to that customer's IP authentication (changes can take up to 60 s to reach every switch); or have the customer send from an IP it already has.`
+    }
+  }
+  return f
+}
+
+function capitalised (text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+function trace (input: DiagnosisInput): TraceAnalysis | undefined {
+  return input.trace ?? undefined
 }
 
 /**
@@ -221,11 +314,14 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
   }
   if (input.class5?.present === true) {
     const kinds = input.class5.kinds?.slice(0, 4).join(', ')
+    const ai = input.ai_agent ?? undefined
+    const agent = ai === undefined || ai.steps === 0 ? '' : agentText(ai)
     all.push({
       code: 'class5',
       severity: 'info',
-      title: `The call used Class 5 features${kinds === undefined || kinds === '' ? '' : ` (${kinds})`}`,
-      meaning: 'Part of the call was handled by the switch\'s own applications (IVR, queue, voicemail, conference or AI agent), so their logs can explain what the caller experienced.',
+      title: `The call used Class 5 features${kinds === undefined || kinds === '' ? '' : ` (${kinds})`}${agent === '' ? '' : `: ${agent}`}`,
+      meaning: 'Part of the call was handled by the switch\'s own applications (IVR, queue, voicemail, conference or AI agent), so their logs can explain what the caller experienced.' +
+        (ai === undefined || ai.errors === 0 ? '' : ` The AI agent's log has ${ai.errors} error step${ai.errors === 1 ? '' : 's'}.`),
       fix: 'Read the transcription and the AI agent or application logs of the call.',
       evidence: []
     })
@@ -234,19 +330,21 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
   }
 
   const ranked = rankFindings(all)
+  // A failed call's root cause is what ended it, as the trace analysis found it (its first finding);
+  // an answered call's is its worst problem, RTCP included.
+  const traceRoot = trace !== undefined && outcome !== 'answered' ? trace.findings[0] : undefined
   const top = ranked[0]
-  // A busy call is explained by the busy answer, even when a warning (a long PDD) ranks above it.
-  const busy = outcome === 'busy' ? ranked.find(f => f.code === 'carrier_rejected' || f.code === 'call_failed') : undefined
-  const rootFinding = busy ?? (top !== undefined && (top.severity !== 'info' || outcome !== 'answered') ? top : undefined)
-  const root = rootFinding === undefined
+  const rootFinding = traceRoot ?? (top !== undefined && (top.severity !== 'info' || outcome !== 'answered') ? top : undefined)
+  const specific = rootFinding === undefined ? undefined : withSpecifics(rootFinding, input)
+  const root = specific === undefined
     ? null
     : {
-        code: rootFinding.code,
-        severity: rootFinding.severity,
-        title: rootFinding.title,
-        meaning: rootFinding.meaning,
-        fix: rootFinding.fix,
-        ...(rootFinding.leg === undefined ? {} : { leg: rootFinding.leg })
+        code: specific.code,
+        severity: specific.severity,
+        title: specific.title,
+        meaning: specific.meaning,
+        fix: specific.fix,
+        ...(specific.leg === undefined ? {} : { leg: specific.leg })
       }
 
   const evidence: string[] = []
@@ -262,15 +360,33 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
     evidence.push(`RTCP worst stream, leg ${s.leg} ${streamPath(s.leg, s.direction)}: ${s.no_audio ? 'no audio' : s.grade}${figures === '' ? '' : `, ${figures}`}`)
   }
 
-  const recommendations = [...new Set(ranked.filter(f => f.severity !== 'info' || f === rootFinding).map(f => f.fix))].slice(0, 4)
+  // The root cause's fix first; a fix it already says (a failover's first carrier) is not repeated.
+  const others = ranked.filter(f => f.severity !== 'info' && f.code !== specific?.code && !(specific?.fix.includes(f.fix) ?? false)).map(f => f.fix)
+  const recommendations = [...new Set([...(specific === undefined ? [] : [specific.fix]), ...others])].slice(0, 4)
   if (routing?.dest_number !== undefined && routing.dest_number !== null && ranked.some(f => ['no_route', 'duplicated_prefix', 'trunk_prefix_left', 'number_malformed', 'blocked_by_dial_plan'].includes(f.code))) {
     next.push({ kind: 'calls_to_number', why: 'See whether other calls to this number fail the same way.' })
+  }
+  // The next useful look for a caller's or a carrier's fault: the caller's other calls, the carrier's other traffic.
+  const sourceIp = routing?.source_ip ?? trace?.call.caller_ip ?? null
+  if (root !== null && (CALLER_CAUSES.has(root.code) || (CALLER_LEG_CAUSES.has(root.code) && root.leg === 'A')) && sourceIp !== null) {
+    next.push({ kind: 'calls_from_ip', ip: sourceIp, why: `Other calls from ${sourceIp}: does every call from it fail the same way?` })
+  }
+  // The carrier at fault: the root cause's, or the first that failed before the call went elsewhere.
+  const faulty = root !== null && CARRIER_CAUSES.has(root.code) && root.severity !== 'info'
+    ? root
+    : root === null ? undefined : ranked.find(f => CARRIER_CAUSES.has(f.code) && f.severity !== 'info' && f.leg !== undefined && f.leg !== 'A')
+  const faultyLeg = faulty?.leg === undefined ? undefined : /^B(\d+)$/.exec(faulty.leg)
+  const attempts = routing?.attempts ?? []
+  const attempt = faultyLeg === undefined || faultyLeg === null ? attempts.at(-1) : attempts[Number(faultyLeg[1]) - 1]
+  if (faulty !== undefined && attempt?.provider_id !== undefined && attempt.provider_id !== null) {
+    next.push({ kind: 'carrier_traffic', provider_id: attempt.provider_id, why: `How carrier ${attempt.provider_name ?? attempt.provider_id} did on other calls that day: one call, or an outage?` })
   }
 
   let summary: string
   const name = `Call ${input.callid}`
   if (outcome === 'unknown') summary = `Nothing could be established about call ${input.callid}: neither its trace nor its routing record was available.`
-  else if (root !== null) summary = `${name} ${OUTCOME_WORDS[outcome]}. ${outcome === 'answered' ? 'Problem' : 'Cause'}: ${root.title}.`
+  else if (root !== null && outcome === 'answered') summary = `${name} was answered, but ${lowerFirst(root.title)}.`
+  else if (root !== null) summary = `${name} ${OUTCOME_WORDS[outcome]}: ${lowerFirst(root.title)}.`
   else if (outcome === 'answered') summary = `${name} was answered${describeEnd(trace)}. No fault found.`
   else summary = `${name} ${OUTCOME_WORDS[outcome]}; what was fetched shows no specific cause.`
 

@@ -54,6 +54,7 @@ export const FINDING_CODES = {
   forbidden: 'the switch refused the call with 403',
   ack_timeout: 'no ACK for the 200 OK: the call was dropped about 32 s after answer',
   carrier_timeout: 'the carrier did not answer in time (408, or INVITE retransmissions unanswered)',
+  cancel_unanswered: 'a CANCEL got no answer: the INVITE ended by timeout instead of 487',
   carrier_forbidden: 'the carrier refused the call with 403 (ACL, tech prefix, account, CLI)',
   carrier_auth_required: 'the carrier asks for digest authentication (401/407) that we do not send',
   codec_mismatch: 'no common codec (488/606, or an answer with a codec that was not offered)',

@@ -15,19 +15,31 @@ const COUNTRY_CODES = new Set((
   '960 961 962 963 964 965 966 967 968 970 971 972 973 974 975 976 977 979 992 993 994 995 996 998'
 ).split(' '))
 
-// National significant number lengths where they are fixed enough to judge a number by its length.
-const NSN_LENGTHS: Readonly<Record<string, readonly number[]>> = {
-  1: [10], 7: [10], 27: [9], 30: [10], 31: [9], 32: [8, 9], 33: [9], 34: [9], 36: [8, 9], 40: [9], 41: [9], 44: [9, 10],
-  45: [8], 46: [7, 8, 9], 47: [8], 48: [9], 52: [10], 54: [10, 11], 55: [10, 11], 56: [9], 57: [10], 60: [8, 9, 10],
-  61: [9], 63: [8, 9, 10], 64: [8, 9, 10], 65: [8], 66: [8, 9], 81: [9, 10], 82: [8, 9, 10], 84: [9, 10], 86: [10, 11],
-  90: [10], 91: [10], 92: [9, 10], 94: [9], 234: [8, 10], 254: [9], 351: [9], 353: [7, 8, 9], 852: [8], 880: [10],
-  966: [9], 971: [8, 9], 972: [8, 9]
-}
+/**
+ * Numbering plans: the national significant number (after the country code) each country's
+ * numbers have, as leading digits and length (ITU-T E.164 national plans, simplified to what a
+ * wrong prefix shows against). A country without a plan here gets no verdict. Kept as one string
+ * and compiled on first use: building forty regular expressions at load would cost every request.
+ */
+const PLANS = (
+  '1 [2-9]\\d{2}[2-9]\\d{6};7 [3489]\\d{9};20 (?:1[0125]\\d{8}|[2-9]\\d{7,8});27 [1-8]\\d{8};30 [2-9]\\d{9};31 [1-9]\\d{8};' +
+  '32 [1-9]\\d{7,8};33 [1-9]\\d{8};34 [5-9]\\d{8};39 (?:0\\d{5,10}|3\\d{8,9}|8\\d{5,8});41 [1-9]\\d{8};43 [1-9]\\d{3,12};' +
+  '44 (?:[1235789]\\d{9}|1\\d{8});45 [2-9]\\d{7};46 [1-9]\\d{6,9};47 [2-9]\\d{7};48 [1-9]\\d{8};49 [1-9]\\d{5,12};' +
+  '52 [1-9]\\d{9};55 [1-9]{2}(?:9\\d{8}|[2-5]\\d{7});61 [2-478]\\d{8};62 [1-9]\\d{7,11};63 [2-9]\\d{7,9};81 [1-9]\\d{8,9};' +
+  '86 (?:1\\d{10}|[2-9]\\d{9,10});90 [2-5]\\d{9};91 [1-9]\\d{9};92 [1-9]\\d{8,9};98 [1-9]\\d{9};234 [1-9]\\d{7,9};' +
+  '351 [2-9]\\d{8};353 [1-9]\\d{6,8};358 [1-9]\\d{4,11};880 [1-9]\\d{7,9};966 [1-9]\\d{7,8};971 [1-9]\\d{7,8};972 [2-9]\\d{7,8}'
+)
 
-// Countries that dial a national 0 and whose numbers never start with 0 after the country code.
-const TRUNK_ZERO = new Set((
-  '20 27 30 31 32 33 34 41 43 44 45 46 47 48 49 60 61 62 63 64 66 81 82 84 86 90 91 92 94 98 234 254 351 353 358 880 966 971 972'
-).split(' '))
+let plans: Map<string, RegExp> | undefined
+
+/** Whether a national significant number fits its country's plan; `undefined` when we have no plan. */
+export function fitsPlan (cc: string, nsn: string): boolean | undefined {
+  plans ??= new Map(PLANS.split(';').map(entry => {
+    const [code, pattern] = entry.split(' ') as [string, string]
+    return [code, new RegExp(`^(?:${pattern})$`)]
+  }))
+  return plans.get(cc)?.test(nsn)
+}
 
 /** A dialled number taken apart. */
 export interface NormalisedNumber {
@@ -108,17 +120,14 @@ export interface NumberProblem {
   corrected?: string
 }
 
-function nsnLengthOk (cc: string, nsn: string): boolean | undefined {
-  const lengths = NSN_LENGTHS[cc]
-  return lengths === undefined ? undefined : lengths.includes(nsn.length)
-}
-
 /**
  * Finds the classic mistakes in a dialled number: the country code twice (`4444…`), an
  * international prefix twice or left in after another (`+0044…`, `00 00 44…`), the national 0
- * left in after the country code (`44 07…`), more than 15 digits, or letters. A duplicated
- * country code is only reported when the number's length proves it (a few countries have
- * numbers that really start with their own code), or when there are more than 15 digits.
+ * left in after the country code (`44 07…`), more than 15 digits, or letters. The country code
+ * twice and the national 0 are claimed only on the evidence of the country's numbering plan: the
+ * number fails it and the corrected number passes it (a few countries have numbers that really
+ * start with their own code, Italy keeps its 0, and an extension or short code is no mistake);
+ * more than 15 digits prove a country code twice too.
  */
 export function numberProblems (input: string, options: { techPrefixes?: readonly string[] } = {}): NumberProblem[] {
   const problems: NumberProblem[] = []
@@ -137,16 +146,15 @@ export function numberProblems (input: string, options: { techPrefixes?: readonl
     const nsn = digits.slice(cc.length)
     if (nsn.startsWith(cc)) {
       const once = nsn
-      const twiceOk = nsnLengthOk(cc, nsn)
-      const onceOk = nsnLengthOk(cc, once.slice(cc.length))
-      if (digits.length > 15 || (twiceOk === false && onceOk === true) || (cc === '1' && /^1/.test(nsn))) {
+      if (digits.length > 15 || (fitsPlan(cc, nsn) === false && fitsPlan(cc, once.slice(cc.length)) === true)) {
         problems.push({ kind: 'duplicated_country_code', detail: `the country code ${cc} is there twice (${cc} ${cc} ${once.slice(cc.length)})`, corrected: once })
         digits = once
       }
     }
     const national = digits.slice(cc.length)
-    if (TRUNK_ZERO.has(cc) && national.startsWith('0') && nsnLengthOk(cc, national) !== true) {
-      problems.push({ kind: 'trunk_prefix_left', detail: `the national 0 is left in after the country code ${cc} (${cc} ${national})`, corrected: cc + national.replace(/^0+/, '') })
+    const stripped = national.replace(/^0+/, '')
+    if (national.startsWith('0') && fitsPlan(cc, national) === false && fitsPlan(cc, stripped) === true) {
+      problems.push({ kind: 'trunk_prefix_left', detail: `the national 0 is left in after the country code ${cc} (${cc} ${national})`, corrected: cc + stripped })
     }
   }
   if (digits.length > 15 && !problems.some(p => p.kind === 'duplicated_country_code')) {

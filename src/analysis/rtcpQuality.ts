@@ -61,6 +61,8 @@ export interface StreamQuality {
   direction: string
   samples: number
   codec: string | null
+  /** Where the codec came from: the RTCP samples, the SIP trace (negotiated on the leg), or the caller. */
+  codec_from: 'rtcp' | 'sip_trace' | 'given' | null
   jitter_ms: Spread | null
   loss_pct: Spread | null
   rtt_ms: Spread | null
@@ -146,10 +148,15 @@ function scoreOf (s: StreamQuality): number {
  * Summarises normalised RTCP per leg and direction: jitter, loss and RTT (average and peak),
  * MOS by the E-model from the averages, a grade and the flags.
  *
- * @param options.codec the codec the call negotiated, for streams whose samples do not name one.
+ * @param options.codecs the codec each leg negotiated in the SIP trace (by leg name: A, B1…), for
+ *   streams whose samples do not name one; it feeds the E-model (Ie, Bpl).
+ * @param options.codec one codec for every leg, when neither the samples nor `codecs` name one.
  * @param options.plc false when G.711 runs without packet loss concealment.
  */
-export function summariseQuality (rtcp: NormalisedRtcp, options: { codec?: string | null, plc?: boolean } = {}): QualitySummary {
+export function summariseQuality (
+  rtcp: NormalisedRtcp,
+  options: { codec?: string | null, codecs?: Readonly<Record<string, string | null>>, plc?: boolean } = {}
+): QualitySummary {
   const groups = new Map<string, RtcpSample[]>()
   for (const sample of rtcp.samples) {
     const key = `${sample.leg ?? 'unknown'}\u0000${sample.direction ?? 'unknown'}`
@@ -169,7 +176,10 @@ export function summariseQuality (rtcp: NormalisedRtcp, options: { codec?: strin
   const streams: StreamQuality[] = [...groups].map(([key, samples]) => {
     const [leg, dir] = key.split('\u0000') as [string, string]
     const values = (f: (s: RtcpSample) => number | null): number[] => samples.map(f).filter((v): v is number => v !== null)
-    const codec = samples.find(s => s.codec !== null)?.codec ?? options.codec ?? null
+    const own = samples.find(s => s.codec !== null)?.codec ?? null
+    const negotiated = options.codecs?.[leg] ?? null
+    const codec = own ?? negotiated ?? options.codec ?? null
+    const codecFrom = own !== null ? 'rtcp' : negotiated !== null ? 'sip_trace' : codec !== null ? 'given' : null
     const jitterValues = values(s => s.jitter_ms)
     const lossValues = values(s => s.loss_pct)
     const ownRtt = values(s => s.rtt_ms)
@@ -201,6 +211,7 @@ export function summariseQuality (rtcp: NormalisedRtcp, options: { codec?: strin
       direction: dir,
       samples: samples.length,
       codec,
+      codec_from: codecFrom,
       jitter_ms: jitter,
       loss_pct: loss,
       rtt_ms: rtt,

@@ -33,39 +33,157 @@ const COMPACT: Record<string, string> = {
   b: 'referred-by'
 }
 
-const REQUEST_LINE = /^([A-Z][A-Z-]*) (\S+) SIP\/2\.0$/
-const STATUS_LINE = /^SIP\/2\.0 (\d{3})(?: (.*))?$/
+/** Reads the start line: `METHOD uri SIP/2.0` or `SIP/2.0 code reason`, by index (no regular expression). */
+function startLine (line: string): SipMessage | undefined {
+  if (line.startsWith('SIP/2.0 ')) {
+    const code = line.slice(8, 11)
+    if (code.length !== 3 || !(code >= '100' && code <= '999') || (line.length > 11 && line.charCodeAt(11) !== 32)) return undefined
+    return { kind: 'response', status: Number(code), reason: line.slice(12).trim(), headers: {}, body: '' }
+  }
+  const space = line.indexOf(' ')
+  const last = line.lastIndexOf(' ')
+  if (space <= 0 || last <= space || line.slice(last + 1) !== 'SIP/2.0') return undefined
+  const method = line.slice(0, space)
+  const uri = line.slice(space + 1, last)
+  // RFC 3261 §25.1: a method is a token; ours are upper-case letters and dashes, the URI has no space.
+  if (!/^[A-Z][A-Z-]*$/.test(method) || uri === '' || uri.includes(' ')) return undefined
+  return { kind: 'request', method, uri, headers: {}, body: '' }
+}
 
-/** Parses raw SIP text; `undefined` when the start line is not SIP. */
-export function parseSipMessage (raw: string): SipMessage | undefined {
-  const split = /\r?\n\r?\n/.exec(raw)
-  const head = split === null ? raw : raw.slice(0, split.index)
-  const body = split === null ? '' : raw.slice(split.index + split[0].length)
-  const lines = head.split(/\r?\n/)
-  const start = (lines.shift() ?? '').trim()
+/**
+ * A message's lines, split once, with each header line's name: what both the whole parse and the
+ * header-by-header reading of a long trace start from.
+ */
+interface Lines {
+  start: SipMessage
+  lines: string[]
+  /** Per line: the header's lower-case full name; `''` for a folded continuation; `undefined` for no header. */
+  names: Array<string | undefined>
+  /** Per header line: where its colon is. */
+  colons: number[]
+  /** Lines before the blank line (the start line included). */
+  count: number
+  body: string
+}
 
-  let message: SipMessage
-  const request = REQUEST_LINE.exec(start)
-  const response = STATUS_LINE.exec(start)
-  if (request !== null) message = { kind: 'request', method: request[1], uri: request[2], headers: {}, body }
-  else if (response !== null) message = { kind: 'response', status: Number(response[1]), reason: (response[2] ?? '').trim(), headers: {}, body }
-  else return undefined
-
-  let last: string[] | undefined
-  for (const line of lines) {
-    if (/^[ \t]/.test(line) && last !== undefined && last.length > 0) {
-      // A folded line continues the previous header value.
-      last[last.length - 1] += ' ' + line.trim()
+/**
+ * Splits a message into lines and names its headers. One native `split` and index arithmetic,
+ * no regular expression or search per line: a long trace has thousands of messages, and in the
+ * sandbox (an interpreter) those cost more than the rest of the analysis. Lines may end in CRLF
+ * or a bare LF.
+ */
+function readLines (raw: string): Lines | undefined {
+  const lines = raw.split('\n')
+  const start = startLine(lines[0]!.trim())
+  if (start === undefined) return undefined
+  const names: Array<string | undefined> = [undefined]
+  const colons: number[] = [0]
+  let count = lines.length
+  let body = ''
+  // Offset of the current line in `raw`, to cut the body out of it without joining lines.
+  let offset = lines[0]!.length + 1
+  for (let i = 1; i < lines.length; i++) {
+    let line = lines[i]!
+    const length = line.length
+    if (length > 0 && line.charCodeAt(length - 1) === 13) {
+      line = line.slice(0, -1)
+      lines[i] = line
+    }
+    if (line === '') {
+      count = i
+      body = raw.slice(offset + length + 1)
+      break
+    }
+    offset += length + 1
+    const first = line.charCodeAt(0)
+    if (first === 32 || first === 9) {
+      names.push('')
+      colons.push(0)
       continue
     }
     const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    const rawName = line.slice(0, colon).trim().toLowerCase()
-    const name = COMPACT[rawName] ?? rawName
-    last = message.headers[name] ??= []
-    last.push(line.slice(colon + 1).trim())
+    if (colon <= 0) {
+      names.push(undefined)
+      colons.push(0)
+      continue
+    }
+    let name = line.slice(0, colon).toLowerCase()
+    const before = name.charCodeAt(colon - 1)
+    if (before === 32 || before === 9) name = name.trim()
+    names.push(name.length === 1 ? COMPACT[name] ?? name : name)
+    colons.push(colon)
+  }
+  return { start, lines, names, colons, count, body }
+}
+
+/** The value of header line `i`, with the folded lines that continue it. */
+function valueAt (l: Lines, i: number): string {
+  let value = l.lines[i]!.slice(l.colons[i]! + 1).trim()
+  for (let j = i + 1; j < l.count && l.names[j] === ''; j++) value += ' ' + l.lines[j]!.trim()
+  return value
+}
+
+/** Parses raw SIP text; `undefined` when the start line is not SIP. */
+export function parseSipMessage (raw: string): SipMessage | undefined {
+  const l = readLines(raw)
+  return l === undefined ? undefined : wholeMessage(l)
+}
+
+function wholeMessage (l: Lines): SipMessage {
+  const message: SipMessage = { ...l.start, headers: {}, body: l.body }
+  const headers = message.headers
+  for (let i = 1; i < l.count; i++) {
+    const name = l.names[i]
+    if (name === undefined || name === '') continue
+    const value = valueAt(l, i)
+    const list = headers[name]
+    if (list === undefined) headers[name] = [value]
+    else list.push(value)
   }
   return message
+}
+
+/**
+ * A message read header by header: the start line, the body, and any header's first value on
+ * demand, without slicing every header. A long trace is mostly in-dialog traffic (keep-alive
+ * OPTIONS, refreshes) of which the analysis reads three or four headers.
+ */
+export class SipHead {
+  private whole: SipMessage | undefined
+
+  private constructor (private readonly l: Lines) {}
+
+  /** Reads a message; `undefined` when its start line is not SIP. */
+  static read (raw: string): SipHead | undefined {
+    const l = readLines(raw)
+    return l === undefined ? undefined : new SipHead(l)
+  }
+
+  /** The start line: kind, method and URI, or status and reason. */
+  get start (): SipMessage {
+    return this.l.start
+  }
+
+  get body (): string {
+    return this.l.body
+  }
+
+  /** The first value of a header (lower-case full name), folded lines joined. */
+  get (name: string): string | undefined {
+    const i = this.l.names.indexOf(name)
+    return i < 0 || i >= this.l.count ? undefined : valueAt(this.l, i)
+  }
+
+  /** Whether the message has a header of that name. */
+  has (name: string): boolean {
+    const i = this.l.names.indexOf(name)
+    return i >= 0 && i < this.l.count
+  }
+
+  /** The whole message, parsed once. */
+  message (): SipMessage {
+    return this.whole ??= wholeMessage(this.l)
+  }
 }
 
 /** The first value of a header, if present. */
@@ -75,35 +193,61 @@ export function header (message: SipMessage, name: string): string | undefined {
 
 /** Splits a header value at commas that are outside quotes and angle brackets. */
 export function splitValues (value: string): string[] {
+  // Most values hold no comma at all: no scan character by character.
+  if (!value.includes(',')) {
+    const only = value.trim()
+    return only === '' ? [] : [only]
+  }
   const parts: string[] = []
   let depth = 0
   let quoted = false
-  let current = ''
-  for (const ch of value) {
-    if (ch === '"') quoted = !quoted
-    else if (!quoted && ch === '<') depth++
-    else if (!quoted && ch === '>') depth--
-    if (ch === ',' && !quoted && depth === 0) {
-      parts.push(current.trim())
-      current = ''
-    } else current += ch
+  let from = 0
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c === 34) quoted = !quoted
+    else if (!quoted && c === 60) depth++
+    else if (!quoted && c === 62) depth--
+    else if (c === 44 && !quoted && depth === 0) {
+      parts.push(value.slice(from, i).trim())
+      from = i + 1
+    }
   }
-  if (current.trim() !== '') parts.push(current.trim())
+  const rest = value.slice(from).trim()
+  if (rest !== '') parts.push(rest)
   return parts
 }
 
 /** A `;name=value` parameter of a header value (outside its `<...>` URI); `''` for a flag. */
 export function headerParam (value: string, name: string): string | undefined {
-  const outside = value.replace(/<[^>]*>/g, '')
-  const m = new RegExp(`;\\s*${name}(?:\\s*=\\s*("[^"]*"|[^;\\s,]+))?`, 'i').exec(outside)
-  if (m === null) return undefined
-  return (m[1] ?? '').replace(/^"|"$/g, '')
+  const wanted = name.toLowerCase()
+  // The parameters start after the URI's closing `>`, or at the first `;` of a bare value.
+  let at = value.lastIndexOf('>')
+  at = value.indexOf(';', at < 0 ? 0 : at)
+  while (at >= 0) {
+    let end = at + 1
+    let quoted = false
+    for (; end < value.length; end++) {
+      const c = value.charCodeAt(end)
+      if (c === 34) quoted = !quoted
+      else if (!quoted && (c === 59 || c === 44)) break
+    }
+    const param = value.slice(at + 1, end)
+    const eq = param.indexOf('=')
+    const key = (eq < 0 ? param : param.slice(0, eq)).trim().toLowerCase()
+    if (key === wanted) {
+      if (eq < 0) return ''
+      const v = param.slice(eq + 1).trim()
+      return v.length >= 2 && v.charCodeAt(0) === 34 && v.charCodeAt(v.length - 1) === 34 ? v.slice(1, -1) : v
+    }
+    // A comma ends this value's parameters (the next comma-separated value is another header value).
+    at = end < value.length && value.charCodeAt(end) === 59 ? end : -1
+  }
+  return undefined
 }
 
 /** CSeq number and method. */
 export function cseqOf (message: SipMessage): { seq: number, method: string } | undefined {
-  const m = /^(\d+)\s+([A-Za-z]+)/.exec(header(message, 'cseq') ?? '')
-  return m === null ? undefined : { seq: Number(m[1]), method: m[2]!.toUpperCase() }
+  return parseCseq(header(message, 'cseq'))
 }
 
 /** The top Via of a message (first value of the first Via header). */
@@ -137,11 +281,17 @@ export interface HostPort {
 
 /** Reads `host`, `host:port`, `[v6]` or `[v6]:port`. */
 export function parseHostPort (text: string): HostPort | undefined {
-  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text)
-  if (v6 !== null) return { host: v6[1]!, ...(v6[2] === undefined ? {} : { port: Number(v6[2]) }) }
-  const m = /^([^:\s[\]]+)(?::(\d+))?$/.exec(text)
-  if (m === null) return undefined
-  return { host: m[1]!, ...(m[2] === undefined ? {} : { port: Number(m[2]) }) }
+  if (text.startsWith('[')) {
+    const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text)
+    if (v6 === null) return undefined
+    return { host: v6[1]!, ...(v6[2] === undefined ? {} : { port: Number(v6[2]) }) }
+  }
+  if (text === '' || /[\s[\]]/.test(text)) return undefined
+  const colon = text.indexOf(':')
+  if (colon < 0) return { host: text }
+  const port = text.slice(colon + 1)
+  if (colon === 0 || port === '' || !/^\d+$/.test(port)) return undefined
+  return { host: text.slice(0, colon), port: Number(port) }
 }
 
 /** One Via value: `SIP/2.0/UDP host:port;branch=…;received=…;rport=…`. */
@@ -155,17 +305,37 @@ export interface Via extends HostPort {
 
 /** Parses a Via value; `undefined` when it is empty or not a Via (a bare `Via:` must not break anything). */
 export function parseVia (value: string | undefined): Via | undefined {
-  const m = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+([^;\s]+)/i.exec((value ?? '').trim())
-  if (m === null) return undefined
-  const sentBy = parseHostPort(m[2]!)
-  if (sentBy === undefined) return undefined
-  const via: Via = { transport: m[1]!.toUpperCase(), ...sentBy }
-  const branch = headerParam(value!, 'branch')
-  const received = headerParam(value!, 'received')
-  const rport = headerParam(value!, 'rport')
-  if (branch !== undefined) via.branch = branch
-  if (received !== undefined && received !== '') via.received = received
-  if (rport !== undefined) via.rport = rport
+  if (value === undefined) return undefined
+  const semi = value.indexOf(';')
+  const sent = (semi < 0 ? value : value.slice(0, semi)).trim()
+  let transport: string
+  let sentBy: string
+  if (sent.startsWith('SIP/2.0/')) {
+    // The usual form, read by index: `SIP/2.0/UDP host:port`.
+    const space = sent.indexOf(' ', 8)
+    if (space < 0) return undefined
+    transport = sent.slice(8, space)
+    sentBy = sent.slice(space + 1).trim()
+  } else {
+    // Spaces around the slashes are allowed (RFC 3261 §25.1).
+    const m = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+(\S+)$/i.exec(sent)
+    if (m === null) return undefined
+    transport = m[1]!
+    sentBy = m[2]!
+  }
+  if (!/^[A-Za-z]+$/.test(transport)) return undefined
+  const host = parseHostPort(sentBy)
+  if (host === undefined) return undefined
+  const via: Via = { transport: transport.toUpperCase(), ...host }
+  if (semi < 0) return via
+  for (const param of value.slice(semi + 1).split(';')) {
+    const eq = param.indexOf('=')
+    const key = (eq < 0 ? param : param.slice(0, eq)).trim().toLowerCase()
+    const v = eq < 0 ? '' : param.slice(eq + 1).trim()
+    if (key === 'branch' && via.branch === undefined) via.branch = v
+    else if (key === 'received' && via.received === undefined && v !== '') via.received = v
+    else if (key === 'rport' && via.rport === undefined) via.rport = v
+  }
   return via
 }
 
@@ -209,4 +379,15 @@ export function reasonsOf (message: SipMessage): ReasonCause[] {
 /** Whether a request carries digest credentials (after a 401/407 challenge). */
 export function hasCredentials (message: SipMessage): boolean {
   return header(message, 'authorization') !== undefined || header(message, 'proxy-authorization') !== undefined
+}
+
+/** Whether a message carries digest credentials (Authorization or Proxy-Authorization). */
+export function glanceCredentials (head: SipHead): boolean {
+  return head.has('authorization') || head.has('proxy-authorization')
+}
+
+/** CSeq number and method from a CSeq value. */
+export function parseCseq (value: string | undefined): { seq: number, method: string } | undefined {
+  const m = value === undefined ? null : /^(\d+)\s+([A-Za-z]+)/.exec(value)
+  return m === null ? undefined : { seq: Number(m[1]), method: m[2]!.toUpperCase() }
 }

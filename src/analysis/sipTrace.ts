@@ -1,14 +1,14 @@
 import { addressClass, isIpAddress, isUnreachable } from './ipAddress'
 import { audioOf, isHold, negotiate } from './sdp'
 import { q850Name } from './sipCodes'
-import { header, parseUri, parseVia, reasonsOf, topVia, type SipMessage } from './sipMessage'
+import { header, parseUri, reasonsOf, type SipMessage } from './sipMessage'
 import { traceFindings } from './traceFindings'
 import type {
   TraceMessage, FinalResponse, CallState, LadderStep, ReasonInfo, Retransmission, ReleaseInfo,
   NatObservation, HoldEvent, MediaAnalysis, LegAnalysis, CallRelease, TraceAnalysis, TraceOptions
 } from './traceTypes'
 import {
-  endpointText, isResponse, legLabel, readPackets, refOf, transactionsOf, type Packet, type Transaction
+  endpointText, isResponse, legLabel, packetBytes, readPackets, refOf, transactionsOf, type Endpoint, type Packet, type Transaction
 } from './tracePackets'
 
 function reasonInfo (sip: SipMessage | undefined): ReasonInfo | null {
@@ -65,6 +65,21 @@ interface LegContext {
   callerRole: string
   calleeRole: string
   switchIps: Set<string>
+  /** Whether the switch has a public address: then a private address on any packet is behind NAT. */
+  switchPublic: boolean
+}
+
+/** An IP as text compares equal whatever its case or brackets (IPv6). */
+function sameHost (a: string, b: string): boolean {
+  return a === b || a.replace(/^\[|\]$/g, '').toLowerCase() === b.replace(/^\[|\]$/g, '').toLowerCase()
+}
+
+/** The username of digest credentials (`Authorization: Digest username="…"`), if any. */
+function credentialUser (sip: SipMessage | undefined): string | null {
+  if (sip === undefined) return null
+  const value = header(sip, 'proxy-authorization') ?? header(sip, 'authorization')
+  const m = value === undefined ? null : /username\s*=\s*(?:"([^"]*)"|([^,\s]+))/i.exec(value)
+  return m === null ? null : m[1] ?? m[2] ?? null
 }
 
 function stateOf (final: FinalResponse | null, cancelled: boolean): CallState {
@@ -76,47 +91,70 @@ function stateOf (final: FinalResponse | null, cancelled: boolean): CallState {
   return 'rejected'
 }
 
-function natObservations (packets: Packet[], ctx: LegContext, partyOf: (p: Packet) => string): NatObservation[] {
+/**
+ * Signs of NAT on a leg. A private (RFC 1918, CGNAT) or unique-local address in Via, Contact or
+ * SDP means NAT only when there is a public side: the packet came from a public address, or the
+ * switch itself is public. When every party is on one private network (a lab, a private
+ * interconnect), private addresses are simply their addresses.
+ */
+function natObservations (packets: Packet[], ctx: LegContext, partyAt: (src: Endpoint) => string): NatObservation[] {
   const seen = new Map<string, NatObservation>()
   const add = (check: NatObservation['check'], party: string, value: string, p: Packet): void => {
     const key = `${check}|${party}|${value}`
     if (!seen.has(key) && seen.size < 8) seen.set(key, { check, party, value, source: p.source, at: refOf(p) })
   }
+  const publicSide = (source: string): boolean => ctx.switchPublic || addressClass(source) === 'public'
+  // Keep-alives repeat the same addresses: each combination of source, Via, Contact and SDP is judged once.
+  const judged = new Set<string>()
   for (const p of packets) {
-    if (p.sip === undefined || p.repeats !== undefined) continue
+    if (!p.parsed || p.repeats !== undefined) continue
+    const party = partyAt(p.src)
     if (ctx.switchIps.has(p.src.ip)) {
       // Our own responses tell where the requester really was (received/rport, RFC 3261 §18.2.1, RFC 3581).
-      const via = isResponse(p) ? parseVia(topVia(p.sip)) : undefined
-      if (via?.received !== undefined && isIpAddress(via.host) && via.received !== via.host) {
-        add('received_differs', partyOf({ ...p, src: p.dst }), `${via.host} (received=${via.received}${via.rport === undefined || via.rport === '' ? '' : `, rport=${via.rport}`})`, p)
+      if (!isResponse(p)) continue
+      const receivedKey = `received|${p.viaSentBy}|${p.dst.ip}|${p.dst.port}`
+      if (judged.has(receivedKey)) continue
+      judged.add(receivedKey)
+      const via = p.via
+      if (via?.received !== undefined && isIpAddress(via.host) && !sameHost(via.received, via.host) && publicSide(via.received)) {
+        add('received_differs', partyAt(p.dst), `${via.host} (received=${via.received}${via.rport === undefined || via.rport === '' ? '' : `, rport=${via.rport}`})`, p)
       }
       continue
     }
-    const party = partyOf(p)
     // Behind an edge proxy the packet's source is the proxy; X-Orig-IP names the real sender.
-    const origIp = header(p.sip, 'x-orig-ip')?.trim()
+    const origIp = p.head!.get('x-orig-ip')
     const proxied = origIp !== undefined && isIpAddress(origIp)
     const source = proxied ? origIp : p.src.ip
-    if (truthyFlag(header(p.sip, 'x-cx-nat'))) add('switch_nat_flag', party, `X-CX-NAT: ${header(p.sip, 'x-cx-nat')!.trim()}`, p)
+    const flag = p.head!.get('x-cx-nat')
+    if (flag !== undefined && truthyFlag(flag)) add('switch_nat_flag', party, `X-CX-NAT: ${flag.trim()}`, p)
+    const contactValue = p.head!.get('contact')
+    const media = p.sdp?.media ?? []
+    const key = `${p.src.ip}|${p.src.port}|${source}|${isResponse(p) ? '' : p.viaSentBy}|${contactValue}|${media.map(m => m.address).join(',')}`
+    if (judged.has(key)) continue
+    judged.add(key)
+    for (const m of media) {
+      const kind = m.address === undefined ? undefined : addressClass(m.address)
+      // Loopback and link-local media addresses are wrong on any network.
+      if (kind === 'loopback' || kind === 'link_local') add('bad_sdp_address', party, m.address!, p)
+    }
+    if (!publicSide(source)) continue
     if (!isResponse(p)) {
-      const via = parseVia(topVia(p.sip))
+      const via = p.via
       if (via !== undefined && isIpAddress(via.host)) {
         if (isUnreachable(via.host)) add('private_via', party, via.host, p)
-        else if (via.host !== source) add('via_source_mismatch', party, via.host, p)
+        else if (!sameHost(via.host, source)) add('via_source_mismatch', party, via.host, p)
         if (!proxied && via.transport === 'UDP' && p.transport === 'UDP' && (via.port ?? 5060) !== p.src.port) add('via_port_mismatch', party, `${via.host}:${via.port ?? 5060}`, p)
       }
     }
-    const contact = parseUri(header(p.sip, 'contact'))
+    const contact = contactValue === undefined ? undefined : parseUri(contactValue)
     if (contact !== undefined && isIpAddress(contact.host)) {
       if (isUnreachable(contact.host)) add('private_contact', party, contact.host, p)
-      else if (contact.host !== source) add('contact_source_mismatch', party, contact.host, p)
+      else if (!sameHost(contact.host, source)) add('contact_source_mismatch', party, contact.host, p)
     }
-    for (const media of p.sdp?.media ?? []) {
-      const address = media.address
-      if (address === undefined || address === '0.0.0.0' || !isIpAddress(address)) continue
-      const kind = addressClass(address)
-      if (kind === 'loopback' || kind === 'link_local') add('bad_sdp_address', party, address, p)
-      else if (kind === 'private' || kind === 'cgnat') add('private_sdp', party, address, p)
+    for (const m of media) {
+      if (m.address === undefined || m.address === '0.0.0.0' || !isIpAddress(m.address)) continue
+      const kind = addressClass(m.address)
+      if (kind === 'private' || kind === 'cgnat') add('private_sdp', party, m.address, p)
     }
   }
   return [...seen.values()]
@@ -166,8 +204,9 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
   const firstInvite = initial[0]?.requests[0]
   const caller = firstInvite?.src ?? packets[0]!.src
   const callee = firstInvite?.dst ?? packets[0]!.dst
-  const partyOf = (p: Packet): string =>
-    p.src.ip === caller.ip && (caller.ip !== callee.ip || p.src.port === caller.port) ? ctx.callerRole : ctx.calleeRole
+  const partyAt = (src: { ip: string, port: number }): string =>
+    src.ip === caller.ip && (caller.ip !== callee.ip || src.port === caller.port) ? ctx.callerRole : ctx.calleeRole
+  const partyOf = (p: Packet): string => partyAt(p.src)
   const sideOf = (p: Packet): 'caller' | 'callee' => partyOf(p) === ctx.callerRole ? 'caller' : 'callee'
 
   const last = initial.at(-1)
@@ -234,6 +273,7 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
   const dialled = (firstInvite?.sip?.uri === undefined ? undefined : parseUri(firstInvite.sip.uri)?.user) ?? firstInvite?.ruriUser ?? null
   const cli = firstInvite?.sip === undefined ? undefined : parseUri(header(firstInvite.sip, 'from'))?.user
   const edge = firstInvite?.sip === undefined ? undefined : header(firstInvite.sip, 'x-anyedge-host')?.trim()
+  const origIp = firstInvite?.sip === undefined ? undefined : header(firstInvite.sip, 'x-orig-ip')?.trim()
 
   return {
     callid: ctx.callid,
@@ -245,6 +285,7 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
     dialled: dialled === null ? null : decodeURIComponentSafe(dialled),
     cli: cli === undefined || cli === '' ? null : decodeURIComponentSafe(cli),
     edge_host: edge === undefined || edge === '' ? null : edge,
+    caller_ip: origIp !== undefined && isIpAddress(origIp) ? origIp : caller.ip === '' ? null : caller.ip,
     transport: firstInvite?.transport ?? packets[0]!.transport,
     state: stateOf(final, cancels.length > 0),
     final_response: final,
@@ -268,6 +309,7 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
     final_warning: finalPacket?.sip === undefined ? null : header(finalPacket.sip, 'warning') ?? null,
     provisional: provisional.slice(0, 8).map(r => ({ code: r.code!, reason: r.reason, sdp: r.sdp !== undefined, at: refOf(r) })),
     auth: {
+      username: initial.filter(t => t.credentials).map(t => credentialUser(t.requests[0]!.sip)).findLast(u => u !== null) ?? null,
       challenges: challenged.length,
       stale: challenged.length - nonStale.length,
       with_credentials: initial.filter(t => t.credentials).length,
@@ -280,10 +322,10 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
     unanswered_invites: initial.filter(t => t.responses.length === 0).reduce((n, t) => n + t.requests.length, 0),
     got_response: initial[0] !== undefined && initial[0].responses.length > 0,
     transactions: list.length,
-    nat: natObservations(packets, ctx, partyOf),
+    nat: natObservations(packets, ctx, partyAt),
     media: mediaOf(initial, packets, partyOf),
     session_expires_s: Number.isFinite(sessionExpires) && sessionExpires > 0 ? sessionExpires : null,
-    invite_bytes: firstInvite?.bytes ?? null
+    invite_bytes: firstInvite === undefined ? null : packetBytes(firstInvite)
   }
 }
 
@@ -295,24 +337,49 @@ function decodeURIComponentSafe (text: string): string {
   }
 }
 
+// A BYE reason that names the switch's own release, not a hang-up it relays.
+const SYSTEM_RELEASE = /timeout|time-out|no (rtp|audio|media)|rtp|media|max(imum)?[ -]?duration|balance|credit|session[ -]?timer|expired|admin|kill/i
+
+/** Whether a BYE's Reason shows the switch ended the call itself (not normal clearing relayed). */
+function systemReason (reason: ReasonInfo | null): boolean {
+  if (reason === null) return false
+  if (reason.text !== undefined && SYSTEM_RELEASE.test(reason.text)) return true
+  return reason.protocol === 'Q.850' && ![16, 17, 18, 19, 31].includes(reason.cause)
+}
+
 /**
- * The release of the whole call. Answered: the first BYE on any leg. Not answered: the
- * customer's CANCEL, else the failure: the last carrier's final response when a carrier refused,
- * the switch's own when it refused or gave up.
+ * The release of the whole call. Answered: who hung up, as far as the visible legs prove it. On
+ * the customer's leg a BYE from the switch is usually the called party's BYE relayed: the switch
+ * ended the call only when a carrier leg is in the trace and shows no BYE from the carrier (or the
+ * BYE's reason says so). Not answered: the customer's CANCEL, else the failure: the last carrier's
+ * final response when a carrier refused, the switch's own when it refused or gave up.
  */
 function callRelease (legs: LegAnalysis[]): CallRelease | null {
   const call = legs[0]
   if (call === undefined) return null
-  const of = (leg: LegAnalysis): CallRelease => ({
-    by: leg.release!.party,
+  const of = (leg: LegAnalysis, by = leg.release!.party): CallRelease => ({
+    by,
     leg: leg.leg,
     method: leg.release!.method,
     at: leg.release!.at,
-    reason: leg.release!.reason
+    reason: leg.release!.reason,
+    byes: legs.filter(l => l.release?.method === 'BYE').map(l => ({ leg: l.leg, by: l.release!.party }))
   })
   if (call.state === 'answered') {
     const byes = legs.filter(l => l.release?.method === 'BYE').sort((a, b) => a.release!.at.t_ms - b.release!.at.t_ms)
-    return byes[0] === undefined ? null : of(byes[0])
+    if (byes[0] === undefined) return null
+    const carriers = legs.slice(1).filter(l => l.state === 'answered')
+    const fromCarrier = carriers.find(l => l.release?.method === 'BYE' && l.release.by === 'callee')
+    const aBye = call.release?.method === 'BYE' ? call.release : null
+    if (aBye?.by === 'caller') return of(call)
+    if (fromCarrier !== undefined) return of(fromCarrier)
+    if (aBye !== null) {
+      const switchEnded = carriers.length > 0 || systemReason(aBye.reason)
+      return of(call, switchEnded ? 'switch' : 'unknown')
+    }
+    // Only carrier legs show a BYE: the switch's BYE to the carrier relays the caller's unless its reason says otherwise.
+    const first = byes[0]
+    return of(first, systemReason(first.release!.reason) ? 'switch' : 'unknown')
   }
   if (call.release?.method === 'CANCEL' && call.release.by === 'caller') return of(call)
   if (call.final_response === null) return null
@@ -323,23 +390,29 @@ function callRelease (legs: LegAnalysis[]): CallRelease | null {
 const LADDER_HEAD = 0.75
 
 function ladderOf (packets: Packet[], legName: Map<string, string>, maxSteps: number): { steps: LadderStep[], omitted: number } {
-  const steps: LadderStep[] = []
+  // Retransmissions fold into the line of their original; only the lines kept (the beginning and
+  // the end of a long trace) are built.
+  const originals: number[] = []
+  for (const p of packets) if (p.repeats === undefined) originals.push(p.index)
+  const head = originals.length <= maxSteps ? originals.length : Math.ceil(maxSteps * LADDER_HEAD)
+  const tail = originals.length <= maxSteps ? 0 : maxSteps - head
+  const kept = tail === 0 ? originals : [...originals.slice(0, head), ...originals.slice(originals.length - tail)]
   const stepOf = new Map<number, LadderStep>()
+  const steps = kept.map(i => {
+    const p = packets[i]!
+    const step = { t_ms: p.t_ms, leg: legName.get(p.leg) ?? '?', from: p.source, to: p.destination, label: p.label, message: p.index, sent: 1 }
+    stepOf.set(i, step)
+    return step
+  })
+  let shown = steps.length
   for (const p of packets) {
-    const original = p.repeats === undefined ? undefined : stepOf.get(p.repeats)
-    if (original !== undefined) {
-      original.sent++
-      continue
-    }
-    const step = { t_ms: p.t_ms, leg: legName.get(p.callid) ?? '?', from: p.source, to: p.destination, label: p.label, message: p.index, sent: 1 }
-    stepOf.set(p.index, step)
-    steps.push(step)
+    if (p.repeats === undefined) continue
+    const original = stepOf.get(p.repeats)
+    if (original === undefined) continue
+    original.sent++
+    shown++
   }
-  if (steps.length <= maxSteps) return { steps, omitted: 0 }
-  const head = Math.ceil(maxSteps * LADDER_HEAD)
-  const tail = maxSteps - head
-  const middle = steps.slice(head, steps.length - tail)
-  return { steps: [...steps.slice(0, head), ...steps.slice(steps.length - tail)], omitted: middle.reduce((n, s) => n + s.sent, 0) }
+  return { steps, omitted: packets.length - shown }
 }
 
 /**
@@ -356,26 +429,32 @@ export function analyzeTrace (messages: readonly TraceMessage[], callid?: string
   const maxLegs = options.maxLegs ?? 20
   const { packets, t0, duplicates } = readPackets(messages)
 
-  const byCallid = new Map<string, Packet[]>()
+  // Legs by path (Call-ID and address pair), in order of appearance: the customer's INVITE reaches the switch first.
+  const byLeg = new Map<string, Packet[]>()
   for (const p of packets) {
-    const list = byCallid.get(p.callid)
-    if (list === undefined) byCallid.set(p.callid, [p])
+    const list = byLeg.get(p.leg)
+    if (list === undefined) byLeg.set(p.leg, [p])
     else list.push(p)
   }
-  const ids = [...byCallid.keys()]
-  const legName = new Map(ids.map((id, i) => [id, legLabel(i)]))
-  const first = (id: string): Packet => byCallid.get(id)!.find(p => p.what === 'INVITE') ?? byCallid.get(id)![0]!
+  const keys = [...byLeg.keys()]
+  const legName = new Map(keys.map((key, i) => [key, legLabel(i)]))
+  const first = (key: string): Packet => {
+    const list = byLeg.get(key)!
+    return list.find(p => p.what === 'INVITE' && p.toTag === undefined) ?? list.find(p => p.what === 'INVITE') ?? list[0]!
+  }
   // The switch is where the customer's INVITE goes and where the carriers' INVITEs come from.
-  const switchIps = new Set<string>(ids.length === 0 ? [] : [first(ids[0]!).dst.ip, ...ids.slice(1).map(id => first(id).src.ip)])
+  const switchIps = new Set<string>(keys.length === 0 ? [] : [first(keys[0]!).dst.ip, ...keys.slice(1).map(key => first(key).src.ip)])
+  const switchPublic = [...switchIps].some(ip => addressClass(ip) === 'public')
 
   // Every leg is analysed (the findings speak of all of them); only the list returned is capped.
-  const legs = ids.map((id, i) => analyzeLeg({
-    callid: id,
-    leg: legName.get(id)!,
+  const legs = keys.map((key, i) => analyzeLeg({
+    callid: byLeg.get(key)![0]!.callid,
+    leg: legName.get(key)!,
     callerRole: i === 0 ? 'customer' : 'switch',
     calleeRole: i === 0 ? 'switch' : 'carrier',
-    switchIps
-  }, byCallid.get(id)!))
+    switchIps,
+    switchPublic
+  }, byLeg.get(key)!))
   const empty = analyzeLegless(callid ?? '')
   const call = legs[0] ?? empty
   const { steps, omitted } = ladderOf(packets, legName, options.maxLadder ?? 200)
@@ -392,7 +471,7 @@ export function analyzeTrace (messages: readonly TraceMessage[], callid?: string
     ladder: steps,
     ladder_omitted: omitted,
     capture_duplicates: duplicates,
-    unparsed: packets.filter(p => p.sip === undefined).length
+    unparsed: packets.filter(p => !p.parsed).length
   }
   const findings = traceFindings(base, { pddWarnMs: options.pddWarnMs ?? 5000 })
   const maxFindings = options.maxFindings ?? 20
@@ -403,6 +482,13 @@ export function analyzeTrace (messages: readonly TraceMessage[], callid?: string
     findings: findings.slice(0, maxFindings),
     findings_omitted: Math.max(0, findings.length - maxFindings)
   }
+}
+
+/** The codec each leg negotiated (by leg name), for the E-model of its RTCP streams. */
+export function legCodecs (trace: Pick<TraceAnalysis, 'legs'>): Record<string, string> {
+  const codecs: Record<string, string> = {}
+  for (const leg of trace.legs) if (leg.media?.negotiated !== null && leg.media?.negotiated !== undefined) codecs[leg.leg] = leg.media.negotiated
+  return codecs
 }
 
 /** The leg of an empty trace: nothing happened. */
@@ -417,6 +503,7 @@ function analyzeLegless (callid: string): LegAnalysis {
     dialled: null,
     cli: null,
     edge_host: null,
+    caller_ip: null,
     transport: 'UDP',
     state: 'no_final_response',
     final_response: null,
@@ -437,7 +524,7 @@ function analyzeLegless (callid: string): LegAnalysis {
     final_reason: null,
     final_warning: null,
     provisional: [],
-    auth: { challenges: 0, stale: 0, with_credentials: 0, rejected_credentials: false, loop: false },
+    auth: { username: null, challenges: 0, stale: 0, with_credentials: 0, rejected_credentials: false, loop: false },
     release: null,
     retransmissions: [],
     retransmitted_copies: 0,

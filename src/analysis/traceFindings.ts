@@ -69,6 +69,22 @@ export interface ResponseContext {
   reason?: ReasonInfo | null
   /** Whether a provisional response (100 Trying) came first: `undefined` when unknown. */
   gotResponse?: boolean
+  /** The number as dialled, for a refusal that concerns it (no route, dial plan). */
+  dialled?: string | null
+  /** The username of the credentials sent, for an authentication refusal. */
+  username?: string | null
+  /** Where the INVITE came from, for an IP refusal. */
+  sourceIp?: string | null
+}
+
+/** The specifics of a switch refusal, in a few words: what the engineer looks up next. */
+function refusalDetail (finding: string, reason: string, context: ResponseContext): string {
+  const number = context.dialled === null || context.dialled === undefined || context.dialled === '' ? undefined : context.dialled
+  if (finding === 'no_route' && number !== undefined) return /\(u\)/i.test(reason) ? `no carrier has a rule for ${number}` : `no rule for ${number}`
+  if (finding === 'blocked_by_dial_plan' && number !== undefined) return `${number} is not allowed`
+  if (finding === 'unknown_user' && context.username !== undefined && context.username !== null) return `user "${context.username}"`
+  if (finding === 'ip_not_authorised' && context.sourceIp !== undefined && context.sourceIp !== null) return `${context.sourceIp} is no customer's IP`
+  return ''
 }
 
 /**
@@ -76,10 +92,13 @@ export interface ResponseContext {
  * refusal). `undefined` for 401/407 and 487, which authentication and cancel findings explain.
  */
 export function explainSwitchRefusal (code: number, reason: string, context: ResponseContext = {}): Explanation | undefined {
-  const title = `The switch refused the call: ${responseText(code, reason)}`
+  const title = `The switch refused the call with ${responseText(code, reason)}`
   const note = reasonNote(context.reason)
   const known = switchReason(reason)
-  if (known !== undefined) return { code: known.finding as FindingCode, severity: 'critical', title, meaning: `${capitalise(known.meaning)}.${note}`, fix: known.fix }
+  if (known !== undefined) {
+    const detail = refusalDetail(known.finding, reason, context)
+    return { code: known.finding as FindingCode, severity: 'critical', title: detail === '' ? title : `${title}: ${detail}`, meaning: `${capitalise(known.meaning)}.${note}`, fix: known.fix }
+  }
   if (code === 401 || code === 407 || code === 487) return undefined
   if (code === 402) return { code: 'insufficient_balance', severity: 'critical', title, meaning: `The account has no credit left to pay for the call.${note}`, fix: 'Top up the customer\'s balance or raise the credit/debit limit.' }
   if (code === 403) {
@@ -211,7 +230,7 @@ function authFindings (leg: LegAnalysis, relayed: boolean, out: Finding[]): void
     ? 'Check the username, password and realm configured for this carrier.'
     : 'Check the username, password and realm of the SIP user on the customer\'s device, or authenticate the customer by IP.'
   if (auth.loop) {
-    out.push(make('auth_loop', 'critical', leg, `${auth.challenges} authentication challenges on one call`,
+    out.push(make('auth_loop', 'critical', leg, `${auth.challenges} authentication challenges on one call${auth.username === null ? '' : ` (user "${auth.username}")`}`,
       'The same call was challenged again and again: the credentials are refused each time. Count it as one attempt, not several calls.', fix, [leg.invite, leg.final]))
   } else if (
     auth.rejected_credentials ||
@@ -220,7 +239,8 @@ function authFindings (leg: LegAnalysis, relayed: boolean, out: Finding[]): void
     const meaning = auth.rejected_credentials
       ? 'The INVITE was sent with credentials and challenged again: the username, password or realm is wrong.'
       : 'The INVITE was challenged and never resent with credentials: the device has none configured for this account.'
-    out.push(make('auth_failed', 'critical', leg, `Authentication failed: ${leg.final_response === null ? 'no answer after the challenge' : finalText(leg)}`, meaning, fix, [leg.final, leg.invite]))
+    const user = leg.auth.username === null ? '' : ` (user "${leg.auth.username}")`
+    out.push(make('auth_failed', 'critical', leg, `Authentication failed: ${leg.final_response === null ? 'no answer after the challenge' : finalText(leg)}${user}`, meaning, fix, [leg.final, leg.invite]))
   } else if (auth.challenges > 0 && auth.with_credentials > 0) {
     out.push(make('auth_challenge', 'info', leg, `One authentication challenge, answered with credentials`,
       `Digest authentication as normal: the first INVITE was challenged and resent with credentials; this is not a failure or a retransmission.${leg.pdd_ms === null ? '' : ` PDD ${humanDuration(leg.pdd_ms)} from the first INVITE${leg.pdd_after_auth_ms === null ? '' : `, ${humanDuration(leg.pdd_after_auth_ms)} from the authenticated one`}.`}`,
@@ -383,7 +403,10 @@ export function traceFindings (trace: TraceBase, options: { pddWarnMs: number })
     const explanation = explainSwitchRefusal(a.final_response.code, a.final_response.reason, {
       offered: a.media?.offered,
       warning: a.final_warning,
-      reason: a.final_reason
+      reason: a.final_reason,
+      dialled: a.dialled,
+      username: a.auth.username,
+      sourceIp: a.caller_ip
     })
     if (explanation !== undefined) out.push(place(explanation, a, [a.final, a.invite]))
   }
@@ -397,7 +420,10 @@ export function traceFindings (trace: TraceBase, options: { pddWarnMs: number })
       'The INVITE reached the capture point but no response went back: the source may be blocked (firewall, flood protection) or over its call-rate limit.',
       'Check whether the customer\'s IP is blocked or rate-limited on the switch, and the customer\'s CPS limit.', [a.invite]))
   }
-  const callFailed = a.state !== 'answered' && !customerCancelled
+  // A cancel ends the INVITE with 487; a timeout or nothing after an unanswered CANCEL means it failed.
+  const cancelFailed = customerCancelled && (a.final_response === null ? a.release!.response === null : a.final_response.code !== 487)
+  cancelFindings(trace, cancelFailed, out)
+  const callFailed = a.state !== 'answered' && (!customerCancelled || cancelFailed)
   for (const b of bs) carrierOutcome(b, customerCancelled, callFailed, out)
   if (bs.length > 0 && a.final_response !== null && a.final_response.code >= 300 && !customerCancelled &&
     !out.some(f => f.leg !== 'A' && CARRIER_FAILURES.has(f.code)) && !bs.some(b => b.state === 'answered')) {
@@ -454,7 +480,97 @@ export function traceFindings (trace: TraceBase, options: { pddWarnMs: number })
   }
 
   releaseFindings(trace, out)
-  return rankFindings(merge(out))
+  const ranked = rankFindings(merge(out))
+  const root = rootCause(trace, ranked)
+  return root < 0 ? ranked : [failoverNote(ranked[root]!, trace, ranked), ...ranked.slice(0, root), ...ranked.slice(root + 1)]
+}
+
+/**
+ * A CANCEL nobody answered: a CANCEL is answered at once with 200 (RFC 3261 §9.2); without an
+ * answer it is resent until Timer F gives up, and the INVITE ends by timeout instead of 487.
+ */
+function cancelFindings (trace: TraceBase, cancelFailed: boolean, out: Finding[]): void {
+  const [a] = trace.legs
+  for (const leg of trace.legs) {
+    const r = leg.release
+    // A 487 for the INVITE shows the CANCEL arrived, even when its own 200 is not in the trace.
+    if (r?.method !== 'CANCEL' || r.response !== null || leg.final_response?.code === 487) continue
+    const sent = leg.retransmissions.find(x => x.first.message === r.at.message)?.sent ?? 1
+    const final = leg.final_response
+    // The customer's leg: the cancel failed to end the call. A carrier's: it matters most when the call then ended badly too.
+    const failed = leg === a ? cancelFailed : a!.state !== 'answered' && a!.final_response?.code !== 487
+    const who = leg === a ? 'The caller\'s CANCEL' : `The switch's CANCEL to ${carrierOf(leg)}`
+    const end = final === null || leg.final === null
+      ? '; no final response came'
+      : `; the ${leg === a ? 'call' : 'attempt'} ended ${humanDuration(leg.final.t_ms - r.at.t_ms)} later with ${finalText(leg)}`
+    const receiver = leg.callee_role === 'carrier' ? 'the carrier' : 'the switch'
+    out.push(make('cancel_unanswered', failed ? 'critical' : 'warning', leg,
+      `${who} was never answered${sent > 1 ? ` (sent ${sent} times)` : ''}${end}`,
+      `A CANCEL is answered at once with 200; this one got no answer, so it was resent until its timer gave up and the INVITE ended by timeout instead of 487 Request Terminated: the CANCEL did not reach ${receiver}, or its answer was lost on the way back (a firewall or NAT on the path, or requests sent to a stale address).`,
+      `Check the path between the ${leg.caller_role} and ${receiver} for requests sent after the INVITE (firewall, NAT binding, Record-Route), and that ${receiver} handles CANCEL.`,
+      [r.at, leg.final]))
+  }
+}
+
+// What can explain an ending: a malformed number explains a number failure, rejected credentials an authentication failure.
+const NUMBER_ENDINGS = new Set<FindingCode>(['no_route', 'blocked_by_dial_plan', 'carrier_rejected', 'call_failed', 'carrier_unavailable'])
+const NUMBER_CAUSES = new Set<FindingCode>(['duplicated_prefix', 'trunk_prefix_left', 'number_malformed'])
+const AUTH_CAUSES = new Set<FindingCode>(['auth_loop', 'auth_failed'])
+// Findings that can say how a failed call ended.
+const ENDINGS = new Set<FindingCode>([...CARRIER_FAILURES, ...NUMBER_ENDINGS, 'ip_not_authorised', 'unknown_user', 'insufficient_balance',
+  'account_paused', 'routing_error', 'forbidden', 'invite_unanswered', 'cancel_unanswered', 'carrier_cancelled_by_switch'])
+
+/**
+ * The root cause among ranked findings, as an index (-1 for none): for a failed call, what ended
+ * it (the final response the customer received, or the carrier's answer it relays, a timeout, an
+ * unanswered CANCEL) unless another finding explains that (a malformed number, refused
+ * credentials); side observations never outrank it. For a cancelled call, the cancel. For an
+ * answered call, the first finding that is more than context.
+ */
+function rootCause (trace: TraceBase, ranked: Finding[]): number {
+  const [a, ...bs] = trace.legs
+  if (a === undefined) return -1
+  if (a.state === 'answered') return ranked.findIndex(f => f.severity !== 'info')
+  const failedCancel = ranked.findIndex(f => f.code === 'cancel_unanswered' && f.severity === 'critical')
+  if (failedCancel >= 0) return failedCancel
+  if (a.state === 'cancelled') return ranked.findIndex(f => f.code === 'caller_cancelled')
+  // The carrier whose answer the switch relayed is the last one it tried.
+  const last = bs.at(-1)
+  const legs = last === undefined || last.state === 'answered' ? [a.leg] : [last.leg, a.leg]
+  let ending = -1
+  for (const leg of legs) {
+    ending = ranked.findIndex(f => f.leg === leg && ENDINGS.has(f.code))
+    if (ending >= 0) break
+  }
+  if (ending < 0) ending = ranked.findIndex(f => f.severity === 'critical')
+  if (ending < 0) return ranked.findIndex(f => f.severity !== 'info')
+  const end = ranked[ending]!
+  const explains = (f: Finding): boolean => (NUMBER_ENDINGS.has(end.code) && NUMBER_CAUSES.has(f.code) && f.severity === 'critical') ||
+    (AUTH_CAUSES.has(f.code) && f.leg === end.leg)
+  const cause = ranked.findIndex(explains)
+  return cause >= 0 && cause < ending ? cause : ending
+}
+
+/**
+ * The root cause of a call that failed over names the carriers that failed before: "B2 answered
+ * 486, after B1 answered 503", with the fix for each.
+ */
+function failoverNote (root: Finding, trace: TraceBase, ranked: readonly Finding[]): Finding {
+  const legs = trace.legs.slice(1)
+  const at = legs.findIndex(l => l.leg === root.leg)
+  if (at <= 0) return root
+  const before = legs.slice(0, at).map(l => ranked.find(f => f.leg === l.leg && CARRIER_FAILURES.has(f.code)) ??
+    ranked.find(f => f.leg === l.leg && (f.code === 'carrier_rejected' || f.code === 'carrier_cancelled_by_switch'))).filter(f => f !== undefined)
+  if (before.length === 0) return root
+  const titles = before.map(f => f.title.charAt(0).toLowerCase() + f.title.slice(1))
+  const fixes = [...new Set(before.map(f => f.fix))]
+  return {
+    ...root,
+    title: `${root.title}, after ${titles.join(' and ')}`,
+    meaning: `${root.meaning} Before it: ${before.map(f => f.meaning).join(' ')}`,
+    fix: `${root.fix} For the carrier${before.length === 1 ? '' : 's'} tried first: ${fixes.join(' ')}`,
+    evidence: [...root.evidence.slice(0, 2), ...before.flatMap(f => f.evidence.slice(0, 1))].slice(0, 3)
+  }
 }
 
 /** Findings that say the same on several legs (30 carriers all answering 503) become one. */

@@ -4,7 +4,9 @@
  */
 import { utf8Length } from '../lib/bounded'
 import { audioOf, isHold, parseSdp, type Sdp } from './sdp'
-import { cseqOf, hasCredentials, header, headerParam, parseSipMessage, parseVia, toTag, topVia, type SipMessage } from './sipMessage'
+import {
+  glanceCredentials, header, headerParam, parseCseq, parseVia, SipHead, splitValues, type SipMessage, type Via
+} from './sipMessage'
 import type { MessageRef, TraceMessage } from './traceTypes'
 
 /** An address and port of a packet. */
@@ -13,26 +15,43 @@ export interface Endpoint {
   port: number
 }
 
-/** One packet of the trace, parsed once, with what the analysis reads of it. */
+/** One packet of the trace, read once, with what the analysis reads of it. */
 export interface Packet {
   index: number
   t_ms: number
   src: Endpoint
   dst: Endpoint
-  source: string
-  destination: string
+  /** `ip` or `ip:port` of each end (see {@link endpointText}). */
+  readonly source: string
+  readonly destination: string
   callid: string
-  sip: SipMessage | undefined
+  /** The leg it belongs to: its Call-ID and the two addresses it travels between ({@link legKey}). */
+  leg: string
+  /** The whole message parsed, on first use; `undefined` when it is not SIP. */
+  readonly sip: SipMessage | undefined
+  /** Whether the start line is SIP (the message could be read at all). */
+  parsed: boolean
   /** Method or status code as text. */
   what: string
   code: number | undefined
   reason: string
   cseq: { seq: number, method: string } | undefined
   branch: string | undefined
-  toTag: string | undefined
+  /** The top Via, parsed on first use. */
+  readonly via: Via | undefined
+  /** The top Via up to its parameters (`SIP/2.0/UDP host:port`), without parsing it. */
+  readonly viaSentBy: string
+  readonly toTag: string | undefined
+  /** A request that carries digest credentials. */
+  credentials: boolean
+  /** The body as captured ('' when none). */
+  body: string
   sdp: Sdp | undefined
   transport: string
-  bytes: number
+  /** The message as captured; its size is counted only where it matters ({@link packetBytes}). */
+  raw: string
+  /** The message read header by header; `undefined` when it is not SIP. */
+  head: SipHead | undefined
   ruriUser: string | undefined
   /** The index of the message this one repeats, when it is a retransmission. */
   repeats?: number
@@ -45,7 +64,7 @@ export interface Transaction {
   seq: number | undefined
   initial: boolean
   requests: Packet[]
-  /** Distinct responses; their retransmissions are in `copies`. */
+  /** Distinct responses; those that were retransmitted have all their copies in `copies`, the original first. */
   responses: Packet[]
   copies: Map<Packet, Packet[]>
   final: Packet | undefined
@@ -78,13 +97,13 @@ export function isResponse (p: Packet): boolean {
   return p.code !== undefined
 }
 
-function labelOf (p: Omit<Packet, 'label'>): string {
+function labelOf (p: Packet): string {
   if (p.code === undefined) {
-    if (p.sip !== undefined && p.what === 'INVITE' && p.toTag !== undefined) {
+    if (p.parsed && p.what === 'INVITE' && p.toTag !== undefined) {
       const audio = audioOf(p.sdp)
       return audio !== undefined && isHold(audio) ? 're-INVITE (hold)' : 're-INVITE'
     }
-    return p.sip !== undefined && hasCredentials(p.sip) ? `${p.what} (with credentials)` : p.what
+    return p.credentials ? `${p.what} (with credentials)` : p.what
   }
   const text = `${p.code}${p.reason === '' ? '' : ' ' + p.reason}`
   return p.cseq === undefined || p.cseq.method === 'INVITE' ? text : `${text} (${p.cseq.method})`
@@ -97,38 +116,152 @@ function microOf (m: TraceMessage): number {
   return Number.isFinite(parsed) ? parsed * 1000 : 0
 }
 
-/** Parses one captured message; `index` is its place in time order, `t0` the first packet's µs. */
+/** Size of a packet's SIP text in bytes (UTF-8). */
+export function packetBytes (p: Packet): number {
+  return utf8Length(p.raw)
+}
+
+/**
+ * The leg a message belongs to: its Call-ID and the pair of addresses it travels between, in
+ * either direction. Some B2BUAs keep the caller's Call-ID on the outgoing leg, so a Call-ID alone
+ * does not tell the customer's leg from the carrier's; the path does, and a retransmission travels
+ * the same path as its original.
+ */
+export function legKey (callid: string, a: string, b: string): string {
+  return a < b ? `${callid}\u0000${a}\u0000${b}` : `${callid}\u0000${b}\u0000${a}`
+}
+
+/** The Call-ID of a captured message: the API's field, else its Call-ID header. */
+function callidOf (m: TraceMessage, head?: SipHead): string {
+  const given = m.callid === undefined || m.callid === null ? '' : String(m.callid)
+  if (given !== '') return given
+  const text = typeof m.msg === 'string' ? m.msg : ''
+  return (head ?? SipHead.read(text))?.get('call-id') ?? ''
+}
+
+const NO_VIA: unique symbol = Symbol('no via')
+
+/**
+ * A packet, read cheaply: the start line, the body, CSeq and the top Via's branch. The rest (the
+ * whole parse, the Via's addresses, the To tag, the endpoints as text) is read on first use and
+ * kept, because a long trace is mostly keep-alives nobody looks at twice.
+ */
+class TracePacket implements Packet {
+  repeats?: number
+  label = ''
+  private topVia: Via | typeof NO_VIA | undefined
+  private tag: string | null | undefined
+  private sourceText: string | undefined
+  private destinationText: string | undefined
+
+  constructor (
+    readonly index: number,
+    readonly t_ms: number,
+    readonly src: Endpoint,
+    readonly dst: Endpoint,
+    readonly callid: string,
+    readonly leg: string,
+    readonly parsed: boolean,
+    readonly what: string,
+    readonly code: number | undefined,
+    readonly reason: string,
+    readonly cseq: { seq: number, method: string } | undefined,
+    readonly branch: string | undefined,
+    readonly credentials: boolean,
+    readonly body: string,
+    readonly sdp: Sdp | undefined,
+    readonly transport: string,
+    readonly raw: string,
+    readonly head: SipHead | undefined,
+    readonly ruriUser: string | undefined,
+    private readonly viaLine: string | undefined
+  ) {}
+
+  get sip (): SipMessage | undefined {
+    return this.head?.message()
+  }
+
+  get via (): Via | undefined {
+    if (this.topVia === undefined) this.topVia = parseVia(this.viaLine === undefined ? undefined : splitValues(this.viaLine)[0]) ?? NO_VIA
+    return this.topVia === NO_VIA ? undefined : this.topVia
+  }
+
+  get viaSentBy (): string {
+    const line = this.viaLine ?? ''
+    const semi = line.indexOf(';')
+    return semi < 0 ? line : line.slice(0, semi)
+  }
+
+  get toTag (): string | undefined {
+    if (this.tag === undefined) {
+      const to = this.head?.get('to')
+      this.tag = to === undefined ? null : headerParam(to, 'tag') ?? null
+    }
+    return this.tag ?? undefined
+  }
+
+  get source (): string {
+    return this.sourceText ??= endpointText(this.src)
+  }
+
+  get destination (): string {
+    return this.destinationText ??= endpointText(this.dst)
+  }
+}
+
+/** The branch of a Via line's first value. */
+function branchOf (viaLine: string | undefined): string | undefined {
+  if (viaLine === undefined) return undefined
+  const m = /;[ \t]*branch[ \t]*=[ \t]*([^;,\s]*)/i.exec(viaLine.includes(',') ? splitValues(viaLine)[0] ?? '' : viaLine)
+  return m === null ? undefined : m[1]
+}
+
+/** Reads one captured message; `index` is its place in time order, `t0` the first packet's µs. */
 function toPacket (m: TraceMessage, index: number, micro: number, t0: number): Packet {
   const raw = typeof m.msg === 'string' ? m.msg : ''
-  const sip = parseSipMessage(raw)
-  const what = sip === undefined ? String(m.method ?? '') : sip.kind === 'request' ? sip.method! : String(sip.status)
-  const code = /^\d{3}$/.test(what) ? Number(what) : undefined
-  const body = sip?.body ?? ''
-  const contentType = sip === undefined ? undefined : header(sip, 'content-type')
+  const head = raw === '' ? undefined : SipHead.read(raw)
+  const start = head?.start
+  let what: string
+  let code: number | undefined
+  if (start === undefined) {
+    what = String(m.method ?? '')
+    code = /^\d{3}$/.test(what) ? Number(what) : undefined
+  } else if (start.kind === 'request') what = start.method!
+  else {
+    code = start.status!
+    what = String(code)
+  }
+  const body = head?.body ?? ''
+  const contentType = body === '' ? undefined : head!.get('content-type')
   const sdp = body !== '' && (contentType === undefined || /application\/sdp/i.test(contentType)) ? parseSdp(body) : undefined
   const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
   const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
-  const packet: Omit<Packet, 'label'> = {
+  const viaLine = head?.get('via')
+  const callid = callidOf(m, head)
+  const packet = new TracePacket(
     index,
-    t_ms: Math.round((micro - t0) / 1000),
+    Math.round((micro - t0) / 1000),
     src,
     dst,
-    source: endpointText(src),
-    destination: endpointText(dst),
-    callid: (sip === undefined ? undefined : header(sip, 'call-id')) ?? String(m.callid ?? ''),
-    sip,
+    callid,
+    legKey(callid, src.ip, dst.ip),
+    head !== undefined,
     what,
     code,
-    reason: sip === undefined ? (m.reply_reason ?? '') : (sip.reason ?? ''),
-    cseq: sip === undefined ? undefined : cseqOf(sip),
-    branch: sip === undefined ? undefined : parseVia(topVia(sip))?.branch,
-    toTag: sip === undefined ? undefined : toTag(sip),
+    start === undefined ? (m.reply_reason ?? '') : (start.reason ?? ''),
+    head === undefined ? undefined : parseCseq(head.get('cseq')),
+    branchOf(viaLine),
+    start?.kind === 'request' && glanceCredentials(head!),
+    body,
     sdp,
-    transport: (m.protocol ?? parseVia(sip === undefined ? undefined : topVia(sip))?.transport ?? 'UDP').toUpperCase(),
-    bytes: utf8Length(raw),
-    ruriUser: m.ruri_user
-  }
-  return { ...packet, label: labelOf(packet) }
+    (m.protocol ?? (viaLine === undefined ? undefined : parseVia(splitValues(viaLine)[0])?.transport) ?? 'UDP').toUpperCase(),
+    raw,
+    head,
+    m.ruri_user,
+    viaLine
+  )
+  packet.label = labelOf(packet)
+  return packet
 }
 
 function txKey (p: Packet, method: string): string {
@@ -144,19 +277,27 @@ function txKey (p: Packet, method: string): string {
  * input order), the capture duplicates dropped. Position `i` here is message `i` everywhere.
  */
 function orderMessages (messages: readonly TraceMessage[]): { kept: { m: TraceMessage, micro: number }[], duplicates: number } {
-  const timed = messages.map((m, i) => ({ m, i, micro: microOf(m) })).sort((a, b) => a.micro - b.micro || a.i - b.i)
-  const lastSeen = new Map<string, number>()
+  let timed = messages.map((m, i) => ({ m, i, micro: microOf(m) }))
+  // The API gives the trace in time order already: sort only when it is not.
+  let sorted = true
+  for (let i = 1; i < timed.length && sorted; i++) sorted = timed[i - 1]!.micro <= timed[i]!.micro
+  if (!sorted) timed = timed.sort((a, b) => a.micro - b.micro || a.i - b.i)
   let duplicates = 0
-  const kept = timed.filter(({ m, micro }) => {
-    const key = `${m.source_ip}:${m.source_port}>${m.destination_ip}:${m.destination_port}|${m.msg}`
-    const previous = lastSeen.get(key)
-    lastSeen.set(key, micro)
-    if (previous !== undefined && micro - previous < DUPLICATE_WINDOW_US) {
-      duplicates++
-      return false
+  const kept: { m: TraceMessage, micro: number }[] = []
+  for (const { m, micro } of timed) {
+    // A copy is the same packet on the same path within the window: compare with the packets just before it.
+    let copy = false
+    for (let j = kept.length - 1; j >= 0 && micro - kept[j]!.micro < DUPLICATE_WINDOW_US; j--) {
+      const other = kept[j]!.m
+      if (other.msg === m.msg && other.source_ip === m.source_ip && other.source_port === m.source_port &&
+        other.destination_ip === m.destination_ip && other.destination_port === m.destination_port) {
+        copy = true
+        break
+      }
     }
-    return true
-  })
+    if (copy) duplicates++
+    else kept.push({ m, micro })
+  }
   return { kept, duplicates }
 }
 
@@ -198,7 +339,11 @@ export function rawMessages (messages: readonly TraceMessage[], from = 0, to = I
   const { kept } = orderMessages(messages)
   const t0 = kept[0]?.micro ?? 0
   const legs = new Map<string, string>()
-  for (const { m } of kept) if (!legs.has(m.callid)) legs.set(m.callid, legLabel(legs.size))
+  const keys = kept.map(({ m }) => {
+    const key = legKey(callidOf(m), String(m.source_ip ?? ''), String(m.destination_ip ?? ''))
+    if (!legs.has(key)) legs.set(key, legLabel(legs.size))
+    return key
+  })
   const page = kept.slice(from, to).map(({ m, micro }, i): RawMessage => {
     const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
     const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
@@ -206,7 +351,7 @@ export function rawMessages (messages: readonly TraceMessage[], from = 0, to = I
     return {
       message: from + i,
       t_ms: Math.round((micro - t0) / 1000),
-      leg: legs.get(m.callid)!,
+      leg: legs.get(keys[from + i]!)!,
       from: endpointText(src),
       to: endpointText(dst),
       method: /^\d{3}$/.test(String(m.method)) && reason !== '' ? `${m.method} ${reason}` : String(m.method ?? ''),
@@ -222,6 +367,8 @@ export function rawMessages (messages: readonly TraceMessage[], from = 0, to = I
  */
 export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCopies: Packet[][] } {
   const byKey = new Map<string, Transaction>()
+  // The last transaction of each CSeq number and method, for responses and ACKs without a matching branch.
+  const bySeq = new Map<string, Transaction>()
   const list: Transaction[] = []
   const acks = new Map<string, Packet[]>()
   for (const p of packets) {
@@ -235,8 +382,8 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
           continue
         }
         // An ACK of a 2xx is its own transaction; it belongs to the INVITE with its CSeq number.
-        const owner = list.findLast(t => t.method === 'INVITE' && t.seq === p.cseq?.seq && t.final !== undefined && t.final.code! < 300)
-        if (owner !== undefined) {
+        const owner = bySeq.get(`${p.cseq?.seq}|INVITE`)
+        if (owner !== undefined && owner.final !== undefined && owner.final.code! < 300) {
           owner.ack ??= p
           owner.acks.push(p)
         }
@@ -264,26 +411,28 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
         responses: [],
         copies: new Map(),
         final: undefined,
-        credentials: p.sip !== undefined && hasCredentials(p.sip),
+        credentials: p.credentials,
         ack: undefined,
         acks: []
       }
       byKey.set(key, tx)
+      if (tx.seq !== undefined) bySeq.set(`${tx.seq}|${tx.method}`, tx)
       list.push(tx)
       continue
     }
     const method = p.cseq?.method ?? 'INVITE'
-    const tx = byKey.get(txKey(p, method)) ?? list.findLast(t => t.method === method && t.seq !== undefined && t.seq === p.cseq?.seq)
+    const tx = byKey.get(txKey(p, method)) ?? (p.cseq === undefined ? undefined : bySeq.get(`${p.cseq.seq}|${method}`))
     if (tx === undefined) continue
     // A retransmission is the same response again; a second 183 with new SDP is a new response.
-    const original = tx.responses.find(r => r.code === p.code && r.toTag === p.toTag && sameEndpoint(r.src, p.src) && r.sip?.body === p.sip?.body)
+    const original = tx.responses.find(r => r.code === p.code && sameEndpoint(r.src, p.src) && r.body === p.body && r.toTag === p.toTag)
     if (original !== undefined) {
       p.repeats = original.index
-      tx.copies.get(original)!.push(p)
+      const copies = tx.copies.get(original)
+      if (copies === undefined) tx.copies.set(original, [original, p])
+      else copies.push(p)
       continue
     }
     tx.responses.push(p)
-    tx.copies.set(p, [p])
     if (p.code! >= 200) tx.final ??= p
   }
   return { list, ackCopies: [...acks.values()] }

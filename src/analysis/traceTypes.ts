@@ -131,6 +131,8 @@ export interface MediaAnalysis extends Negotiation {
 
 /** Digest authentication on a leg (RFC 3261 §22). */
 export interface AuthAnalysis {
+  /** The username of the last credentials sent (`Authorization: Digest username="…"`). */
+  username: string | null
   /** Initial INVITEs answered with 401 or 407. */
   challenges: number
   /** Of those, challenges marked `stale=true` (a new nonce, not a refusal). */
@@ -159,6 +161,8 @@ export interface LegAnalysis {
   cli: string | null
   /** The ConnexCS edge proxy the leg came through (`X-AnyEdge-Host` of its first INVITE), if any. */
   edge_host: string | null
+  /** Where the first INVITE really came from: its `X-Orig-IP` behind an edge proxy, else its source. */
+  caller_ip: string | null
   transport: string
   state: CallState
   final_response: FinalResponse | null
@@ -212,12 +216,17 @@ export interface LegAnalysis {
 
 /** Who ended the call as a whole. */
 export interface CallRelease {
-  /** customer, switch or carrier. */
+  /**
+   * customer, switch or carrier; `unknown` when the customer's leg shows the switch's BYE and no
+   * carrier leg is in the trace (usually the called party's hang-up, relayed).
+   */
   by: string
   leg: string
   method: ReleaseInfo['method']
   at: MessageRef
   reason: ReasonInfo | null
+  /** Who sent the BYE on each leg that shows one. */
+  byes: Array<{ leg: string, by: string }>
 }
 
 /** The analysis of a whole trace. Every list is capped; each `*_omitted` says how much was left out. */

@@ -34,7 +34,8 @@ export interface CallRouting {
   card_rev?: number | null
   egress_routing?: EgressRoute[]
   ok?: { duration?: number, callid_b?: string, release_reason?: string, provider_id?: number }
-  params?: { si?: string, sp?: number, proto?: string, userAgent?: string }
+  /** What the caller sent: source IP and port (`si`, `sp`), the digest username (`au`), transport, User-Agent. */
+  params?: { si?: string, sp?: number, au?: string, proto?: string, userAgent?: string }
   log?: string[]
 }
 

@@ -1,10 +1,10 @@
+import { aiAgentStep, summariseAiAgent, toolCallsText } from '../analysis/aiAgent'
 import { findCall, getAiAgentLog } from '../connexcs/calls'
 import { dayOf } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
 import { ToolError } from '../lib/errors'
 import { plural } from '../lib/format'
 import { paginate } from '../lib/pagination'
-import { clip, pick } from '../lib/records'
 import { nextStep, notFound } from '../lib/result'
 import { callidParam, cursorParam, limitParam } from '../lib/sharedParams'
 
@@ -46,19 +46,20 @@ export const getAiAgentLogs = defineTool({
         'No AI agent took part in this call on that day (or the day is wrong: logs are filed by the call\'s UTC day).',
         [nextStep('getSipTrace', { callid }, 'See how the call was routed.')], { callid, date: day })
     }
-    const steps = entries.map(e => {
-      const text = pick(e, ['message', 'text', 'content', 'transcript'])
-      return {
-        time: pick(e, ['dt', 'date', 'time', 'ts', 'created_at']),
-        kind: pick(e, ['type', 'event', 'role', 'level']),
-        text: clip(typeof text === 'string' ? text : JSON.stringify(e), 500)
-      }
-    })
+    const all = entries.map(e => aiAgentStep(e))
+    const ai = summariseAiAgent(all)
+    // One agent's name is said once, not on every step.
+    const steps = ai.agents.length <= 1 ? all.map(({ agent: _agent, ...step }) => step) : all
     const page = paginate(steps, cursor, limit)
+    const who = ai.agent === null ? '' : ` by "${ai.agent}"${ai.agents.length > 1 ? ` and ${ai.agents.length - 1} other agent${ai.agents.length > 2 ? 's' : ''}` : ''}`
+    const tools = ai.tools.length === 0 ? 'it called no tool' : `it called ${toolCallsText(ai.tools)}${ai.tools_omitted === 0 ? '' : ` and ${ai.tools_omitted} more`}`
     return {
-      summary: `AI agent log of call ${callid} on ${day}: ${plural(steps.length, 'step')}.`,
+      summary: `AI agent log of call ${callid} on ${day}: ${plural(steps.length, 'step')}${who}; ${tools}.${ai.errors === 0 ? '' : ` ${plural(ai.errors, 'error step')}.`}`,
       callid,
       date: day,
+      ...(ai.agent === null ? {} : { agent: ai.agent }),
+      tools_called: ai.tools.map(t => ({ tool: t.name, latency_ms: t.latency_ms, time: t.time })),
+      ...(ai.slowest_ms === null ? {} : { slowest_step_ms: ai.slowest_ms }),
       total: steps.length,
       steps: page.items,
       ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor })

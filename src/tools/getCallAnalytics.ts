@@ -2,12 +2,14 @@ import { attemptPopulation, callAnalytics, countedKpis, type AttemptRecord, type
 import { detectCarrierOutages, type AccountFinding } from '../analysis/detectors/index'
 import { findingFacts, rankFindings, type Finding } from '../analysis/findings'
 import { destinationsOfPrefix, type PrefixDestinations } from '../analysis/prefixDestinations'
+import { withDocs } from '../analysis/findingDocs'
 import { trafficFindings } from '../analysis/trafficFindings'
 import { carrierHealth, rankGroups, sumTraffic, type CarrierHealth, type TrafficTotals } from '../analysis/trafficTotals'
 import { getCarrier, getCustomer } from '../connexcs/accounts'
 import { LOG_RETENTION_DAYS, LOG_SEARCH_CAP, searchCallLogs } from '../connexcs/calls'
 import { chargesByCurrency, prefixRules, type CdrRule } from '../connexcs/cdr'
 import type { Connexcs } from '../connexcs/client'
+import { limitConcurrency } from '../connexcs/concurrency'
 import { listCarriers, listCustomers } from '../connexcs/customers'
 import { getAllRules, listCards } from '../connexcs/rateCards'
 import { cdrToEnd, fetchHourlyReport, fetchTrafficReport, type CdrPages, type ReportGroup, type ReportQuery, type ReportRow } from '../connexcs/reports'
@@ -20,7 +22,10 @@ import { formatCount, humanDuration, isoFromUnix } from '../lib/format'
 import { clip } from '../lib/records'
 import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
 import { customerIdParam, digitsParam, endDateParam, providerIdParam, startDateParam } from '../lib/sharedParams'
+import { resolveFilters } from './shared/accounts'
 
+/** API requests in flight at once: the CDR database takes fewer than four concurrent queries. */
+const MAX_IN_FLIGHT = 3
 /** Log searches per question (a customer's or carrier's IPs). */
 const MAX_TERMS = 3
 const HOUR_BUCKET_MAX_DAYS = 2
@@ -42,6 +47,9 @@ type GroupBy = 'day' | 'hour' | 'carrier' | 'customer' | 'destination'
 interface Filters {
   customer_id?: number
   provider_id?: number
+  /** Names of a customer or carrier given by name, for the answer. */
+  customer_name?: string
+  provider_name?: string
   destination?: string
   dest_prefix?: string
   cli?: string
@@ -61,8 +69,8 @@ const text = (value: unknown): string => Array.isArray(value) ? value.flat(3).fi
 
 function scopeOf (f: Filters): string {
   const parts = [
-    f.customer_id === undefined ? undefined : `customer ${f.customer_id}`,
-    f.provider_id === undefined ? undefined : `carrier ${f.provider_id}`,
+    f.customer_id === undefined ? undefined : `customer ${f.customer_name === undefined ? f.customer_id : `${f.customer_name} (${f.customer_id})`}`,
+    f.provider_id === undefined ? undefined : `carrier ${f.provider_name === undefined ? f.provider_id : `${f.provider_name} (${f.provider_id})`}`,
     f.destination === undefined ? undefined : `destination "${f.destination}"`,
     f.dest_prefix === undefined ? undefined : `numbers ${f.dest_prefix}…`,
     f.cli === undefined ? undefined : `CLI ${f.cli}`
@@ -316,12 +324,17 @@ export const getCallAnalytics = defineTool({
     if (args.group_by === 'hour' && range.days > HOUR_BUCKET_MAX_DAYS) {
       throw invalidArgument('group_by', `group_by 'hour' takes periods of ${HOUR_BUCKET_MAX_DAYS} days at most; ${describeRange(range)} is ${range.days} days: use group_by 'day' or a shorter range`)
     }
+    const who = await resolveFilters(ctx.api, args, { tool: 'getCallAnalytics', args })
+    if (!who.ok) return who.answer
     const f: Filters = Object.fromEntries(Object.entries({
-      customer_id: args.customer_id, provider_id: args.provider_id, destination: args.destination, dest_prefix: args.dest_prefix, cli: args.cli
+      customer_id: who.customer?.id, customer_name: who.customer?.name, provider_id: who.carrier?.id, provider_name: who.carrier?.name,
+      destination: args.destination, dest_prefix: args.dest_prefix, cli: args.cli
     }).filter(([, v]) => v !== undefined))
     const groupBy = args.group_by as GroupBy
-    const sources = await fetchSources(ctx.api, f, range, nowS, groupBy)
-    const all = [sources.log, sources.cdr, ...(sources.report === undefined ? [] : [sources.report])]
+    const sources = await fetchSources(limitConcurrency(ctx.api, MAX_IN_FLIGHT), f, range, nowS, groupBy)
+    // The call log is a source only when there was something to search it by.
+    const searched = !sources.log.ok || sources.log.value.terms.length > 0
+    const all = [...(searched ? [sources.log] : []), sources.cdr, ...(sources.report === undefined ? [] : [sources.report])]
     if (all.every(p => !p.ok)) throw (all[0] as { ok: false, error: Error }).error
     const traffic = analyseTraffic(sources, f, range, groupBy, args.top, ctx.nowMs)
     if ((traffic.attempts?.attempts ?? 0) === 0 && (traffic.answered?.attempts ?? 0) === 0) return noCalls(f, range, sources, all)
@@ -486,9 +499,14 @@ function noCalls (f: Filters, range: DateRange, sources: Sources, all: Part<unkn
     ? ` No destination on the ${prefix.cards_read} customer cards read has all its numbers starting ${f.dest_prefix}.`
     : ''
   if (failedNow.length > 0) {
-    return notFound(`${failureSentence(sources)}The sources that answered have no calls for ${scopeOf(f)} in ${describeRange(range)}.`,
-      `A source failed, so this is not "no calls": retry, or narrow the question. ${check}`, [],
-      { range: { start_date: range.start_date, end_date: range.end_date }, filters: f })
+    // Not "nothing found": a source that might hold the calls could not be read.
+    return {
+      summary: `${failureSentence(sources)}The sources that answered have no calls for ${scopeOf(f)} in ${describeRange(range)}.`,
+      why: `A source failed, so this is not "no calls": retry, or narrow the question. ${check}`,
+      range: { start_date: range.start_date, end_date: range.end_date },
+      filters: f,
+      next_steps: []
+    }
   }
   return notFound(`No calls for ${scopeOf(f)} in ${describeRange(range)}.`,
     `No attempt in the traffic report or the call log and no answered call in the CDR matched.${prefixNote} ${check}` +
@@ -624,7 +642,7 @@ function presentTraffic (t: Traffic, sources: Sources, f: Filters, range: DateRa
             }))
           }
         }),
-    findings: t.findings.slice(0, 5).map(findingFacts),
+    findings: t.findings.slice(0, 5).map(f => withDocs(findingFacts(f))),
     ...(named === undefined ? {} : { groups: named }),
     ...(t.groupBy === 'day' || t.groupBy === 'hour' ? { [`by_${t.bucket}`]: t.rows } : {}),
     sources: sourceNotes(t, sources),

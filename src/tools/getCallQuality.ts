@@ -1,10 +1,12 @@
 import { MOS_METHOD } from '../analysis/eModel'
 import { normaliseRtcp } from '../analysis/rtcpSamples'
 import { QUALITY_THRESHOLDS, streamFigures, streamPath, summariseQuality, type QualitySummary, type StreamQuality } from '../analysis/rtcpQuality'
-import { findCall, getRtcp, legNames, TRACE_RETENTION_DAYS } from '../connexcs/calls'
+import { analyzeTrace, legCodecs } from '../analysis/sipTrace'
+import { findCall, getRtcp, getTrace, legNames, TRACE_RETENTION_DAYS } from '../connexcs/calls'
 import { part, valueOf } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
 import { defineTool } from '../lib/defineTool'
+import { ToolError } from '../lib/errors'
 import { plural } from '../lib/format'
 import { nextStep, notFound, type ToolResult } from '../lib/result'
 import { callidParam } from '../lib/sharedParams'
@@ -33,6 +35,7 @@ function streamFacts (s: StreamQuality, carriers: Record<string, string>) {
     grade: s.no_audio ? 'no audio' : s.grade,
     mos: s.mos.mos,
     ...(s.mos.mos === null ? { mos_unavailable: s.mos.why } : { r: s.mos.r, codec: s.mos.codec, one_way_delay_ms: s.mos.one_way_delay_ms }),
+    ...(s.codec_from === 'sip_trace' ? { codec_from: 'SIP trace (negotiated on this leg)' } : {}),
     ...(s.mos.mos !== null && s.mos.assumed.length > 0 ? { assumed: s.mos.assumed } : {}),
     jitter_ms: s.jitter_ms,
     loss_pct: s.loss_pct,
@@ -82,13 +85,26 @@ export const getCallQuality = defineTool({
   },
   async handler ({ callid }, ctx): Promise<ToolResult> {
     const api = ctx.api
-    const [rtcp, routingPart] = await Promise.all([getRtcp(api, callid), part(() => findCall(api, callid))])
+    // The trace comes along for the codec each leg negotiated, which the E-model needs when RTCP does not name it.
+    const [rtcp, routingPart, tracePart] = await Promise.all([
+      getRtcp(api, callid), part(() => findCall(api, callid)), part(() => getTrace(api, callid))
+    ])
     const routing = valueOf(routingPart)
-    const normalised = normaliseRtcp(rtcp, { legs: routing === undefined ? {} : legNames(routing) })
+    const routingLegs = routing === undefined ? {} : legNames(routing)
+    let normalised = normaliseRtcp(rtcp, { legs: routingLegs })
+    let codecs: Record<string, string> = {}
+    const packets = valueOf(tracePart) ?? []
+    if (normalised.samples.some(s => s.codec === null) && packets.length > 0) {
+      const trace = analyzeTrace(packets, callid)
+      codecs = legCodecs(trace)
+      normalised = normaliseRtcp(rtcp, { legs: { ...Object.fromEntries(trace.legs.map(l => [l.callid, l.leg])), ...routingLegs } })
+    }
     const carriers = carrierNames(routing)
     const source = {
       shape: normalised.shape,
-      ...(routingPart.ok ? {} : { routing_lookup_failed: routingPart.error.message })
+      ...(routingPart.ok ? {} : { routing_lookup_failed: routingPart.error.message }),
+      // No trace (404) is no failure: the codec is then what RTCP says, or assumed.
+      ...(tracePart.ok || (tracePart.error instanceof ToolError && tracePart.error.type === 'not_found') ? {} : { trace_lookup_failed: tracePart.error.message })
     }
     if (normalised.samples.length === 0) {
       const unrecognised = normalised.shape === 'unrecognised'
@@ -101,7 +117,8 @@ export const getCallQuality = defineTool({
         { callid, source, ...(normalised.aggregate === null ? {} : { aggregate: normalised.aggregate }) }
       )
     }
-    const quality = summariseQuality(normalised)
+    const quality = summariseQuality(normalised, { codecs })
+    const fromTrace = quality.streams.filter(s => s.codec_from === 'sip_trace')
     // Field names no alias read matter only when a figure is missing: a new spelling may hold it.
     const incomplete = quality.streams.some(s => s.jitter_ms === null || s.loss_pct === null || (s.mos.mos !== null && s.mos.assumed.length > 0))
     return {
@@ -115,6 +132,9 @@ export const getCallQuality = defineTool({
       ...(quality.streams_omitted === 0 ? {} : { streams_omitted: quality.streams_omitted }),
       thresholds: `flagged from jitter > ${JITTER_MS} ms, loss > ${LOSS_PCT} %, RTT > ${RTT_MS} ms, MOS < ${MOS_FAIR}; grades by MOS: good ≥ 4.0, fair ≥ 3.6, poor ≥ 3.1, bad below`,
       mos_method: MOS_METHOD,
+      ...(fromTrace.length === 0
+        ? {}
+        : { codec_note: `RTCP does not name the codec of ${[...new Set(fromTrace.map(s => `leg ${s.leg}`))].join(', ')}: the MOS uses the codec that leg negotiated in the SIP trace (${[...new Set(fromTrace.map(s => `${s.leg} ${s.codec}`))].join(', ')}).` }),
       ...(quality.aggregate === null ? {} : { aggregate: quality.aggregate }),
       source: { ...source, ...(incomplete && normalised.unread_fields.length > 0 ? { unread_fields: normalised.unread_fields } : {}) },
       next_steps: [nextStep('investigateCall', { callid }, quality.overall === 'good' && quality.one_way.length === 0 ? 'The whole call: trace, routing, diagnosis.' : 'Find the cause: NAT, codec, carrier, with the SIP trace.')]

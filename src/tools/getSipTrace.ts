@@ -1,5 +1,6 @@
 import { diagnoseCall } from '../analysis/diagnosis'
 import { findingFacts } from '../analysis/findings'
+import { withDocs } from '../analysis/findingDocs'
 import { ladderMermaid } from '../analysis/sipLadder'
 import { analyzeTrace } from '../analysis/sipTrace'
 import type { LegAnalysis, TraceAnalysis } from '../analysis/traceTypes'
@@ -74,7 +75,7 @@ function analysisResult (callid: string, callidb: string | undefined, trace: Tra
   const { call } = trace
   const diagnosis = diagnoseCall({ callid, trace })
   const release = trace.release
-  const steps = followUpSteps(diagnosis.follow_ups, { callid, callidb }, ['sip_trace'])
+  const steps = followUpSteps(diagnosis.follow_ups, { callid, callidb, dest_number: call.dialled, day: trace.started_at?.slice(0, 10) }, ['sip_trace'])
   addStep(steps, nextStep('investigateCall', { callid, callidb }, 'Add the routing log, RTCP and Class 5 logs to the diagnosis.'))
   if (trace.findings[0] !== undefined && trace.findings[0].severity !== 'info') {
     steps.push(nextStep('getSipTrace', { callid, callidb, include_raw: true, from_message: trace.findings[0].evidence[0]?.message ?? 0, limit: 5 }, 'Read the raw SIP messages the top finding cites.'))
@@ -89,6 +90,8 @@ function analysisResult (callid: string, callidb: string | undefined, trace: Tra
       state: call.state,
       final_response: call.final_response,
       ...(release === null ? {} : { ended_by: release.by, ended_how: release.method === 'final_response' ? 'final response' : release.method }),
+      // Who sent the BYE on each leg the trace shows: on the customer's leg a BYE from the switch is usually relayed.
+      ...(release === null || release.byes.length === 0 ? {} : { bye_sent_by: Object.fromEntries(release.byes.map(b => [b.leg, b.by])) }),
       ...(release?.reason === null || release?.reason === undefined ? {} : { reason: release.reason }),
       auth_challenges: call.auth_challenges
     },
@@ -101,7 +104,7 @@ function analysisResult (callid: string, callidb: string | undefined, trace: Tra
       trace_span_ms: trace.trace_span_ms
     },
     timings_note: TIMINGS_NOTE,
-    findings: trace.findings.slice(0, MAX_FINDINGS).map(findingFacts),
+    findings: trace.findings.slice(0, MAX_FINDINGS).map(f => withDocs(findingFacts(f))),
     ...(trace.findings.length + trace.findings_omitted > MAX_FINDINGS
       ? { findings_omitted: trace.findings.length + trace.findings_omitted - MAX_FINDINGS }
       : {}),

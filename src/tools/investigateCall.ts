@@ -1,9 +1,14 @@
-import { diagnoseCall, type RoutingFacts, type UnavailablePart } from '../analysis/diagnosis'
+import { aiAgentStep, summariseAiAgent, toolCallsText, type AiAgentSummary } from '../analysis/aiAgent'
+import { diagnoseCall, type CustomerFacts, type Diagnosis, type RoutingFacts, type UnavailablePart } from '../analysis/diagnosis'
+import { cliDigits } from '../analysis/resolve'
+import { withDocs } from '../analysis/findingDocs'
 import { normaliseRtcp } from '../analysis/rtcpSamples'
 import { streamFigures, streamPath, summariseQuality, type QualitySummary } from '../analysis/rtcpQuality'
-import { analyzeTrace } from '../analysis/sipTrace'
+import { analyzeTrace, legCodecs } from '../analysis/sipTrace'
 import type { TraceAnalysis } from '../analysis/traceTypes'
 import { getCustomer } from '../connexcs/accounts'
+import { listClis } from '../connexcs/customers'
+import { listRouting } from '../connexcs/rateCards'
 import { findCall, getAiAgentLog, getClass5Logs, getRtcp, getTrace, getTranscript, legNames, transcriptLine, LOG_RETENTION_DAYS, TRACE_RETENTION_DAYS } from '../connexcs/calls'
 import type { Connexcs } from '../connexcs/client'
 import type { CallRouting } from '../connexcs/types'
@@ -35,7 +40,10 @@ function routingFacts (routing: CallRouting): RoutingFacts {
     customer_id: routing.account_id ?? null,
     attempts: routing.egress_routing ?? [],
     release_reason: routing.ok?.release_reason ?? null,
-    duration_s: routing.ok?.duration ?? null
+    duration_s: routing.ok?.duration ?? null,
+    auth_user: routing.params?.au === undefined || routing.params.au === '' ? null : routing.params.au,
+    source_ip: routing.params?.si === undefined || routing.params.si === '' ? null : routing.params.si,
+    customer_card_id: routing.customer_card_id ?? null
   }
 }
 
@@ -59,6 +67,13 @@ function callFacts (routing: CallRouting, customerName: string | undefined) {
 function qualityFacts (quality: QualitySummary) {
   const worst = quality.streams.find(s => !s.no_audio) ?? quality.streams[0]
   const oneWay = quality.one_way[0]
+  // The codec each leg's MOS was computed with, and where it came from.
+  const codecOf = (s: QualitySummary['streams'][number]): string | undefined => {
+    if (s.mos.mos === null) return undefined
+    const from = s.codec_from === 'sip_trace' ? ' (negotiated in the SIP trace)' : s.codec_from === null ? ' (assumed)' : ''
+    return `${s.leg}: ${s.mos.codec}${from}`
+  }
+  const codecs = [...new Set(quality.streams.map(codecOf).filter(c => c !== undefined))]
   return {
     overall: quality.overall,
     ...(oneWay === undefined ? {} : { one_way: `leg ${oneWay.leg}: nothing arrives ${streamPath(oneWay.leg, oneWay.silent)}` }),
@@ -67,7 +82,20 @@ function qualityFacts (quality: QualitySummary) {
       : {
           worst_stream: `leg ${worst.leg} ${streamPath(worst.leg, worst.direction)}: ${worst.grade}${streamFigures(worst) === '' ? '' : `, ${streamFigures(worst)}`}`
         }),
+    ...(codecs.length === 0 ? {} : { mos_codecs: codecs }),
     samples: quality.samples
+  }
+}
+
+/** The AI agent's work, in short: who, which tools with their latency. */
+function aiAgentFacts (ai: AiAgentSummary) {
+  return {
+    agent: ai.agent,
+    steps: ai.steps,
+    tools_called: ai.tools.map(t => ({ tool: t.name, latency_ms: t.latency_ms })),
+    ...(ai.tools_omitted === 0 ? {} : { tools_omitted: ai.tools_omitted }),
+    ...(ai.errors === 0 ? {} : { error_steps: ai.errors }),
+    summary: `${ai.agent === null ? 'The AI agent' : `"${ai.agent}"`} called ${ai.tools.length === 0 ? 'no tool' : toolCallsText(ai.tools)}`
   }
 }
 
@@ -116,10 +144,11 @@ function analyseCall (callid: string, parts: Fetched, nowS: number) {
   const trace: TraceAnalysis | undefined = packets.length === 0 ? undefined : analyzeTrace(packets, callid)
   const legs = trace === undefined ? (routing === undefined ? {} : legNames(routing)) : Object.fromEntries(trace.legs.map(l => [l.callid, l.leg]))
   const normalised = parts.rtcp.ok ? normaliseRtcp(parts.rtcp.value, { legs }) : undefined
-  // RTCP that was fetched but empty is an answer too: no samples.
-  const quality = normalised === undefined ? undefined : summariseQuality(normalised)
+  // RTCP that was fetched but empty is an answer too: no samples. The codec each leg negotiated feeds the E-model.
+  const quality = normalised === undefined ? undefined : summariseQuality(normalised, { codecs: trace === undefined ? {} : legCodecs(trace) })
   const aiAgent = typeof parts.aiAgent === 'string' ? undefined : parts.aiAgent
   const aiSteps = aiAgent?.ok === true ? aiAgent.value : []
+  const ai = aiSteps.length === 0 ? undefined : summariseAiAgent(aiSteps.map(e => aiAgentStep(e)))
 
   const ageDays = routing?.start_time === undefined ? undefined : Math.floor((nowS - routing.start_time) / DAY_S)
   const expired = ageDays !== undefined && ageDays >= TRACE_RETENTION_DAYS
@@ -137,16 +166,46 @@ function analyseCall (callid: string, parts: Fetched, nowS: number) {
   if (aiAgent?.ok === false) unavailable.push({ part: 'ai_agent', why: failed(aiAgent) })
 
   const apps = words(class5, ['app', 'application', 'type', 'module'])
-  const diagnosis = diagnoseCall({
+  const customerName = parts.customer?.ok === true ? parts.customer.value?.name : undefined
+  const diagnose = (more: { cards?: CustomerFacts['cards'], cliOwner?: CustomerFacts } = {}): Diagnosis => diagnoseCall({
     callid,
     trace: trace ?? null,
     routing: routing === undefined ? null : routingFacts(routing),
     quality: quality ?? null,
     class5: parts.class5.ok ? { present: class5.length > 0, kinds: apps } : null,
+    ai_agent: ai ?? null,
+    customer: routing?.account_id === undefined || routing.account_id <= 0
+      ? null
+      : { id: routing.account_id, name: customerName ?? null, cards: more.cards ?? null },
+    cli_owner: more.cliOwner ?? null,
     unavailable
   })
   const found = routing !== undefined || trace !== undefined || (quality?.samples ?? 0) > 0 || class5.length > 0 || transcript.length > 0
-  return { routing, trace, class5, apps, transcript, quality, aiSteps, ageDays, expired, diagnosis, found }
+  return { routing, trace, class5, apps, transcript, quality, aiSteps, ai, ageDays, expired, diagnosis: diagnose(), diagnose, found }
+}
+
+/**
+ * What only other records hold and the root cause needs: the customer's cards for a number no
+ * card routes, the owner of the calling number for an unknown source IP. Fetched only then; a
+ * failure leaves the diagnosis as it was.
+ */
+async function specifics (api: Connexcs, a: ReturnType<typeof analyseCall>): Promise<Diagnosis> {
+  const code = a.diagnosis.root_cause?.code
+  const customerId = a.routing?.account_id
+  if (code === 'no_route' && customerId !== undefined && customerId > 0) {
+    const rows = await part(() => listRouting(api, customerId))
+    if (!rows.ok) return a.diagnosis
+    return a.diagnose({ cards: rows.value.filter(r => typeof r.card_id === 'string').map(r => ({ id: r.card_id, name: r.name ?? null })) })
+  }
+  const cli = a.routing?.cli ?? a.trace?.call.cli ?? undefined
+  if (code === 'ip_not_authorised' && cli !== undefined && cli !== '') {
+    const owners = await part(() => listClis(api, { cli: cliDigits(cli), limit: 5 }))
+    const owner = owners.ok ? owners.value.find(c => c.company_id > 0) : undefined
+    if (owner === undefined) return a.diagnosis
+    const customer = await part(() => getCustomer(api, owner.company_id))
+    return a.diagnose({ cliOwner: { id: owner.company_id, name: customer.ok ? customer.value?.name ?? null : null } })
+  }
+  return a.diagnosis
 }
 
 type Analysed = ReturnType<typeof analyseCall>
@@ -167,7 +226,8 @@ function partStatus (parts: Fetched, a: Analysed): Record<string, string> {
 /** The next calls worth making: the diagnosis' follow-ups, then the deeper views of what was found. */
 function callSteps (callid: string, callidb: string | undefined, a: Analysed): NextStep[] {
   // Past the retention, asking for the trace or RTCP again cannot help.
-  const steps = followUpSteps(a.diagnosis.follow_ups, { callid, callidb, dest_number: a.routing?.dest_number }, a.expired ? ['sip_trace', 'call_quality'] : [])
+  const day = a.routing?.start_time === undefined ? a.trace?.started_at?.slice(0, 10) : dayOf(a.routing.start_time * 1000)
+  const steps = followUpSteps(a.diagnosis.follow_ups, { callid, callidb, dest_number: a.routing?.dest_number, day }, a.expired ? ['sip_trace', 'call_quality'] : [])
   const withSamples = (a.quality?.samples ?? 0) > 0 ? a.quality : undefined
   if (a.trace !== undefined) addStep(steps, nextStep('getSipTrace', { callid, callidb }, 'The full C-Trace: every finding, legs, the SIP ladder as a diagram.'))
   if (withSamples !== undefined && (withSamples.overall === 'poor' || withSamples.overall === 'bad')) addStep(steps, nextStep('getCallQuality', { callid }, 'Every RTCP stream with its MOS.'))
@@ -193,7 +253,7 @@ function presentCall (callid: string, callidb: string | undefined, parts: Fetche
     outcome: diagnosis.outcome,
     // Class 5: the switch's own applications handled the call (IVR, queue, voicemail, AI agent).
     call_type: parts.class5.ok ? (a.class5.length > 0 ? 'class5' : 'class4') : null,
-    root_cause: diagnosis.root_cause,
+    root_cause: diagnosis.root_cause === null ? null : withDocs(diagnosis.root_cause),
     evidence: diagnosis.evidence,
     recommendations: diagnosis.recommendations,
     ...(routing === undefined ? {} : { call: callFacts(routing, customerName) }),
@@ -201,6 +261,7 @@ function presentCall (callid: string, callidb: string | undefined, parts: Fetche
       ? {}
       : { timings: { pdd_ms: trace.call.pdd_ms, setup_time_ms: trace.call.setup_time_ms, talk_time_ms: trace.call.talk_time_ms } }),
     ...(withSamples === undefined ? {} : { quality: qualityFacts(withSamples) }),
+    ...(a.ai === undefined ? {} : { ai_agent: aiAgentFacts(a.ai) }),
     ...(transcript.length === 0
       ? {}
       : {
@@ -209,7 +270,7 @@ function presentCall (callid: string, callidb: string | undefined, parts: Fetche
             return `${line.speaker}: ${line.text}`
           })
         }),
-    findings: diagnosis.findings,
+    findings: diagnosis.findings.map(withDocs),
     ...(diagnosis.findings_omitted === 0 ? {} : { findings_omitted: diagnosis.findings_omitted }),
     parts: partStatus(parts, a),
     ...(diagnosis.missing.length === 0 ? {} : { missing: diagnosis.missing }),
@@ -241,7 +302,8 @@ export const investigateCall = defineTool({
     const firstFailure = all.find(p => !p.ok)
     // Nothing could be fetched at all: that is an error, not a diagnosis.
     if (firstFailure !== undefined && !firstFailure.ok && all.every(p => !p.ok)) throw firstFailure.error
-    const analysed = analyseCall(callid, parts, Math.floor(ctx.nowMs / 1000))
+    const first = analyseCall(callid, parts, Math.floor(ctx.nowMs / 1000))
+    const analysed = { ...first, diagnosis: await specifics(ctx.api, first) }
     if (!analysed.found) {
       return notFound(`Call ${callid} is in neither the call log nor the traces.`,
         `The call log keeps ${LOG_RETENTION_DAYS} days and SIP traces ${TRACE_RETENTION_DAYS}; the Call-ID must match exactly (the B leg has its own). ` +

@@ -10,6 +10,7 @@ import { paginate } from '../lib/pagination'
 import { part, type Part } from '../lib/parts'
 import { nextStep, notFound } from '../lib/result'
 import { customerIdParam, cursorParam, digitsParam, endDateParam, limitParam, providerIdParam, startDateParam } from '../lib/sharedParams'
+import { accountName, resolveFilters } from './shared/accounts'
 
 const DEFAULT_FIELDS: CdrField[] = ['dt', 'callid', 'dest_cli', 'dest_number', 'duration', 'customer_id', 'provider_id', 'customer_charge', 'customer_card_currency']
 // Always fetched, for the totals, whatever fields the caller wants to see.
@@ -55,7 +56,8 @@ async function namesOf (api: Connexcs, want: { customers: boolean, carriers: boo
   ])
   const map = (p: Part<{ id: number, name?: string }[]> | undefined): Map<number, string> =>
     new Map(p?.ok === true ? p.value.filter(c => typeof c.name === 'string').map(c => [Number(c.id), c.name!]) : [])
-  const failed = [customers, carriers].filter((p): p is Part<never> & { ok: false } => p?.ok === false).map(p => p.error.message)
+  const failed = [{ what: 'the customer list', p: customers }, { what: 'the carrier list', p: carriers }]
+    .flatMap(x => x.p?.ok === false ? [{ what: x.what, message: x.p.error.message }] : [])
   return { customers: map(customers), carriers: map(carriers), failed }
 }
 
@@ -124,6 +126,8 @@ export const searchCdr = defineTool({
       throw invalidArgument('max_duration', `max_duration ${args.max_duration} is below min_duration ${args.min_duration}`)
     }
     const fields = parseFields(args.fields)
+    const who = await resolveFilters(ctx.api, args, { tool: 'searchCdr', args: nonDefault(args) })
+    if (!who.ok) return who.answer
     const digits = (value: string | undefined): string | undefined => value?.replace(/^\+/, '')
     const rules: CdrRule[] = [
       { field: 'dt', condition: '>=', data: range.from },
@@ -132,8 +136,8 @@ export const searchCdr = defineTool({
     const equal = (field: CdrField, value: string | number | undefined): void => {
       if (value !== undefined) rules.push({ field, condition: '=', data: value })
     }
-    equal('customer_id', args.customer_id)
-    equal('provider_id', args.provider_id)
+    equal('customer_id', who.customer?.id)
+    equal('provider_id', who.carrier?.id)
     equal('dest_cli', digits(args.cli))
     equal('dest_number', digits(args.dest_number))
     equal('sip_code', args.sip_code)
@@ -170,10 +174,14 @@ export const searchCdr = defineTool({
       capped = rows.length >= CDR_MAX_ROWS
     }
     const filters = Object.fromEntries(Object.entries({
-      customer_id: args.customer_id, provider_id: args.provider_id, cli: args.cli, dest_number: args.dest_number,
+      customer_id: who.customer?.id, provider_id: who.carrier?.id, cli: args.cli, dest_number: args.dest_number,
       dest_prefix: args.dest_prefix, min_duration: args.min_duration, max_duration: args.max_duration, sip_code: args.sip_code
     }).filter(([, v]) => v !== undefined))
-    const scope = `${describeRange(range)}${Object.keys(filters).length === 0 ? '' : ` (${Object.entries(filters).map(([k, v]) => `${k} ${v}`).join(', ')})`}`
+    // A customer or carrier found by name is named.
+    const filterText = (k: string, v: unknown): string => k === 'customer_id' && who.customer?.name !== undefined
+      ? `customer ${accountName(who.customer)}`
+      : k === 'provider_id' && who.carrier?.name !== undefined ? `carrier ${accountName(who.carrier)}` : `${k} ${v}`
+    const scope = `${describeRange(range)}${Object.keys(filters).length === 0 ? '' : ` (${Object.entries(filters).map(([k, v]) => filterText(k, v)).join(', ')})`}`
     if (all.length === 0) {
       return notFound(`No CDRs for ${scope}.`,
         'CDRs hold connected calls only, in UTC days; a failed or unanswered attempt has no CDR.',
@@ -203,11 +211,15 @@ export const searchCdr = defineTool({
     const notes = [
       ...(sortBy === 'charge' && currencies.length > 1 ? [`charges are compared as billed, each in its own currency (${currencies.join(', ')}): not converted`] : []),
       ...(mixed > 0 ? [`${plural(mixed, 'call')} billed and paid in different currencies have no profit without a rate, and are not ranked`] : []),
-      ...(named === undefined || named.failed.length === 0 ? [] : [`names: not read (${named.failed.join('; ')})`])
+      ...(named === undefined || named.failed.length === 0 ? [] : [`names: not read (${named.failed.map(f => f.message).join('; ')})`])
     ]
+    // A list that failed leaves the names out: the first sentence says so.
+    const failures = named === undefined || named.failed.length === 0
+      ? ''
+      : `Partial: ${named.failed.map(f => f.what).join(' and ')} could not be read (${named.failed[0]!.message.slice(0, 140)}), so names are missing. `
 
     return {
-      summary: `${capped ? 'At least ' : ''}${plural(all.length, 'call')} for ${scope}: ${humanDuration(totals.billed_s * 1000)} billed` +
+      summary: `${failures}${capped ? 'At least ' : ''}${plural(all.length, 'call')} for ${scope}: ${humanDuration(totals.billed_s * 1000)} billed` +
         `${totals.acd_s === null ? '' : `, ACD ${humanDuration(totals.acd_s * 1000)}`}, charges ${formatMoney(totals.charges)}.` +
         (plain ? '' : ` ${words.charAt(0).toUpperCase()}${words.slice(1)} first${sortBy === 'profit' ? ` (${plural(rows.length, 'call')} with a profit in one currency)` : ''}.`) +
         limitNote,

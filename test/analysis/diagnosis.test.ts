@@ -19,18 +19,18 @@ describe('diagnoseCall', () => {
   it('gives the root cause of a failed call from its trace, with evidence and the fix', () => {
     expect(diagnoseCall({ callid: 'call-a', trace: noRoute, routing: { sip_code: 503, sip_reason: 'No Routes Available (Pre)', dest_number: '447700900123' } })).toEqual({
       outcome: 'rejected',
-      summary: 'Call call-a failed. Cause: The switch refused the call: 503 No Routes Available (Pre).',
+      summary: 'Call call-a failed: the switch refused the call with 503 No Routes Available (Pre): no rule for 447700900123.',
       root_cause: {
         code: 'no_route',
         severity: 'critical',
-        title: 'The switch refused the call: 503 No Routes Available (Pre)',
+        title: 'The switch refused the call with 503 No Routes Available (Pre): no rule for 447700900123',
         meaning: 'No rate card rule matched the dialled number, so there was no carrier to try.',
         fix: 'Add the destination prefix to the customer\'s rate card (or assign a card that has it), and check that the number is in the format the card expects (country code, no 00, + or tech prefix).',
         leg: 'A'
       },
       evidence: ['A +35 ms: 503 No Routes Available (Pre) (message 2)', 'A +0 ms: INVITE (message 0)', 'routing log: 503 No Routes Available (Pre)'],
       recommendations: ['Add the destination prefix to the customer\'s rate card (or assign a card that has it), and check that the number is in the format the card expects (country code, no 00, + or tech prefix).'],
-      findings: [{ code: 'no_route', severity: 'critical', title: 'The switch refused the call: 503 No Routes Available (Pre)', leg: 'A' }],
+      findings: [{ code: 'no_route', severity: 'critical', title: 'The switch refused the call with 503 No Routes Available (Pre): no rule for 447700900123', leg: 'A' }],
       findings_omitted: 0,
       follow_ups: [{ kind: 'calls_to_number', why: 'See whether other calls to this number fail the same way.' }],
       missing: []
@@ -49,7 +49,7 @@ describe('diagnoseCall', () => {
     ])
     const d = diagnoseCall({ callid: 'call-a', trace: busy })
     expect(d.findings.map(f => f.code)).toEqual(['pdd_high', 'carrier_rejected'])
-    expect([d.root_cause?.code, d.summary]).toEqual(['carrier_rejected', 'Call call-a was busy. Cause: The carrier (B1, 192.0.2.20) answered 486 Busy Here.'])
+    expect([d.root_cause?.code, d.summary]).toEqual(['carrier_rejected', 'Call call-a was busy: the carrier (B1, 192.0.2.20) answered 486 Busy Here.'])
   })
 
   it('finds no fault in a normal answered call with good audio, and says who hung up', () => {
@@ -76,7 +76,7 @@ describe('diagnoseCall', () => {
       fix: 'Jitter comes from congestion or Wi-Fi on the path: check the network between that party and the media server; a larger jitter buffer hides some of it.',
       leg: 'B1'
     })
-    expect(bad.summary).toBe('Call call-a was answered. Problem: Audio quality was bad on leg B1 (carrier → switch): MOS 3.08.')
+    expect(bad.summary).toBe('Call call-a was answered, but audio quality was bad on leg B1 (carrier → switch): MOS 3.08.')
   })
 
   it('diagnoses from the routing record alone when there is no trace, and asks for the trace', () => {
@@ -119,6 +119,36 @@ describe('diagnoseCall', () => {
     expect(ivr.follow_ups.map(s => s.kind)).toEqual(['transcript', 'ai_agent_log'])
   })
 
+  it('adds what only other records hold: the customer\'s cards for no route, the CLI\'s owner for an unknown IP, the AI agent\'s tools', () => {
+    const cards = diagnoseCall({ callid: 'call-a', trace: noRoute, routing: { sip_code: 503, dest_number: '447700900123' }, customer: { id: 42, name: 'Bluebell', cards: [{ id: 'AB12-cd34', name: 'Call Centre UK' }, { id: 'internal', name: 'Internal' }] } })
+    expect(cards.root_cause?.title).toBe('The switch refused the call with 503 No Routes Available (Pre): no rule for 447700900123, on the customer\'s only card, "Call Centre UK" (AB12-cd34)')
+    expect(cards.root_cause?.meaning).toBe('No rate card rule matched the dialled number, so there was no carrier to try. Customer 42 (Bluebell) routes by one card ("Call Centre UK" (AB12-cd34)), and none has a rule for the number.')
+    const ip = analyzeTrace([
+      A.req(0, 'INVITE', { branch: 'z9hG4bKa1', cseq: 1 }),
+      A.res(25, 401, 'IP Not Authorised', { branch: 'z9hG4bKa1', cseq: 1, toTag: 'sw' })
+    ])
+    const owned = diagnoseCall({ callid: 'call-a', trace: ip, cli_owner: { id: 7, name: 'Kingfisher' } })
+    expect(owned.root_cause?.title).toBe('The switch refused the call with 401 IP Not Authorised: 203.0.113.10 is no customer\'s IP; the CLI 14155550123 belongs to customer 7 (Kingfisher)')
+    expect(owned.follow_ups).toEqual([{ kind: 'calls_from_ip', ip: '203.0.113.10', why: 'Other calls from 203.0.113.10: does every call from it fail the same way?' }])
+    const ai = diagnoseCall({
+      callid: 'call-a', trace: answered, quality: goodAudio, class5: { present: true, kinds: ['ai_agent'] },
+      ai_agent: { agent: 'Reception', agents: ['Reception'], steps: 6, tools: [{ name: 'find_slots', latency_ms: 812, time: null }], tools_omitted: 0, errors: 1, slowest_ms: 812 }
+    })
+    expect(ai.findings).toEqual([{ code: 'class5', severity: 'info', title: 'The call used Class 5 features (ai_agent): the AI agent "Reception" called find_slots (812 ms)' }])
+  })
+
+  it('points a carrier\'s failure at that carrier\'s traffic on the day', () => {
+    const b = leg('call-b', { ip: SWITCH }, { ip: '192.0.2.20' })
+    const failed = analyzeTrace([
+      A.req(0, 'INVITE', { branch: 'z9hG4bKa1', cseq: 1 }),
+      b.req(40, 'INVITE', { branch: 'z9hG4bKb1', cseq: 1 }),
+      b.res(90, 503, 'Service Unavailable', { branch: 'z9hG4bKb1', cseq: 1, toTag: 'c' }),
+      A.res(120, 503, 'Service Unavailable', { branch: 'z9hG4bKa1', cseq: 1, toTag: 's' })
+    ])
+    const d = diagnoseCall({ callid: 'call-a', trace: failed, routing: { sip_code: 503, attempts: [{ provider_id: 376, provider_name: 'Crown', sip_code: 503 }] } })
+    expect([d.root_cause?.code, d.follow_ups]).toEqual(['carrier_unavailable', [{ kind: 'carrier_traffic', provider_id: 376, why: 'How carrier Crown did on other calls that day: one call, or an outage?' }]])
+  })
+
   it('blames the private media address for one-way audio that RTCP confirms', () => {
     const natted = analyzeTrace([
       A.req(0, 'INVITE', { branch: 'z9hG4bKa1', cseq: 1, body: sdp('192.168.1.20', [8, 101]) }),
@@ -134,7 +164,7 @@ describe('diagnoseCall', () => {
     ]), { codec: 'PCMA' })
     const d = diagnoseCall({ callid: 'call-a', trace: natted, quality: oneWay })
     expect(d.findings.map(f => [f.code, f.severity])).toEqual([['nat_private_sdp', 'critical'], ['one_way_media', 'critical']])
-    expect(d.summary).toBe('Call call-a was answered. Problem: The customer advertises a private media address (SDP c=192.168.1.20).')
+    expect(d.summary).toBe('Call call-a was answered, but the customer advertises a private media address (SDP c=192.168.1.20).')
     expect(d.root_cause!.meaning).toMatch(/ RTCP confirms it: nothing arrives switch → customer while customer → switch flows\.$/)
     expect(d.recommendations).toEqual([
       'Enable far-end NAT traversal for this customer, so the switch answers to the packets\' real source and relays the media; or configure the customer\'s PBX with its public address and turn off the SIP ALG on its router.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countryCodeOf, longestPrefix, normaliseNumber, numberProblems, PrefixIndex } from '../../src/analysis/numbers'
+import { countryCodeOf, fitsPlan, longestPrefix, normaliseNumber, numberProblems, PrefixIndex } from '../../src/analysis/numbers'
 
 describe('normaliseNumber', () => {
   it('strips +, 00, 011, a tech prefix and URI wrapping, and finds the country code', () => {
@@ -44,6 +44,34 @@ describe('numberProblems', () => {
     expect(numberProblems('1234567890123456')).toEqual([{ kind: 'too_long', detail: '16 digits: E.164 numbers have at most 15' }])
     expect(numberProblems('44770090O123').map(p => p.kind)).toEqual(['not_digits'])
     expect(numberProblems('7001#44447700900123')[0]?.corrected).toBe('447700900123')
+  })
+})
+
+describe('numbering plans', () => {
+  it('knows the national numbers of each country it has a plan for, by leading digits and length', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['44', '2079460123', true], ['44', '7700900123', true], ['44', '02079460123', false], ['44', '447700900123', false], ['44', '6123456789', false],
+      ['1', '4155550123', true], ['1', '14155550123', false], ['1', '0155550123', false], ['1', '4151550123', false],
+      ['33', '612345678', true], ['33', '0612345678', false], ['33', '1234', false],
+      ['49', '3012345678', true], ['49', '15112345678', true], ['49', '03012345678', false],
+      ['91', '9876543210', true], ['91', '09876543210', false],
+      ['61', '412345678', true], ['61', '0412345678', false], ['61', '512345678', false],
+      ['39', '0612345678', true], ['39', '3123456789', true], ['39', '612345678', false]
+    ]
+    expect(cases.map(([cc, nsn]) => [cc, nsn, fitsPlan(cc, nsn)])).toEqual(cases)
+    expect(fitsPlan('53', '51234567')).toBeUndefined()
+  })
+
+  it('claims the country code twice or the national 0 only when the plan fails the number and passes the corrected one', () => {
+    expect(numberProblems('330612345678')).toEqual([{ kind: 'trunk_prefix_left', detail: 'the national 0 is left in after the country code 33 (33 0612345678)', corrected: '33612345678' }])
+    expect(numberProblems('610412345678')[0]).toMatchObject({ kind: 'trunk_prefix_left', corrected: '61412345678' })
+    expect(numberProblems('91919876543210')[0]).toMatchObject({ kind: 'duplicated_country_code', corrected: '919876543210' })
+    expect(numberProblems('3434612345678')[0]).toMatchObject({ kind: 'duplicated_country_code', corrected: '34612345678' })
+    // Italy keeps its 0 after the country code; a short number that starts with a country code's digits is no
+    // "that country with a national 0" when the rest is still too short; extensions and short codes are no mistake.
+    for (const ok of ['390612345678', '3301234', '4401', '440123', '1001', '11234', '*98', '112', '4444']) expect([ok, numberProblems(ok)]).toEqual([ok, []])
+    // Without a plan for the country, no verdict but the 15-digit limit.
+    expect(numberProblems('53053512345')).toEqual([])
   })
 })
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import {
-  cseqOf, headerParam, headerValues, parseSipMessage, parseUri, parseVia, reasonsOf, splitValues, toTag, topViaBranch
+  cseqOf, headerParam, headerValues, parseSipMessage, parseUri, parseVia, reasonsOf, SipHead, splitValues, toTag, topViaBranch
 } from '../../src/analysis/sipMessage'
 import { analyzeTrace } from '../../src/analysis/sipTrace'
 import type { LegAnalysis, TraceMessage } from '../../src/analysis/traceTypes'
 import { rawMessages } from '../../src/analysis/tracePackets'
+import { sharedCallidTimeout } from './fixtures/defects'
 import { answeredLeg, CARRIER, CUSTOMER, leg, sdp, SWITCH } from './fixtures/sip'
 
 const A = leg('call-a@203.0.113.10', { ip: CUSTOMER }, { ip: SWITCH })
@@ -31,6 +32,20 @@ describe('parseSipMessage', () => {
     expect(splitValues('<sip:a@x>;q=1, "B, b" <sip:b@y>')).toEqual(['<sip:a@x>;q=1', '"B, b" <sip:b@y>'])
     expect(parseSipMessage('INVITE sip:1@x SIP/2.0\r\nCSeq: 1 INVITE')?.method).toBe('INVITE')
     expect(parseSipMessage('HTTP/1.1 200 OK\r\n\r\n')).toBeUndefined()
+  })
+
+  it('reads a header on demand, in any case or compact form, folded lines joined, without parsing the rest', () => {
+    const head = SipHead.read('INVITE sip:1@x SIP/2.0\r\nVIA : SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKq\r\nv: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKr\r\n' +
+      'cseq: 9 invite\r\nSubject: one\r\n\ttwo\r\nX-Via-Note: not a Via\r\n\r\nv=0\r\n')!
+    expect([head.start.kind, head.start.method, head.get('via'), head.get('cseq'), head.get('subject'), head.has('contact'), head.body]).toEqual([
+      'request', 'INVITE', 'SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKq', '9 invite', 'one two', false, 'v=0\r\n'
+    ])
+    expect(head.message().headers.via).toEqual(['SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKq', 'SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKr'])
+    expect(SipHead.read('SIP/2.0 20 OK\r\n\r\n')).toBeUndefined()
+    expect(SipHead.read('invite sip:1@x SIP/2.0\r\n\r\n')).toBeUndefined()
+    // Bare LF line ends, and a body that holds the blank line's twin.
+    const lf = parseSipMessage('SIP/2.0 200 OK\nCall-ID: x\nContent-Type: application/sdp\n\nv=0\n\nm=audio 1 RTP/AVP 0\n')!
+    expect([lf.status, lf.headers['call-id'], lf.body]).toEqual([200, ['x'], 'v=0\n\nm=audio 1 RTP/AVP 0\n'])
   })
 
   it('reads Via sent-by, branch, received and rport, and survives an empty Via', () => {
@@ -72,7 +87,7 @@ describe('analyzeTrace', () => {
       method: 'BYE', by: 'caller', party: 'customer', at: { message: 5, t_ms: 68100, label: 'BYE' },
       reason: { protocol: 'Q.850', cause: 16, text: 'Normal call clearing', name: 'Normal call clearing' }, response: 200
     })
-    expect(analysis.release).toEqual({ by: 'customer', leg: 'A', method: 'BYE', at: { message: 5, t_ms: 68100, label: 'BYE' }, reason: call.release!.reason })
+    expect(analysis.release).toEqual({ by: 'customer', leg: 'A', method: 'BYE', at: { message: 5, t_ms: 68100, label: 'BYE' }, reason: call.release!.reason, byes: [{ leg: 'A', by: 'customer' }] })
     expect(call.provisional).toEqual([{ code: 183, reason: 'Session Progress', sdp: false, at: { message: 2, t_ms: 2100, label: '183 Session Progress' } }])
     const { offer_at: _o, answer_at: _a, ...media } = call.media!
     expect(media).toEqual({
@@ -121,7 +136,7 @@ describe('analyzeTrace', () => {
     ])
     const { call } = analysis
     expect([call.state, call.final_response, call.auth_challenges]).toEqual(['answered', { code: 200, reason: 'OK' }, 1])
-    expect(call.auth).toEqual({ challenges: 1, stale: 0, with_credentials: 1, rejected_credentials: false, loop: false })
+    expect(call.auth).toEqual({ username: 'acme', challenges: 1, stale: 0, with_credentials: 1, rejected_credentials: false, loop: false })
     expect([call.pdd_ms, call.pdd_after_auth_ms, call.setup_time_ms]).toEqual([2040, 2000, 5040])
     expect([call.retransmissions, call.retransmitted_copies, call.unanswered_invites]).toEqual([[], 0, 0])
     expect(analysis.ladder[3]!.label).toBe('INVITE (with credentials)')
@@ -189,6 +204,14 @@ describe('analyzeTrace', () => {
     expect(analysis.ladder.map(s => s.leg)).toEqual(['A', 'B1', 'B1'])
     const empty = analyzeTrace([], 'x')
     expect([empty.message_count, empty.call.state, empty.legs, empty.findings, empty.ladder, empty.started_at]).toEqual([0, 'no_final_response', [], [], [], null])
+  })
+
+  it('names the legs of a shared Call-ID by path, alike in the analysis and in the raw messages', () => {
+    const trace = sharedCallidTimeout()
+    const analysis = analyzeTrace(trace)
+    const raw = rawMessages(trace)
+    expect(raw.messages.map(m => `${m.leg} ${m.method}`)).toEqual(['A INVITE', 'A 100 Trying', ...Array<string>(7).fill('B1 INVITE'), 'A 408 Request Timeout', 'A ACK'])
+    expect(analysis.ladder.map(s => `${s.leg} ${s.label} ×${s.sent}`)).toEqual(['A INVITE ×1', 'A 100 Trying ×1', 'B1 INVITE ×7', 'A 408 Request Timeout ×1', 'A ACK ×1'])
   })
 
   it('drops capture duplicates (the same packet within 50 ms) and keeps what cannot be parsed', () => {

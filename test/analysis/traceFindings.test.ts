@@ -59,7 +59,7 @@ describe('switch refusals', () => {
     expect(findings).toEqual([{
       code: 'no_route',
       severity: 'critical',
-      title: 'The switch refused the call: 503 No Routes Available (Pre)',
+      title: 'The switch refused the call with 503 No Routes Available (Pre): no rule for 447700900123',
       meaning: 'No rate card rule matched the dialled number, so there was no carrier to try.',
       fix: 'Add the destination prefix to the customer\'s rate card (or assign a card that has it), and check that the number is in the format the card expects (country code, no 00, + or tech prefix).',
       leg: 'A',
@@ -324,9 +324,9 @@ describe('authentication', () => {
 
   it('three challenges or more are a loop; a challenged INVITE with credentials is a failure', () => {
     const loop = analyzeTrace(challenged(3, true))
-    expect(loop.call.auth).toEqual({ challenges: 3, stale: 0, with_credentials: 2, rejected_credentials: true, loop: true })
+    expect(loop.call.auth).toEqual({ username: 'acme', challenges: 3, stale: 0, with_credentials: 2, rejected_credentials: true, loop: true })
     expect(brief(loop.findings)).toEqual([['auth_loop', 'critical']])
-    expect(loop.findings[0]!.title).toBe('3 authentication challenges on one call')
+    expect(loop.findings[0]!.title).toBe('3 authentication challenges on one call (user "acme")')
     expect(brief(analyzeTrace(challenged(2, true)).findings)).toEqual([['auth_failed', 'critical']])
     const none = analyzeTrace(challenged(1, false)).findings[0]!
     expect([none.code, none.title, none.meaning]).toEqual(['auth_failed', 'Authentication failed: 407 Proxy Authentication Required', 'The INVITE was challenged and never resent with credentials: the device has none configured for this account.'])
@@ -335,7 +335,7 @@ describe('authentication', () => {
   it('a stale nonce is one legitimate retry, not a refused credential', () => {
     const trace = challenged(2, true)
     trace[4] = { ...trace[4]!, msg: trace[4]!.msg.replace('nonce="n"', 'nonce="m", stale=true') }
-    expect(analyzeTrace(trace).call.auth).toEqual({ challenges: 2, stale: 1, with_credentials: 1, rejected_credentials: false, loop: false })
+    expect(analyzeTrace(trace).call.auth).toEqual({ username: 'acme', challenges: 2, stale: 1, with_credentials: 1, rejected_credentials: false, loop: false })
   })
 })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ScenarioEntry } from '../../platform/switch/model'
 import type { ToolDefinition } from '../../src/lib/defineTool'
+import { getAiAgentLogs } from '../../src/tools/getAiAgentLogs'
 import { getCallAnalytics } from '../../src/tools/getCallAnalytics'
 import { getCallQuality } from '../../src/tools/getCallQuality'
 import { getSipTrace } from '../../src/tools/getSipTrace'
@@ -89,7 +90,22 @@ const TABLE: Record<string, Row[]> = {
     { tool: getSipTrace, args: eachCall, expect: ({ result }) => expect([result.outcome.state, result.outcome.final_response.code, result.timings.setup_time_ms, result.findings[0].code]).toEqual(['cancelled', 487, null, 'caller_cancelled']) },
     diagnosed('caller_cancelled', 'check PDD and that callers hear ringback')
   ],
-  no_route: [traced('no_route', 'Add the destination prefix to the customer\'s rate card'), diagnosed('no_route', 'Add the destination prefix to the customer\'s rate card')],
+  no_route: [
+    traced('no_route', 'Add the destination prefix to the customer\'s rate card'),
+    diagnosed('no_route', 'Add the destination prefix to the customer\'s rate card'),
+    // The specifics: the number no rule matched, and the customer's card(s), named as the switch names them.
+    { tool: getSipTrace, args: eachCall, expect: ({ result }, e) => expect(result.findings[0].title).toBe(`The switch refused the call with 503 No Routes Available (Pre): no rule for ${e.facts.dest_number}`) },
+    {
+      tool: investigateCall,
+      args: eachCall,
+      expect: ({ result }, e) => {
+        const cards = e.facts.customer_cards as string[]
+        expect(cards).toHaveLength(1)
+        expect(result.root_cause.title).toBe(`The switch refused the call with 503 No Routes Available (Pre): no rule for ${e.facts.dest_number}, on the customer's only card, "${(e.facts.customer_card_names as string[])[0]}" (${cards[0]})`)
+        expect(result.summary).toBe(`Call ${e.calls[0]!.callid} failed: the switch refused the call with 503 No Routes Available (Pre): no rule for ${e.facts.dest_number}, on the customer's only card, "${(e.facts.customer_card_names as string[])[0]}" (${cards[0]}).`)
+      }
+    }
+  ],
   bad_number: [traced('carrier_rejected', 'E.164 format', firstCall), traced('carrier_rejected', 'dial plan', e => [{ callid: e.calls[1]!.callid }]), diagnosed('carrier_rejected', 'number')],
   prefix_duplication: [traced('duplicated_prefix', 'dial in E.164 form'), diagnosed('duplicated_prefix', 'dial in E.164 form')],
   forbidden_403: [
@@ -104,7 +120,19 @@ const TABLE: Record<string, Row[]> = {
     { tool: getSipTrace, args: eachCall, expect: ({ result }) => expect([result.outcome.auth_challenges, result.findings.map((f: { code: string }) => f.code)]).toEqual([1, ['auth_challenge']]) },
     noFault[1]!
   ],
-  auth_failures: [traced('unknown_user', 'username and password', logDays), diagnosed('unknown_user', 'username and password', logDays)],
+  auth_failures: [
+    traced('unknown_user', 'username and password', logDays),
+    diagnosed('unknown_user', 'username and password', logDays),
+    // The specific: the username the PBX sent, read from its INVITE's Proxy-Authorization.
+    ...[getSipTrace, investigateCall].map((tool): Row => ({
+      tool,
+      args: logDays,
+      expect: ({ result }, e) => {
+        const title = tool === getSipTrace ? result.findings[0].title : result.root_cause.title
+        expect(title).toBe(`The switch refused the call with 503 Unknown User: user "${e.facts.auth_user}"`)
+      }
+    }))
+  ],
   codec_488: [traced('codec_mismatch', 'enable transcoding'), diagnosed('codec_mismatch', 'enable transcoding')],
   nat_one_way: [
     traced('nat_private_sdp', 'NAT traversal'),
@@ -119,7 +147,20 @@ const TABLE: Record<string, Row[]> = {
   carrier_outage: [
     // Each call shows Crown's 503 on its first carrier leg, whatever happened after the failover.
     { tool: getSipTrace, args: traceDays, expect: ({ result }) => expect(result.findings.find((f: { code: string }) => f.code === 'carrier_unavailable')?.title).toMatch(/^The carrier \(B1, 192\.0\.2\.11[01]\) answered 503 Service Unavailable/) },
-    analysed({ provider_id: outage.provider_id, start_date: outage.window!.start.slice(0, 10), group_by: 'hour' }, 'outage', 'raise it with the carrier')
+    analysed({ provider_id: outage.provider_id, start_date: outage.window!.start.slice(0, 10), group_by: 'hour' }, 'outage', 'raise it with the carrier'),
+    // A call that failed over and then failed: its answer names both the first carrier's 503 and how the call ended.
+    {
+      tool: investigateCall,
+      args: e => e.calls.filter(c => c.sip_code !== 200 && c.sip_code !== 487 && Date.parse(c.time) > sw.data.now_ms - 7 * 86_400_000).map(c => ({ callid: c.callid })),
+      expect: ({ result }) => {
+        const call = sw.data.calls.find(c => c.callid === result.callid)!
+        const ending = `${call.sip_code} ${call.sip_reason}`
+        expect(result.root_cause.code).toBe('carrier_rejected')
+        expect(result.root_cause.title).toMatch(new RegExp(`^The carrier \\(B2, [\\d.]+\\) answered ${ending}, after the carrier \\(B1, 192\\.0\\.2\\.11[01]\\) answered 503 Service Unavailable$`))
+        expect(result.summary.split('. ')[0]).toContain(`answered ${ending}, after the carrier (B1,`)
+        expect(result.recommendations[0]).toContain('For the carrier tried first: Honour Retry-After')
+      }
+    }
   ],
   zero_duration: [
     ...noFault,
@@ -134,7 +175,23 @@ const TABLE: Record<string, Row[]> = {
     { tool: getSipTrace, args: eachCall, expect: ({ result }) => expect([result.found, result.why]).toEqual([false, expect.stringContaining('Traces are kept for 7 days')]) },
     { tool: investigateCall, args: eachCall, expect: ({ result }) => expect([result.outcome, result.root_cause, result.missing[0]]).toEqual(['answered', null, expect.stringMatching(/^trace: none: the call is \d+ days old and traces are kept 7 days$/)]) }
   ],
-  ip_not_authorised: [traced('ip_not_authorised', 'Add the IP to the customer'), diagnosed('ip_not_authorised', 'Add the IP to the customer')],
+  ip_not_authorised: [
+    traced('ip_not_authorised', 'Add the IP to the customer'),
+    // The specifics: the source IP, and the customer who owns the CLI (from the account's CLIs), whose IPs to add it to.
+    { tool: getSipTrace, args: eachCall, expect: ({ result }, e) => expect(result.findings[0].title).toBe(`The switch refused the call with 401 IP Not Authorised: ${e.facts.source_ip} is no customer's IP`) },
+    {
+      tool: investigateCall,
+      args: eachCall,
+      expect: ({ result }, e) => {
+        const owner = sw.data.customers.find(c => c.id === e.facts.owner_by_cli)!
+        const cli = sw.data.calls.find(c => c.callid === result.callid)!.cli
+        expect(result.root_cause.code).toBe('ip_not_authorised')
+        expect(result.root_cause.title).toBe(`The switch refused the call with 401 IP Not Authorised: ${e.facts.source_ip} is no customer's IP; the CLI ${cli} belongs to customer ${owner.id} (${owner.name})`)
+        expect(result.recommendations[0]).toBe(`Check that ${e.facts.source_ip} is ${owner.name}'s, then add it to that customer's IP authentication (changes can take up to 60 s to reach every switch); or have the customer send from an IP it already has.`)
+        expect(result.next_steps[0]).toEqual({ tool: 'searchCallLogs', args: { search: e.facts.source_ip }, why: `Other calls from ${e.facts.source_ip}: does every call from it fail the same way?` })
+      }
+    }
+  ],
   repeated_no_route: [traced('no_route', 'Add the destination prefix to the customer\'s rate card', firstCall), diagnosed('no_route', 'Add the destination prefix to the customer\'s rate card', firstCall)],
   trunk_prefix: [traced('trunk_prefix_left', 'dial in E.164 form'), diagnosed('trunk_prefix_left', 'dial in E.164 form')],
   // The account-wide patterns: each call on its own is ordinary (the report's detectors find them), or says what the switch did.
@@ -155,6 +212,25 @@ const TABLE: Record<string, Row[]> = {
         expect([result.root_cause, result.findings.map((f: { code: string }) => f.code)]).toEqual([null, ['class5']])
         expect(result.parts).toMatchObject({ class5: '3 events: ai_agent', transcription: '9 segments', ai_agent: '11 steps' })
         expect(result.next_steps.map((s: { tool: string }) => s.tool)).toEqual(['getTranscription', 'getAiAgentLogs', 'getSipTrace'])
+      }
+    },
+    // The specifics: the agent's name, and each tool it called with its latency, as the switch logged them.
+    {
+      tool: investigateCall,
+      args: eachCall,
+      expect: ({ result }, e) => {
+        const tools = e.facts.tools as Array<{ tool: string, latency_ms: number }>
+        expect(result.ai_agent).toMatchObject({ agent: e.facts.agent, tools_called: tools })
+        expect(result.findings[0].title).toBe(`The call used Class 5 features (ai_agent): the AI agent "${e.facts.agent}" called ${tools.map(t => `${t.tool} (${t.latency_ms} ms)`).join(', ')}`)
+      }
+    },
+    {
+      tool: getAiAgentLogs,
+      args: eachCall,
+      expect: ({ result }, e) => {
+        const tools = e.facts.tools as Array<{ tool: string, latency_ms: number }>
+        expect([result.agent, result.tools_called.map((t: { tool: string, latency_ms: number }) => ({ tool: t.tool, latency_ms: t.latency_ms }))]).toEqual([e.facts.agent, tools])
+        expect(result.summary).toMatch(new RegExp(`steps by "${e.facts.agent}"; it called ${tools.map(t => `${t.tool} \\(${t.latency_ms} ms\\)`).join(', ')}\\.$`))
       }
     }
   ]

@@ -48,15 +48,37 @@ describe('getAiAgentLogs', () => {
     const { result } = await runInNode(getAiAgentLogs, { callid: 'c1' })
     expect(sent.map(r => r.path)).toEqual(['log?s=c1', 'log/ai-agent?callid=c1&d=2026-11-23'])
     expect(result).toEqual({
-      summary: 'AI agent log of call c1 on 2026-11-23: 2 steps.',
+      summary: 'AI agent log of call c1 on 2026-11-23: 2 steps; it called cancelOrder.',
       callid: 'c1',
       date: '2026-11-23',
+      tools_called: [{ tool: 'cancelOrder', latency_ms: null, time: '2026-11-23 23:59:03' }],
       total: 2,
       steps: [
         { time: '2026-11-23 23:59:02', kind: 'stt', text: 'I want to cancel' },
-        { time: '2026-11-23 23:59:03', kind: 'tool', text: '{"dt":"2026-11-23 23:59:03","type":"tool","name":"cancelOrder","args":{"id":7}}' }
+        { time: '2026-11-23 23:59:03', kind: 'tool', text: '{"dt":"2026-11-23 23:59:03","type":"tool","name":"cancelOrder","args":{"id":7}}', tool: 'cancelOrder' }
       ]
     })
+  })
+
+  it('keeps each tool or function the agent called, its latency, and the agent\'s name', async () => {
+    routes['log/ai-agent'] = [
+      { id: 1, dt: '2026-11-20 10:00:01', agent_id: 17, agent_name: 'Reception Assistant', role: 'assistant', content: 'Hello, how can I help?', tool_name: null, latency_ms: 612 },
+      { id: 2, dt: '2026-11-20 10:00:05', agent_id: 17, agent_name: 'Reception Assistant', role: 'user', content: 'Book me in, please.', tool_name: null, latency_ms: null },
+      { id: 3, dt: '2026-11-20 10:00:06', agent_id: 17, agent_name: 'Reception Assistant', role: 'tool', content: '{"slots":["Tue 10:00"]}', tool_name: 'find_slots', latency_ms: 1250 },
+      { id: 4, dt: '2026-11-20 10:00:09', agent_id: 17, agent_name: 'Reception Assistant', role: 'tool', content: '{"reference":"BK-1"}', tool_name: 'book_slot', latency_ms: 480 }
+    ]
+    const { result } = await runInNode(getAiAgentLogs, { callid: 'c3', date: '2026-11-20' })
+    expect(result.summary).toBe('AI agent log of call c3 on 2026-11-20: 4 steps by "Reception Assistant"; it called find_slots (1250 ms), book_slot (480 ms).')
+    expect([result.agent, result.tools_called, result.slowest_step_ms]).toEqual(['Reception Assistant', [
+      { tool: 'find_slots', latency_ms: 1250, time: '2026-11-20 10:00:06' },
+      { tool: 'book_slot', latency_ms: 480, time: '2026-11-20 10:00:09' }
+    ], 1250])
+    expect(result.steps).toEqual([
+      { time: '2026-11-20 10:00:01', kind: 'assistant', text: 'Hello, how can I help?', latency_ms: 612 },
+      { time: '2026-11-20 10:00:05', kind: 'user', text: 'Book me in, please.' },
+      { time: '2026-11-20 10:00:06', kind: 'tool', text: '{"slots":["Tue 10:00"]}', tool: 'find_slots', latency_ms: 1250 },
+      { time: '2026-11-20 10:00:09', kind: 'tool', text: '{"reference":"BK-1"}', tool: 'book_slot', latency_ms: 480 }
+    ])
   })
 
   it('uses the date given, and asks for one when the call is unknown', async () => {

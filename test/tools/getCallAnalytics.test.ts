@@ -246,6 +246,7 @@ describe('getCallAnalytics: failures and bad input', () => {
       expect(isError).toBe(false)
       expect(result.summary).toMatch(/^Partial: the call log could not be read \(The ConnexCS API \(GET log\) .*503.*\)\. The sources that answered have no calls for CLI 442079460001 in \S+\.$/)
       expect(result.why).toMatch(/^A source failed, so this is not "no calls"/)
+      expect(result.found).toBeUndefined()
     }
   })
 
@@ -257,7 +258,7 @@ describe('getCallAnalytics: failures and bad input', () => {
       [{ group_by: 'carrier', top: 0 }, 'top', 'top must be between 1 and 50; got 0.'],
       [{ start_date: '2026-01-01', end_date: '2026-03-01' }, 'start_date', 'the range 2026-01-01 to 2026-03-01 is 60 days; this tool takes at most 31 days: move start_date later or end_date earlier'],
       [{ dest_prefix: '44-7' }, 'dest_prefix', 'dest_prefix must be digits only (a leading + is allowed), e.g. 447700900123; got the string "44-7".'],
-      [{ customer_id: 'Adam' }, 'customer_id', 'customer_id must be a number, got the string "Adam".']
+      [{ customer_id: true }, 'customer_id', 'customer_id must be a name (string) or an id (number), got boolean true.']
     ]
     for (const [args, parameter, message] of cases) {
       const { result, isError } = await runner.call(getCallAnalytics, args)

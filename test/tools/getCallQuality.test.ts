@@ -4,6 +4,7 @@ import { MOS_METHOD } from '../../src/analysis/eModel'
 import { getCallQuality } from '../../src/tools/getCallQuality'
 import { NOW_MS, testSwitch } from '../helpers/platform'
 import { scenario } from '../helpers/switchApi'
+import { answeredLeg, CARRIER, CUSTOMER, SWITCH } from '../analysis/fixtures/sip'
 import { bothRunners, nodeRunner, type Runner } from './runners'
 
 const sw = testSwitch()
@@ -68,6 +69,31 @@ describe.each(bothRunners(sw.api).map(r => [r.name, r] as [string, Runner]))('ge
       source: { shape: 'empty' },
       next_steps: [{ tool: 'investigateCall', args: { callid: busy.callid }, why: 'See how the call went: trace, routing, diagnosis.' }]
     })
+  })
+})
+
+describe('getCallQuality with the codec the call negotiated', () => {
+  it('reads each leg\'s codec from the SIP trace when RTCP does not name it, and says so', async () => {
+    const trace = [
+      ...answeredLeg('q-a', { ip: CUSTOMER }, { ip: SWITCH }, { ring: 2000, answer: 8000, bye: 68_000 }, { offer: [8, 18, 101], answer: [8, 101] }),
+      ...answeredLeg('q-b', { ip: SWITCH }, { ip: CARRIER }, { ring: 1980, answer: 7980, bye: 68_010 }, { offer: [18, 101], answer: [18, 101] })
+    ]
+    const rtcp = [{ callid: 'q-a', direction: 'in', jitter: 10, packet_loss: 1, rtt: 100 }, { callid: 'q-b', direction: 'in', jitter: 10, packet_loss: 1, rtt: 100 }]
+    const routed = routing({ callid: 'q-a', sip_code: 200, egress_routing: [{ provider_id: 7, provider_name: 'Carrier Seven', callid_b: 'q-b', sip_code: 200 }] })
+    const withTrace: ApiBackend = async request => request.path.startsWith('log/trace')
+      ? { status: 200, statusText: 'OK', body: JSON.stringify(trace) }
+      : await backend(rtcp, routed)(request)
+    for (const runner of bothRunners(withTrace)) {
+      const { result } = await runner.call(getCallQuality, { callid: 'q-a' })
+      // d = 100 / 2 + 2 × 10 + 20 = 90 ms, Id = 0.024 × 90 = 2.16. G.729A (B1): Ie,eff = 11 + 84 × 1 / (1 + 19) = 15.2,
+      // R = 75.84 → MOS 3.86. G.711 with PLC (A): Ie,eff = 95 × 1 / 26.1 = 3.64, R = 87.40 → MOS 4.27.
+      expect(result.streams.map((s: Record<string, unknown>) => [s.leg, s.codec, s.codec_from, s.mos])).toEqual([
+        ['B1', 'G.729A with VAD', 'SIP trace (negotiated on this leg)', 3.86],
+        ['A', 'G.711 with PLC', 'SIP trace (negotiated on this leg)', 4.27]
+      ])
+      expect(result.streams[0].assumed).toBeUndefined()
+      expect(result.codec_note).toBe('RTCP does not name the codec of leg B1, leg A: the MOS uses the codec that leg negotiated in the SIP trace (B1 G729, A PCMA).')
+    }
   })
 })
 

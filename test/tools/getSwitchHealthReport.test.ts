@@ -90,6 +90,7 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     }
     expect(result.carrier_health.rows[0]).toEqual(expect.arrayContaining([outage.provider_id, 'Crown Fixed Lines', 'carrier_outage']))
     expect(result.top.customers.by_minutes).toHaveLength(5)
+    expect(result.summary).toMatch(/ Partial figures \(see partial\): call-log findings .*; NER\.$/)
     expect(result.partial).toEqual([
       expect.stringMatching(/^call-log findings .*: from 10 searches of the call log \(\d+ attempts of the period\), not every attempt: the log is searched by number or IP only/),
       'NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)'
@@ -160,7 +161,8 @@ describe('getSwitchHealthReport', () => {
     expect(failed.result.error).toMatchObject({ type: 'upstream', status: 500 })
     const noNames = await nodeRunner(down('customer')).call(getSwitchHealthReport, { period: 'last_30_days' })
     expect(noNames.isError).toBe(false)
-    expect(noNames.result.partial[0]).toBe('customer names and addresses: not read (The ConnexCS API (GET customer) failed (HTTP 500): 500 Internal Server Error: ClickHouse down)')
-    expect(noNames.result.summary).toMatch(/Partial \(see partial\): customer names and addresses; /)
+    expect(noNames.result.partial[0]).toMatch(/^the customer list: could not be read \(The ConnexCS API \(GET customer\) .*500.*\): customer names and the addresses to search the call log by are missing$/)
+    expect(noNames.result.summary).toMatch(/^Partial: the customer list could not be read \(The ConnexCS API \(GET customer\) [^)]*500/)
+    expect(noNames.result.summary).toMatch(/ Switch health, 2026-10-26 to 2026-11-24 /)
   })
 })

@@ -23,7 +23,7 @@ describe.each(bothRunners(sw.api).map(r => [r.name, r] as [string, Runner]))('in
     const { result, isError, bytes } = await runner.call(investigateCall, { callid: call.callid })
     expect(isError).toBe(false)
     expect(bytes).toBeLessThan(5000)
-    expect(result.summary).toBe(`Call ${call.callid} was answered. Problem: The customer advertises a private media address (SDP c=${sim.private_ip}).`)
+    expect(result.summary).toBe(`Call ${call.callid} was answered, but the customer advertises a private media address (SDP c=${sim.private_ip}).`)
     expect(result.root_cause).toMatchObject({ code: 'nat_private_sdp', severity: 'critical', leg: 'A' })
     expect(result.root_cause.meaning).toMatch(/RTCP confirms it: nothing arrives switch → customer while customer → switch flows\.$/)
     expect(result.evidence).toEqual([
@@ -37,7 +37,13 @@ describe.each(bothRunners(sw.api).map(r => [r.name, r] as [string, Runner]))('in
       'Check NAT traversal for that party (its SDP c= address, symmetric RTP / media latching on the RTP server, the SIP ALG on its router) and firewalls on the RTP port range.'
     ])
     expect(result.call).toMatchObject({ customer_id: sim.customer_id, customer_name: 'Pinecrest VoIP', dest_number: sim.dest_number, sip_code: 200, duration_s: 23 })
-    expect(result.quality).toEqual({ overall: 'bad', one_way: 'leg A: nothing arrives switch → customer', worst_stream: 'leg A customer → switch: good, MOS 4.37, jitter 2.88 ms, loss 0.04 %, RTT 90.75 ms', samples: 16 })
+    expect(result.quality).toEqual({
+      overall: 'bad',
+      one_way: 'leg A: nothing arrives switch → customer',
+      worst_stream: 'leg A customer → switch: good, MOS 4.37, jitter 2.88 ms, loss 0.04 %, RTT 90.75 ms',
+      mos_codecs: ['A: G.711 with PLC', 'B1: G.711 with PLC'],
+      samples: 16
+    })
     expect([result.call_type, result.parts]).toEqual(['class4', { routing: 'found', trace: '14 SIP messages', rtcp: '16 samples', class5: 'none (a Class 4 call)', transcription: 'none', ai_agent: 'skipped: no Class 5 application handled the call' }])
     expect(result.next_steps.map((s: { tool: string }) => s.tool)).toEqual(['getSipTrace', 'getCallQuality'])
   })
@@ -122,6 +128,23 @@ describe('investigateCall', () => {
       const { result, bytes } = await runner.call(investigateCall, { callid: 'call-a' })
       expect(bytes).toBeLessThan(4000)
       expect([result.outcome, result.parts.trace]).toEqual(['answered', '5,000 SIP messages'])
+    }
+  })
+
+  it('feeds the codec each leg negotiated in the trace to the E-model of its RTCP', async () => {
+    const trace = [
+      ...answeredLeg('q-a', { ip: CUSTOMER }, { ip: SWITCH }, { ring: 2000, answer: 8000, bye: 68_000 }, { offer: [8, 18, 101], answer: [8, 101] }),
+      ...answeredLeg('q-b', { ip: SWITCH }, { ip: CARRIER }, { ring: 1980, answer: 7980, bye: 68_010 }, { offer: [18, 101], answer: [18, 101] })
+    ]
+    const rtcp = [{ callid: 'q-b', direction: 'in', jitter: 45, packet_loss: 3, rtt: 300 }, { callid: 'q-a', direction: 'in', jitter: 5, packet_loss: 0, rtt: 60 }]
+    const answers: Record<string, unknown> = { 'log/trace': trace, 'log/rtcp': rtcp, log: [], 'log/class5': [], transcribe: [] }
+    const backend: ApiBackend = async request => ({ status: 200, statusText: 'OK', body: JSON.stringify(answers[request.path.split('?')[0]!] ?? []) })
+    for (const runner of bothRunners(backend)) {
+      const { result } = await runner.call(investigateCall, { callid: 'q-a' })
+      expect(result.quality.mos_codecs).toEqual(['B1: G.729A with VAD (negotiated in the SIP trace)', 'A: G.711 with PLC (negotiated in the SIP trace)'])
+      // d = 150 + 90 + 20 = 260 ms, Id = 0.024 × 260 + 0.11 × (260 − 177.3) = 15.337; G.729A: Ie,eff = 11 + 84 × 3 / 22 = 22.45,
+      // R = 55.41 → MOS 2.86 (with G.711 and PLC it would have been 3.49): bad, the root cause of the answered call.
+      expect([result.root_cause.code, result.root_cause.title]).toEqual(['poor_quality', 'Audio quality was bad on leg B1 (carrier → switch): MOS 2.86'])
     }
   })
 

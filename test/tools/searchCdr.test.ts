@@ -155,6 +155,15 @@ describe('searchCdr sorted (the top calls)', () => {
     }
   })
 
+  it('says first that names are missing when a list could not be read', async () => {
+    const down: ApiBackend = async request => request.path.startsWith('customer') ? { status: 500, statusText: 'Internal Server Error', body: '{"error":"down"}' } : await sw.api(request)
+    const { result, isError } = await nodeRunner(down).call(searchCdr, { start_date: '2026-11-24', sort_by: 'charge', limit: 3 })
+    expect(isError).toBe(false)
+    expect(result.summary).toMatch(/^Partial: the customer list could not be read \(The ConnexCS API \(GET customer\) .*\), so names are missing\. \S+ calls for 2026-11-24: /)
+    expect(result.calls[0].customer_name).toBeUndefined()
+    expect(typeof result.calls[0].carrier_name).toBe('string')
+  })
+
   it('ranks by profit over every call of the period where the charge and the cost are in one currency, and by duration either way', async () => {
     const week = month.filter(r => String(r.dt) >= '2026-11-18 00:00:00')
     const profits = week.filter(r => r.customer_card_currency === r.provider_card_currency)

@@ -6,6 +6,8 @@ export interface CallRef {
   callid: string
   callidb?: string
   dest_number?: string | null
+  /** The call's UTC day (YYYY-MM-DD), for a look at the same day's traffic. */
+  day?: string | null
 }
 
 /**
@@ -16,7 +18,7 @@ export interface CallRef {
 export function followUpSteps (followUps: readonly FollowUp[], call: CallRef, skip: readonly FollowUpKind[] = []): NextStep[] {
   const { callid, callidb } = call
   const steps: NextStep[] = []
-  const tools: Record<Exclude<FollowUpKind, 'calls_to_number'>, NextStep> = {
+  const tools: Record<'sip_trace' | 'call_quality' | 'transcript' | 'ai_agent_log', NextStep> = {
     sip_trace: nextStep('getSipTrace', { callid, callidb }, ''),
     call_quality: nextStep('getCallQuality', { callid }, ''),
     transcript: nextStep('getTranscription', { callid }, ''),
@@ -24,8 +26,16 @@ export function followUpSteps (followUps: readonly FollowUp[], call: CallRef, sk
   }
   for (const f of followUps) {
     if (skip.includes(f.kind)) continue
-    if (f.kind !== 'calls_to_number') steps.push({ ...tools[f.kind], why: f.why })
-    else if (call.dest_number !== undefined && call.dest_number !== null && call.dest_number !== '') steps.push(nextStep('searchCallLogs', { search: call.dest_number }, f.why))
+    if (f.kind === 'calls_to_number') {
+      if (call.dest_number !== undefined && call.dest_number !== null && call.dest_number !== '') steps.push(nextStep('searchCallLogs', { search: call.dest_number }, f.why))
+    } else if (f.kind === 'calls_from_ip') {
+      if (f.ip !== undefined) steps.push(nextStep('searchCallLogs', { search: f.ip }, f.why))
+    } else if (f.kind === 'carrier_traffic') {
+      if (f.provider_id !== undefined) {
+        const day = call.day === undefined || call.day === null ? {} : { start_date: call.day, end_date: call.day }
+        steps.push(nextStep('getCallAnalytics', { provider_id: f.provider_id, ...day, bucket: 'hour' }, f.why))
+      }
+    } else steps.push({ ...tools[f.kind], why: f.why })
   }
   return steps
 }
