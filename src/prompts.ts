@@ -208,7 +208,7 @@ ${PRESENTATION}`
       return `Give me the switch health report for ${label}.
 
 ${numbered([
-  `Call getCallAnalytics with ${dates}, bucket: "day": the whole switch's attempts, answered calls, ASR, NER, ACD, PDD, failure codes and \
+  `Call getCallAnalytics with ${dates}${tools.has('getCallAnalytics', 'bucket') ? ', bucket: "day"' : ''}: the whole switch's attempts, answered calls, ASR, NER, ACD, PDD, failure codes and \
 findings, day by day.`,
   tools.has('getCallAnalytics', 'group_by') && 'Call getCallAnalytics again with the same dates and group_by: "carrier": the worst carriers.',
   `Present, in this order:

@@ -96,7 +96,7 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
       'NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)'
     ])
     expect(result.next_steps[0]).toEqual({ tool: 'getCallAnalytics', args: { provider_id: outage.provider_id, start_date: '2026-11-23', group_by: 'hour' }, why: 'The carrier hour by hour on the day of the outage.' })
-    // Two waves of requests: the reports, CDR and lists at once, then the call-log searches they point to.
+    // The reports, CDR pages and lists (3 at a time), then the call-log searches they point to.
     expect(sent.filter(r => r.path.startsWith('log?')).length).toBe(10)
     expect(sent.length).toBe(26)
   })
