@@ -3,6 +3,7 @@
  * closest to one that does not exist. A path is relative, like `customer/did`; anything that could
  * name another endpoint or escape the docs tree is refused with the reason, before any request.
  */
+import { editDistance } from '../lib/text'
 
 /** The longest path accepted, in characters. */
 export const MAX_DOC_PATH_LENGTH = 200
@@ -112,20 +113,6 @@ export function checkDocPath (input: string): DocPathCheck {
 /** The words of a path or query: lower case, split on anything but letters and digits. */
 export function pathWords (text: string): string[] {
   return text.toLowerCase().split(/[^a-z0-9]+/).filter(w => w !== '')
-}
-
-/** The Levenshtein distance between two strings (insertions, deletions, substitutions). */
-export function editDistance (a: string, b: string): number {
-  if (a === b) return 0
-  let previous = Array.from({ length: b.length + 1 }, (_v, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = current
-  }
-  return previous[b.length]!
 }
 
 /** One candidate for a missing path, with what made it close. */

@@ -1,4 +1,5 @@
 import { ipv4Octets } from './ipAddress'
+import { editDistance } from '../lib/text'
 
 /**
  * The pure part of the one name resolver every tool uses for `customer_id` and `provider_id`:
@@ -33,20 +34,6 @@ export interface ResolveOptions {
 /** Lower case, single spaces, no spaces at either end. */
 export function normaliseName (text: string): string {
   return text.trim().toLowerCase().replace(/\s+/g, ' ')
-}
-
-/** Edit distance (insertions, deletions, substitutions), for suggestions. */
-export function editDistance (a: string, b: string): number {
-  if (a === b) return 0
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = current
-  }
-  return previous[b.length]!
 }
 
 /** How far a name is from a query, 0 (the same) to 1: the best of the whole name and each word (or run of words). */

@@ -1,4 +1,5 @@
 import { clipInput, loneSurrogateAt, ToolError } from './errors'
+import { editDistance } from './text'
 
 interface BaseParam {
   /** What the AI reads about the parameter: what it is, its unit, its range. */
@@ -81,20 +82,6 @@ function describeValue (value: unknown): string {
   return `${typeof value} ${String(value)}`
 }
 
-/** Edit distance, to suggest the parameter an unknown argument was probably meant to be. */
-function distance (a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost))
-    }
-    prev = row
-  }
-  return prev[b.length]!
-}
-
 /** The known name a mistyped one was probably meant to be, if any is close enough. */
 export function closestName (name: string, names: readonly string[]): string | undefined {
   // No name is this long; the distance of a huge one would cost seconds.
@@ -103,7 +90,7 @@ export function closestName (name: string, names: readonly string[]): string | u
   let best: string | undefined
   let bestScore = Infinity
   for (const candidate of names) {
-    const score = normal(candidate) === normal(name) ? 0 : distance(normal(name), normal(candidate))
+    const score = normal(candidate) === normal(name) ? 0 : editDistance(normal(name), normal(candidate))
     if (score < bestScore) {
       best = candidate
       bestScore = score

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { checkDocPath, closestPaths, editDistance, MAX_DOC_PATH_LENGTH, pathWords } from '../../src/analysis/docsPaths'
+import { editDistance } from '../../src/lib/text'
+import { checkDocPath, closestPaths, MAX_DOC_PATH_LENGTH, pathWords } from '../../src/analysis/docsPaths'
 
 const code = (path: string): string => {
   const check = checkDocPath(path)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalIp, canonicalIpv6, cliDigits, editDistance, matchSipUsers, ownersOf, queryKind, resolveName } from '../../src/analysis/resolve'
+import { editDistance } from '../../src/lib/text'
+import { canonicalIp, canonicalIpv6, cliDigits, matchSipUsers, ownersOf, queryKind, resolveName } from '../../src/analysis/resolve'
 import { testSwitch } from '../helpers/platform'
 
 const { data } = testSwitch()
