@@ -97,7 +97,8 @@ async function coldStartParts (): Promise<Record<'compile' | 'evaluate' | 'initi
   runtime.setModuleLoader(name => builtins[name] ?? (name === entry.name ? source : { error: new Error(`no module ${name}`) }), (_base, name) => name.replace(/^\.\//, ''))
   const vm = runtime.newContext()
   const setup = vm.evalCode('globalThis.__cxHost = { env: "{}", log () {}, rest () {} }; globalThis.process = { env: { API_USERNAME: "bench@example.com" } }', 'setup.js')
-  setup.value?.dispose()
+  if (setup.error !== undefined) throw new Error(String(vm.dump(setup.error)))
+  setup.value.dispose()
   let t = performance.now()
   const compiled = vm.evalCode(source, `${entry.name}.js`, { type: 'module', compileOnly: true })
   const compile = performance.now() - t
