@@ -367,11 +367,13 @@ function txKey (p: Packet, method: string): string {
  * input order), the capture duplicates dropped. Position `i` here is message `i` everywhere.
  */
 function orderMessages (messages: readonly TraceMessage[]): { kept: { m: TraceMessage, micro: number }[], duplicates: number } {
-  let timed = messages.map((m, i) => ({ m, i, micro: microOf(m) }))
+  const micros = messages.map(microOf)
   // The API gives the trace in time order already: sort only when it is not.
   let sorted = true
-  for (let i = 1; i < timed.length && sorted; i++) sorted = timed[i - 1]!.micro <= timed[i]!.micro
-  if (!sorted) timed = timed.sort((a, b) => a.micro - b.micro || a.i - b.i)
+  for (let i = 1; i < micros.length && sorted; i++) sorted = micros[i - 1]! <= micros[i]!
+  const timed = sorted
+    ? messages.map((m, i) => ({ m, micro: micros[i]! }))
+    : messages.map((m, i) => ({ m, i, micro: micros[i]! })).sort((a, b) => a.micro - b.micro || a.i - b.i)
   let duplicates = 0
   const kept: { m: TraceMessage, micro: number }[] = []
   for (const { m, micro } of timed) {
