@@ -72,7 +72,11 @@ export default tseslint.config(
   },
   {
     files: ['src/connexcs/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [nodeModules] }] }
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [nodeModules] }],
+      // The API layer may use ScriptForge's fetch (apiText.ts), checking that it exists first.
+      'no-restricted-globals': ['error', ...sandboxMissing.filter(g => g.name !== 'fetch')]
+    }
   },
   {
     // Pure domain logic: no I/O, no clock, no environment (README, "Architecture").

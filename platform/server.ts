@@ -49,17 +49,21 @@ export type PlatformRoute = (request: PlatformRequest) => Promise<PlatformReply 
 /**
  * A fault to inject. Matching requests (by method and path prefix) fail in the given way,
  * `times` times (default: always). The same can be asked per request with the header
- * `X-CX-Fault: <status>[;retry-after=<s>] | timeout | malformed | slow=<ms>`.
+ * `X-CX-Fault: <status>[;retry-after=<s>] | timeout | drop | malformed | slow=<ms>`.
  */
 export interface FaultRule {
   method?: string
   /** Path prefix relative to `/api/cp/`; absent matches every path. */
   path?: string
+  /** Match `path` exactly, not as a prefix (`log` then leaves `log/trace` alone). */
+  exact?: boolean
   status?: number
   retryAfterS?: number
   /** Never answer (the connection is closed after `timeoutMs`, default 60 s). */
   timeout?: boolean
   timeoutMs?: number
+  /** Close the connection at once without answering (a dropped connection). */
+  drop?: boolean
   /** Answer 200 with a body that is not JSON. */
   malformed?: boolean
   /** Answer normally, this much later. */
@@ -136,12 +140,13 @@ export function apiRoute (api: ApiBackend): PlatformRoute {
 }
 
 /**
- * A fault in the `X-CX-Fault` syntax (`429;retry-after=5`, `503`, `timeout`, `malformed`,
+ * A fault in the `X-CX-Fault` syntax (`429;retry-after=5`, `503`, `timeout`, `drop`, `malformed`,
  * `slow=800`), as a rule; `undefined` when it is not one. `npm run switch -- --fault` uses it too.
  */
 export function parseFaultHeader (value: string): FaultRule | undefined {
   const text = value.trim().toLowerCase()
   if (text === 'timeout') return { timeout: true, timeoutMs: 5_000 }
+  if (text === 'drop') return { drop: true }
   if (text === 'malformed') return { malformed: true }
   const slow = /^slow=(\d+)$/.exec(text)
   if (slow !== null) return { delayMs: Number(slow[1]) }
@@ -215,7 +220,8 @@ export function startPlatformServer (options: PlatformServerOptions): Promise<Pl
   const faultFor = (method: string, path: string, headers: IncomingHttpHeaders): FaultRule | undefined => {
     const asked = headers['x-cx-fault']
     if (typeof asked === 'string') return parseFaultHeader(asked)
-    const rule = faults.find(f => (f.method === undefined || f.method === method) && (f.path === undefined || path.startsWith(f.path)) && (f.times === undefined || f.times > 0))
+    const matches = (f: FaultRule): boolean => f.path === undefined || (f.exact === true ? path === f.path : path.startsWith(f.path))
+    const rule = faults.find(f => (f.method === undefined || f.method === method) && matches(f) && (f.times === undefined || f.times > 0))
     if (rule?.times !== undefined) rule.times--
     return rule
   }
@@ -232,6 +238,11 @@ export function startPlatformServer (options: PlatformServerOptions): Promise<Pl
     const body = Buffer.concat(chunks).toString('utf8')
 
     const fault = faultFor(method, path, req.headers)
+    if (fault?.drop === true) {
+      log(`${method} ${path} → (dropped)`)
+      res.socket?.destroy()
+      return
+    }
     if (fault?.timeout === true) {
       // Hold the request without answering, as a server that hangs would.
       log(`${method} ${path} → (timeout)`)

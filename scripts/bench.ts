@@ -14,17 +14,18 @@ import { createSwitch } from '../platform/switch/index'
 import { bundle } from './lib/bundle'
 import { longCallTrace } from './lib/benchTraces'
 import { loadConfig, ROOT } from './lib/config'
+import { printAndExit, quietOnClosedOutput } from './lib/output'
 
 // `npm run bench`: what ScriptForge pays on every request, in the QuickJS host. Each request runs
 // in a fresh context, so the cold start (load the bundle, register the tools, answer) is paid every
 // time, and a long call's trace is analysed from scratch every time it is asked for.
 
+quietOnClosedOutput()
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' }, 'trace-runs': { type: 'string', default: '7' } } })
 const runs = Number(values.runs)
 const traceRuns = Number(values['trace-runs'])
 if (!Number.isInteger(runs) || runs < 3 || !Number.isInteger(traceRuns) || traceRuns < 3) {
-  console.error('--runs and --trace-runs must be whole numbers ≥ 3')
-  process.exit(2)
+  printAndExit('--runs and --trace-runs must be whole numbers ≥ 3', 2)
 }
 
 /** Targets (issue 12): a 5,000-message trace in 0.3 s, 10,000 in at most twice that; cold start 7 ms. */

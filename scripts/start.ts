@@ -1,6 +1,8 @@
-import { resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
 import type { ApiBackend } from '../platform/backend'
 import { createLiveBackend } from '../platform/live/backend'
+import { ScriptForgeStore, withScriptForge } from '../platform/scriptforge/api'
 import { clockFrom, ServerClock } from '../platform/scriptforge/clock'
 import { ScriptForgeHost } from '../platform/scriptforge/host'
 import { startHttpFront } from '../platform/scriptforge/httpFront'
@@ -12,6 +14,7 @@ import { terminalIo } from './lib/cli'
 import { loadConfig, ROOT } from './lib/config'
 import { liveSettings, variable } from './lib/live'
 import { clock, parseOptions, wholeNumber } from './lib/options'
+import { printAndExit, quietOnClosedOutput } from './lib/output'
 import { sampleQuestions } from './lib/sampleQuestions'
 
 const USAGE = `Usage: npm start [-- options]
@@ -25,6 +28,8 @@ Serves the MCP server (dist/<entry>.js) locally, on the simulated ConnexCS switc
   --live               call the ConnexCS API instead: base URL from CX_BASE_URL or cx.config.json,
                        token from CONNEXCS_API_TOKEN or CX_REFRESH_TOKEN (environment, .env, cx.env)
   --entry <name>       which entry of cx.config.json to serve (default: the first)
+  --script <file.js>   add a file to the local app (repeatable), named after the file: the
+                       scripts runScriptForgeFunction may run when MCP_RUNNABLE_SCRIPTS lists them
   --time-limit <ms>    per-request time limit of the sandbox (default 30000)
   --memory-limit <MiB> per-request memory limit of the sandbox (default 64)
   --platform-wraps-results
@@ -40,11 +45,15 @@ from the Date header of its answers).`
 
 /** The local `API_USERNAME` when none is set: the simulated switch accepts any user. */
 const LOCAL_USER = 'developer@example.com'
+/** The id of the local app that holds the server's files (`APP_ID` in the sandbox). */
+const LOCAL_APP_ID = 1
 
 function fail (message: string): never {
-  console.error(`npm start: ${message}\n\n${USAGE}`)
-  process.exit(2)
+  printAndExit(`npm start: ${message}\n\n${USAGE}`, 2)
 }
+
+// A reader that goes away (| head) ends the log, not the server.
+quietOnClosedOutput()
 
 const args = parseOptions({
   stdio: { type: 'boolean', default: false },
@@ -53,6 +62,7 @@ const args = parseOptions({
   seed: { type: 'string' },
   now: { type: 'string' },
   entry: { type: 'string' },
+  script: { type: 'string', multiple: true },
   'time-limit': { type: 'string' },
   'memory-limit': { type: 'string' },
   'platform-wraps-results': { type: 'boolean', default: false },
@@ -92,8 +102,7 @@ if (isStale(config)) {
     const built = await bundle(config)
     log(`built ${built.map(b => `${b.name}.js`).join(', ')}`)
   } catch (error) {
-    console.error((error as Error).message)
-    process.exit(1)
+    printAndExit((error as Error).message, 1)
   }
 }
 
@@ -123,7 +132,8 @@ if (args.live) {
   where = `ConnexCS API at ${settings.baseUrl} (token from ${settings.tokenSource})`
   // One call before serving, so that the first request already runs on the API's clock.
   try {
-    await backend({ user: apiUser, method: 'GET', path: 'setup/account' })
+    // The sandbox's client times its own calls; this one, outside it, is bounded here.
+    await backend({ user: apiUser, method: 'GET', path: 'setup/account' }, { signal: AbortSignal.timeout(15_000) })
     notes.push(`The sandbox's clock is the API's: ${describeClock(apiClock.offsetMs)}.`)
   } catch (error) {
     notes.push(`The API did not answer yet (${(error as Error).message}): the sandbox's clock is this machine's until it does.`)
@@ -132,9 +142,22 @@ if (args.live) {
   sandboxClock = apiClock.now
 } else {
   const simulated = createSwitch({ seed, nowMs })
-  backend = simulated.api
-  where = `simulated ConnexCS switch (seed ${seed}, clock ${new Date(nowMs).toISOString()}, ${simulated.data.calls.length} calls)`
   sandboxClock = clockFrom(nowMs)
+  // The app's files, so that a script the app allows runs on the fake ScriptForge API, as on ConnexCS.
+  const files = config.entries.flatMap(e => {
+    const built = resolve(ROOT, config.outDir, `${e.name}.js`)
+    return existsSync(built) ? [{ app_id: LOCAL_APP_ID, name: e.name, code: readFileSync(built, 'utf8') }] : []
+  })
+  for (const file of args.script ?? []) {
+    const name = basename(file).replace(/\.m?js$/, '')
+    if (!existsSync(file)) fail(`--script ${file}: no such file`)
+    if (files.some(f => f.name === name)) fail(`--script ${file}: the app already has a file named ${name}`)
+    files.push({ app_id: LOCAL_APP_ID, name, code: readFileSync(file, 'utf8') })
+  }
+  const store = new ScriptForgeStore({ apps: [{ id: LOCAL_APP_ID, name: config.app }], files }, sandboxClock)
+  backend = withScriptForge(simulated.api, { store, clock: sandboxClock, timeLimitMs, memoryLimitBytes })
+  if ((args.script ?? []).length > 0) notes.push(`The local app holds ${files.map(f => f.name).join(', ')}.`)
+  where = `simulated ConnexCS switch (seed ${seed}, clock ${new Date(nowMs).toISOString()}, ${simulated.data.calls.length} calls)`
   questions = sampleQuestions(simulated.data)
 }
 const wrapsResults = args['platform-wraps-results']
@@ -143,9 +166,18 @@ if (wrapsResults || !validatesFirst) {
   const what = [wrapsResults ? 'wraps every tool result as JSON text' : '', validatesFirst ? '' : 'does not check arguments before the handler'].filter(w => w !== '')
   notes.push(`The emulated cxMcpServer ${what.join(' and ')}.`)
 }
+const runnable = variable(io, 'MCP_RUNNABLE_SCRIPTS')
+if (runnable !== undefined && args.live) notes.push('MCP_RUNNABLE_SCRIPTS is set: runScriptForgeFunction runs those scripts of the live account.')
 const host = new ScriptForgeHost({
   backend,
-  env: { API_USERNAME: apiUser, ...(process.env.VERBOSE === undefined ? {} : { VERBOSE: process.env.VERBOSE }) },
+  env: {
+    API_USERNAME: apiUser,
+    ...(process.env.VERBOSE === undefined ? {} : { VERBOSE: process.env.VERBOSE }),
+    ...(runnable === undefined ? {} : { MCP_RUNNABLE_SCRIPTS: runnable }),
+    // What ScriptForge gives the file it runs (the live app's id comes from APP_ID, as npm run configure writes it).
+    APP_ID: args.live ? variable(io, 'APP_ID') ?? '' : String(LOCAL_APP_ID),
+    SCRIPTFORGE_NAME: entry.name
+  },
   timeLimitMs,
   memoryLimitBytes,
   clock: sandboxClock,

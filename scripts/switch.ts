@@ -1,8 +1,9 @@
 import { apiRoute, DEFAULT_USERS, parseFaultHeader, startPlatformServer, type FaultRule, type PlatformRoute } from '../platform/server'
-import { scriptForgeApi } from '../platform/scriptforge/api'
+import { ScriptForgeStore, scriptForgeApi, withScriptForge } from '../platform/scriptforge/api'
 import { clockFrom } from '../platform/scriptforge/clock'
 import { createSwitch, DEFAULT_SEED, SCENARIO_IDS } from '../platform/switch/index'
 import { clock, parseOptions, wholeNumber } from './lib/options'
+import { printAndExit, quietOnClosedOutput } from './lib/output'
 
 const USAGE = `Usage: npm run switch [-- options]
 Serves the simulated ConnexCS switch's REST API, and the fake ScriptForge API, on 127.0.0.1 at
@@ -15,16 +16,17 @@ fault injection.
   --scenarios <ids>     scenarios to place: all (default), none, or ids separated by commas
   --list-scenarios      print the scenario catalog (ids, what each placed) and exit
   --fault <rule>        answer requests with a fault: <path prefix>=<fault>, where <fault> is
-                        429[;retry-after=<s>] | <status> | timeout | malformed | slow=<ms>,
+                        429[;retry-after=<s>] | <status> | timeout | drop | malformed | slow=<ms>,
                         and * as the path matches every path (repeatable)
   --access-ttl <s>      lifetime of the access tokens auth/jwt issues (default 3600)
   --quiet               do not log requests
   --help                show this`
 
 function fail (message: string): never {
-  console.error(`npm run switch: ${message}\n\n${USAGE}`)
-  process.exit(2)
+  printAndExit(`npm run switch: ${message}\n\n${USAGE}`, 2)
 }
+
+quietOnClosedOutput()
 
 const args = parseOptions({
   port: { type: 'string' },
@@ -58,10 +60,8 @@ try {
 } catch (error) {
   fail((error as Error).message)
 }
-if (args['list-scenarios']) {
-  console.log(JSON.stringify(simulated.data.scenarios, null, 2))
-  process.exit(0)
-}
+// All of it, even into a pipe: the catalog is larger than a pipe's buffer.
+if (args['list-scenarios']) printAndExit(JSON.stringify(simulated.data.scenarios, null, 2), 0)
 
 // The switch's clock runs on from --now: answers carry it in their Date header (npm start -- --live
 // learns it there), and scripts run on the fake ScriptForge see it as Date.now().
@@ -69,9 +69,11 @@ const switchClock = clockFrom(nowMs)
 
 // Everything /api/cp/ serves. Routes are asked in order and the first that knows a path answers;
 // the switch answers every path (404 for one it does not know), so it stays last.
+const store = new ScriptForgeStore()
 const routes: PlatformRoute[] = [
   // The fake ScriptForge API (setup/app, scriptforge, setup/var, running a file): deploy to it.
-  scriptForgeApi({ backend: simulated.api, clock: switchClock }),
+  // Its scripts reach it through cxRest too, so one script can run another.
+  scriptForgeApi({ backend: withScriptForge(simulated.api, { store, clock: switchClock }), store, clock: switchClock }),
   apiRoute(simulated.api)
 ]
 

@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util'
 import { createSwitch } from '../platform/switch/index'
+import { printAndExit, quietOnClosedOutput } from './lib/output'
 
 // `npm run bench:switch`: how long the simulated switch takes to generate its account (it must stay
 // well under a second) and to answer its heavier endpoints. Timing lives here, not in tests.
 
+quietOnClosedOutput()
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, seed: { type: 'string', default: '1' } } })
 const runs = Number(values.runs)
 const seed = Number(values.seed)
 if (!Number.isInteger(runs) || runs < 3 || !Number.isInteger(seed)) {
-  console.error('--runs must be a whole number ≥ 3 and --seed a whole number')
-  process.exit(2)
+  printAndExit('--runs must be a whole number ≥ 3 and --seed a whole number', 2)
 }
 const nowMs = Date.UTC(2026, 10, 24, 12, 0, 0)
 

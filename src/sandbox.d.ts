@@ -21,3 +21,18 @@ declare const process: { env: Record<string, string | undefined> }
 
 declare function setTimeout (callback: () => void, ms?: number): number
 declare function clearTimeout (handle: number | undefined): void
+
+/** What `fetch` answers: the part of a Response that `src/` reads. */
+interface FetchResponse {
+  readonly status: number
+  readonly ok: boolean
+  readonly statusText: string
+  readonly headers: { get (name: string): string | null }
+  text (): Promise<string>
+}
+
+/**
+ * ScriptForge's `fetch` (the local host's reaches the API base URL only, from the same backend as
+ * `cxRest`). It may be missing from a sandbox: check `typeof fetch === 'function'` first.
+ */
+declare function fetch (url: string, init?: { method?: string, headers?: Record<string, string>, body?: string }): Promise<FetchResponse>

@@ -2,7 +2,7 @@ import type { ApiBackend, ApiResponse } from '../backend'
 import type { PlatformReply, PlatformRequest, PlatformRoute, SseEvent } from '../server'
 import { SUPPORTED_PROTOCOL_VERSIONS } from './builtins/cxMcpServer'
 import { ScriptForgeHost, type HostOptions, type LogEvent, type RunResult } from './host'
-import { answerMessage, parseBody, rpcError } from './mcpEndpoint'
+import { answerMessage, isRefusal, parseBody, rpcError } from './mcpEndpoint'
 
 /**
  * The fake ScriptForge API of the local platform: apps (`setup/app`), the files of each app
@@ -127,7 +127,8 @@ const RUNNABLE_TYPES = new Set(['quickjs', 'debug'])
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 202: 'Accepted', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 500: 'Internal Server Error'
+  200: 'OK', 202: 'Accepted', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 500: 'Internal Server Error',
+  508: 'Loop Detected'
 }
 
 function json (status: number, value: unknown, headers: { contentType?: string } = {}): ApiResponse & { contentType?: string } {
@@ -350,7 +351,7 @@ export function scriptForgeApi (options: ScriptForgeApiOptions): PlatformRoute {
       const parsed = parseBody(request.body)
       if ('error' in parsed) return json(400, parsed.error)
       const answer = await answerMessage(host, { files: () => appFiles, entry: file.name }, parsed.message)
-      return answer.response === null ? { status: 202, statusText: 'Accepted', body: '' } : json(200, answer.response)
+      return answer.response === null ? { status: 202, statusText: 'Accepted', body: '' } : json(isRefusal(answer.response) ? 400 : 200, answer.response)
     }
 
     // The body itself is the function's argument (not wrapped in `{ body }`), `{}` when empty.
@@ -394,4 +395,63 @@ export function scriptForgeApi (options: ScriptForgeApiOptions): PlatformRoute {
     }
     return run(request, rest)
   }
+}
+
+/** An event stream as the platform server writes it: `event:` when named, one `data:` line per line, a blank line after each. */
+export async function sseText (events: AsyncIterable<SseEvent>): Promise<string> {
+  let text = ''
+  for await (const event of events) {
+    text += `${event.event === undefined ? '' : `event: ${event.event}\n`}${event.data.split('\n').map(line => `data: ${line}`).join('\n')}\n\n`
+  }
+  return text
+}
+
+/** Options of {@link withScriptForge}. */
+export interface WithScriptForgeOptions extends Omit<ScriptForgeApiOptions, 'backend'> {
+  /** How deep scripts may run scripts through `cxRest` (default 3); a deeper run answers 508. */
+  maxRunDepth?: number
+}
+
+/** Whether a request would run a file (any POST under `scriptforge/` below the list itself, which creates one). */
+function isRun (method: string, path: string): boolean {
+  return method === 'POST' && /^scriptforge\/[^/]/.test(path)
+}
+
+/**
+ * What `cxRest` reaches inside the local platform's scripts: the fake ScriptForge API (apps, files,
+ * variables, runs) answered from `options.store`, and every other path by `backend` (the simulated
+ * switch). A script run through it reaches both, so a script can run another script of the account
+ * through `cxRest`, as on ConnexCS; nesting stops at `maxRunDepth` with 508 Loop Detected. `cxRest`
+ * sends no Accept header, so a run answers plain JSON (the result, without console output); the
+ * sandbox's `fetch` with `Accept: text/event-stream` gets the run's event stream, whole, as text.
+ */
+export function withScriptForge (backend: ApiBackend, options: WithScriptForgeOptions = {}): ApiBackend {
+  const { maxRunDepth = 3, ...rest } = options
+  const store = rest.store ?? new ScriptForgeStore()
+  const layer = (depth: number): ApiBackend => {
+    let route: PlatformRoute | undefined
+    return async request => {
+      const [pathPart = '', queryPart = ''] = request.path.replace(/^\/+/, '').split('?', 2)
+      const path = pathPart.replace(/\/+$/, '')
+      if (isRun(request.method, path) && depth >= maxRunDepth) {
+        return fail(508, `Loop Detected: scripts may run scripts ${maxRunDepth} deep at most on this platform`)
+      }
+      route ??= scriptForgeApi({ ...rest, store, backend: layer(depth + 1) })
+      const reply = await route({
+        method: request.method,
+        path,
+        rawPath: request.path.replace(/^\/+/, ''),
+        query: new URLSearchParams(queryPart),
+        headers: { accept: request.accept ?? 'application/json' },
+        body: request.body === undefined ? '' : JSON.stringify(request.body),
+        user: request.user
+      })
+      if (reply === undefined) return backend(request)
+      // A caller that asked for an event stream (fetch, as `cx run` does) gets it whole, as text.
+      if ('events' in reply) return { status: reply.status, statusText: STATUS_TEXT[reply.status] ?? '', body: await sseText(reply.events), contentType: 'text/event-stream' }
+      const { status, statusText, body, retryAfter, contentType } = reply
+      return { status, statusText, body, ...(retryAfter === undefined ? {} : { retryAfter }), ...(contentType === undefined ? {} : { contentType }) }
+    }
+  }
+  return layer(0)
 }

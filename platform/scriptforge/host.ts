@@ -9,13 +9,14 @@ import {
   type QuickJSHandle
 } from 'quickjs-emscripten-core'
 import type { ApiBackend } from '../backend'
+import { answerFetch, FETCH_PRELUDE, type FetchCall } from './apiFetch'
 import { builtinSources } from './builtins'
 import type { PlatformBehaviour } from './builtins/cxMcpServer'
 
 /**
  * The local ScriptForge runtime: runs a script's exported function in QuickJS-ng, with the
  * built-in modules `cxMcpServer` and `cxRest` and the globals ScriptForge adds (`console`,
- * `process.env`, timers), and optionally a clock of its own (`Date`).
+ * `process.env`, timers, `fetch` of the API's URLs), and optionally a clock of its own (`Date`).
  *
  * Every run gets a fresh WebAssembly instance, as ScriptForge gives every request a fresh
  * context. That also makes the limits exact: the instance's memory cannot grow past the memory
@@ -50,6 +51,8 @@ export interface HostOptions {
   clock?: () => number
   /** How the emulated `cxMcpServer` behaves where the real platform's behaviour is unknown. */
   platform?: Partial<PlatformBehaviour>
+  /** The URL under which the sandbox's `fetch` reaches `backend` (default `https://app.connexcs.com/api/cp/`). */
+  apiBaseUrl?: string
 }
 
 /** One invocation: the app's files, the file to run, the exported function and its argument. */
@@ -180,6 +183,8 @@ export class ScriptForgeHost {
     const memory = new WebAssembly.Memory({ initial: 256, maximum: Math.floor(memoryLimit / PAGE) })
     const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: await wasmModule(), wasmMemory: memory }))
     const hostTimers = new Map<number, ReturnType<typeof setTimeout>>()
+    // Ends the run's API calls still under way when the run ends: nothing waits for them then.
+    const calls = new AbortController()
     let finished = false
     let deadlineTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -269,7 +274,7 @@ export class ScriptForgeHost {
         rest: requestJson => {
           const deferred = vm.newPromise()
           const apiRequest = JSON.parse(vm.getString(requestJson)) as Parameters<ApiBackend>[0]
-          this.options.backend(apiRequest)
+          this.options.backend(apiRequest, { signal: calls.signal })
             .then(response => JSON.stringify(response))
             .then(text => {
               if (finished) return
@@ -279,6 +284,28 @@ export class ScriptForgeHost {
             }, (error: unknown) => {
               if (finished) return
               const value = vm.newError(error instanceof Error ? error.message : String(error))
+              deferred.reject(value)
+              value.dispose()
+            })
+            .finally(() => {
+              if (!finished) deferred.dispose()
+              pump()
+            })
+          return deferred.handle
+        },
+        fetch: callJson => {
+          // The API's URLs only, answered by the same backend as cxRest (apiFetch.ts).
+          const deferred = vm.newPromise()
+          const call = JSON.parse(vm.getString(callJson)) as FetchCall
+          answerFetch(this.options.backend, call, { user: this.options.env?.API_USERNAME ?? '', ...(this.options.apiBaseUrl === undefined ? {} : { baseUrl: this.options.apiBaseUrl }) })
+            .then(answer => {
+              if (finished) return
+              const value = vm.newString(JSON.stringify(answer))
+              deferred.resolve(value)
+              value.dispose()
+            }, (error: unknown) => {
+              if (finished) return
+              const value = vm.newError({ name: error instanceof TypeError ? 'TypeError' : 'Error', message: error instanceof Error ? error.message : String(error) })
               deferred.reject(value)
               value.dispose()
             })
@@ -311,7 +338,7 @@ export class ScriptForgeHost {
       vm.setProp(vm.global, '__cxHost', hostObject)
       hostObject.dispose()
 
-      const prelude = vm.evalCode(PRELUDE, 'scriptforge-prelude.js', { type: 'global' })
+      const prelude = vm.evalCode(PRELUDE + FETCH_PRELUDE, 'scriptforge-prelude.js', { type: 'global' })
       if (prelude.error !== undefined) return failWith(prelude.error)
       prelude.value.dispose()
 
@@ -360,6 +387,7 @@ globalThis.__cxRun = async (json) => {
       return fail(classify(e, Date.now() > deadline), e)
     } finally {
       finished = true
+      calls.abort()
       clearTimeout(deadlineTimer)
       for (const timer of hostTimers.values()) clearTimeout(timer)
       // No dispose: the whole WebAssembly instance is dropped with this run, and freeing a

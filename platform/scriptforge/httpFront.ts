@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { SUPPORTED_PROTOCOL_VERSIONS } from './builtins/cxMcpServer'
 import type { ScriptForgeHost } from './host'
-import { answerMessage, parseBody, rpcError, type BundleFile } from './mcpEndpoint'
+import { answerMessage, isRefusal, parseBody, rpcError, type BundleFile } from './mcpEndpoint'
 
 /**
  * The MCP Streamable HTTP front (2025-03-26, 2025-06-18, 2025-11-25), stateless like ScriptForge:
@@ -94,10 +94,12 @@ async function handle (options: HttpFrontOptions, req: IncomingMessage, res: Ser
     return send(res, 400, parsed.error)
   }
   const answer = await answerMessage(options.host, options.bundle, parsed.message)
-  options.log(`POST ${MCP_PATH} ${answer.what} → ${answer.response === null ? 202 : 200} (${answer.ms} ms)`)
-  // Notifications and responses are accepted without a body.
+  // Notifications and responses are accepted without a body; a message that is neither a request
+  // nor one of those (a response with both result and error, a bad id) is refused with 400.
+  const status = answer.response === null ? 202 : isRefusal(answer.response) ? 400 : 200
+  options.log(`POST ${MCP_PATH} ${answer.what} → ${status} (${answer.ms} ms)`)
   if (answer.response === null) return send(res, 202)
-  send(res, 200, answer.response)
+  send(res, status, answer.response)
 }
 
 /** Starts the HTTP front on 127.0.0.1. */

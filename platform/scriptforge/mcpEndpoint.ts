@@ -50,11 +50,27 @@ export interface Answer {
   ms: number
 }
 
+/** A log line quotes this much of a client's method or tool name. */
+const NAME_CHARS = 80
+
+function clip (text: string): string {
+  return text.length <= NAME_CHARS ? text : `${text.slice(0, NAME_CHARS)}…`
+}
+
 function describe (message: unknown): string {
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return 'invalid message'
   const m = message as { method?: unknown, params?: { name?: unknown } }
   if (typeof m.method !== 'string') return 'response'
-  return m.method === 'tools/call' && typeof m.params?.name === 'string' ? `tools/call ${m.params.name}` : m.method
+  return clip(m.method === 'tools/call' && typeof m.params?.name === 'string' ? `tools/call ${m.params.name}` : m.method)
+}
+
+/**
+ * True when the answer tells the client its message was not a request the server could accept: a
+ * JSON-RPC error without an id (the message had none, or was no request at all). The HTTP front
+ * answers it with 400, as Streamable HTTP asks for input the server cannot accept.
+ */
+export function isRefusal (response: Record<string, unknown> | null): boolean {
+  return response !== null && response.id === null && response.error !== undefined
 }
 
 /** Answers one parsed JSON-RPC message by running the bundle's `main(data)` in a fresh context. */
@@ -64,19 +80,53 @@ export async function answerMessage (host: ScriptForgeHost, bundle: ScriptSource
   const id = message !== null && typeof message === 'object' ? (message as { id?: unknown }).id : undefined
   const isRequest = id !== undefined && typeof (message as { method?: unknown }).method === 'string'
   if (!result.ok) {
-    // The script itself failed (limit exceeded, uncaught error): the client still gets an answer.
-    return { response: isRequest ? rpcError(id, -32603, `Internal error: ${result.error.message}`) : null, what, ms: result.ms }
+    // The script itself failed (limit exceeded, uncaught error): the client still gets an answer,
+    // and a message that was no request is not quietly accepted.
+    return { response: rpcError(isRequest ? id : null, -32603, `Internal error: ${result.error.message}`), what, ms: result.ms }
   }
   const value = result.value
   const response = value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : null
   return { response, what, ms: result.ms }
 }
 
-/** Parses a body; a body that is not JSON gets the JSON-RPC parse error. */
+/** The deepest nesting of arrays and objects a message may have; MCP's own messages need a handful. */
+export const MAX_NESTING = 64
+
+/**
+ * How deeply `text` nests arrays and objects, counted without parsing (so that a body of a
+ * million `[` cannot exhaust a parser's stack); stops counting past `limit`.
+ */
+export function nestingDepth (text: string, limit = MAX_NESTING): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // a backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      depth++
+      if (depth > deepest) deepest = depth
+      if (deepest > limit) return deepest
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return deepest
+}
+
+/**
+ * Parses a body; a body that is not JSON gets the JSON-RPC parse error, and one nested deeper
+ * than {@link MAX_NESTING} an Invalid Request that says so.
+ */
 export function parseBody (text: string): { message: unknown } | { error: Record<string, unknown> } {
+  if (nestingDepth(text) > MAX_NESTING) {
+    return { error: rpcError(null, -32600, `Invalid Request: the message is too deeply nested (more than ${MAX_NESTING} levels of arrays and objects)`) }
+  }
   try {
     return { message: JSON.parse(text) }
   } catch (error) {
-    return { error: rpcError(null, -32700, `Parse error: the body is not valid JSON (${(error as Error).message})`) }
+    const reason = (error as Error).message
+    return { error: rpcError(null, -32700, `Parse error: the body is not valid JSON (${reason.length > 200 ? `${reason.slice(0, 200)}…` : reason})`) }
   }
 }

@@ -46,11 +46,19 @@ export interface CallPlan {
   scenario?: string
 }
 
-/** A carrier that fails every attempt for a while (the outage scenario). */
+/**
+ * A carrier that fails every attempt for a while (the outage scenario), or, with `pdd_factor`,
+ * one that still answers but rings that many times later (the drift scenario).
+ */
 export interface Outage {
   carrier_id: number
   from_ms: number
   to_ms: number
+  /**
+   * Not down: the post-dial delay of its background calls is multiplied by this (drawing the same
+   * random numbers, so no other call moves); scenario calls keep theirs.
+   */
+  pdd_factor?: number
 }
 
 const FAILURES: [AttemptResult, number, string, number][] = [
@@ -163,7 +171,7 @@ export class CallFactory {
         const forced = planned?.[k]
         const route = forced?.carrier_id === undefined ? routes[k] : routes.find(x => x.carrier.id === forced.carrier_id)
         if (route === undefined) throw new Error(`calls: carrier ${forced?.carrier_id ?? `#${k}`} cannot take ${plan.dest_number}`)
-        const attempt = this.attempt(route, at, plan.start_ms + at, dest, pddMedian, forced)
+        const attempt = this.attempt(route, at, plan.start_ms + at, dest, pddMedian, forced, plan.scenario !== undefined)
         call.attempts.push(attempt)
         if (attempt.result === 'answered' || forced !== undefined || !REROUTE.has(attempt.sip_code)) break
         at = attempt.final_at_ms + r.int(15, 40)
@@ -193,10 +201,13 @@ export class CallFactory {
     return call
   }
 
-  private attempt (route: Route, at: number, startMs: number, dest: Destination | undefined, pddMedian: number, forced: PlannedAttempt | undefined): EgressAttempt {
+  private attempt (route: Route, at: number, startMs: number, dest: Destination | undefined, pddMedian: number, forced: PlannedAttempt | undefined, scenarioCall: boolean): EgressAttempt {
     const r = this.random
     const { carrier } = route
-    const down = this.outages.some(o => o.carrier_id === carrier.id && startMs >= o.from_ms && startMs < o.to_ms)
+    const windows = this.outages.filter(o => o.carrier_id === carrier.id && startMs >= o.from_ms && startMs < o.to_ms)
+    const down = windows.some(o => o.pdd_factor === undefined)
+    // A slow carrier slows its ordinary traffic; the calls of other scenarios keep the timings they describe.
+    const slow = scenarioCall ? 1 : windows.reduce((f, o) => f * (o.pdd_factor ?? 1), 1)
     let result: AttemptResult
     let code: number
     let reason: string
@@ -213,7 +224,7 @@ export class CallFactory {
       ;[result, code, reason] = [failure[0], failure[1], failure[2]]
     }
 
-    const pdd = Math.round(Math.min(Math.max(r.logNormal(pddMedian, 0.35), 300), 12_000))
+    const pdd = Math.round(Math.min(Math.max(r.logNormal(pddMedian * slow, 0.35), 300), 12_000))
     let ring: number | null = at + pdd
     let final: number
     if (result === 'answered') final = ring + r.int(4_000, 25_000)

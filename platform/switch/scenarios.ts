@@ -2,9 +2,10 @@ import type { CallFactory, CallPlan, Outage } from './calls'
 import { aiAgentLog } from './class5'
 import type { Entities } from './entities'
 import { activeRules } from './routing'
-import type { Carrier, Customer, CustomerProfile, ScenarioEntry, SimCall } from './model'
-import type { Random } from './random'
-import { DAY_MS, HOUR_MS, isoSeconds } from './time'
+import type { Carrier, Customer, CustomerProfile, Destination, ScenarioEntry, SimCall } from './model'
+import { destination, numberFor } from './numbering'
+import { WeightedPicker, type Random } from './random'
+import { DAY_MS, HOUR_MS, isoDay, isoSeconds } from './time'
 
 /**
  * The scenario catalog: every situation the call-debugging tools must diagnose, placed in the
@@ -43,6 +44,12 @@ const ago = (ctx: ScenarioContext, minutes: number): number => ctx.now - minutes
 function call (ctx: ScenarioContext, who: string, minutesAgo: number, plan: Partial<CallPlan> & { dest_number: string }, id: string): SimCall {
   const { customer, profile } = ctx.customer(who)
   return ctx.factory.place({ start_ms: ago(ctx, minutesAgo), customer, profile, scenario: id, ...plan })
+}
+
+/** A customer's profile presenting its first CLI only. */
+const dialler = (ctx: ScenarioContext, who: string): CustomerProfile => {
+  const { profile } = ctx.customer(who)
+  return { ...profile, clis: profile.clis.slice(0, 1) }
 }
 
 const carrierName = (ctx: ScenarioContext, id: number | undefined): string => ctx.entities.carriers.find(c => c.id === id)?.name ?? 'the switch'
@@ -268,7 +275,8 @@ const SCENARIOS: ScenarioDef[] = [
     id: 'zero_duration',
     title: 'Repeated zero-duration calls',
     description: 'Starling Contact Centre\'s dialler hangs up as soon as calls are answered: 25 answered calls in 90 minutes, each under a second (billed duration 0).',
-    place: ctx => Array.from({ length: 25 }, (_, k) => call(ctx, 'Starling Contact Centre', 52 * 60 - k * 3.6, { dest_number: ctx.number(k % 3 === 0 ? 'United Kingdom - Fixed' : 'United Kingdom - Mobile'), attempts: [{ result: 'answered' }], talk_ms: ctx.random.int(300, 900), hangup: 'caller', rtcp: null }, 'zero_duration')),
+    // The dialler presents one CLI (a one-element list draws as many random numbers as a longer one).
+    place: ctx => Array.from({ length: 25 }, (_, k) => call(ctx, 'Starling Contact Centre', 52 * 60 - k * 3.6, { profile: dialler(ctx, 'Starling Contact Centre'), dest_number: ctx.number(k % 3 === 0 ? 'United Kingdom - Fixed' : 'United Kingdom - Mobile'), attempts: [{ result: 'answered' }], talk_ms: ctx.random.int(300, 900), hangup: 'caller', rtcp: null }, 'zero_duration')),
     describe: ctx => ({
       customer_id: ctx.customer('Starling Contact Centre').customer.id,
       window: { start: isoSeconds(ctx.now - 52 * HOUR_MS - 20_000), end: isoSeconds(ctx.now - 52 * HOUR_MS + 90 * 60_000) },
@@ -335,12 +343,154 @@ const SCENARIOS: ScenarioDef[] = [
   }
 ]
 
+/** The account-wide patterns: each one is what a detector of the switch health report must find. */
+const ACCOUNT_SCENARIOS: ScenarioDef[] = [
+  {
+    id: 'repeated_no_route',
+    title: 'Repeated 503 No Routes Available (Pre): one customer, one prefix',
+    description: 'Lighthouse Connect, whose only card is "Call Centre UK", keeps dialling Irish mobiles (3538…): 14 calls in three days, each refused 503 No Routes Available (Pre) because its card has no rule for Ireland.',
+    place: ctx => Array.from({ length: 14 }, (_, k) => call(ctx, 'Lighthouse Connect', (72 - k * 5) * 60 + 7, { dest_number: ctx.number('Ireland - Mobile') }, 'repeated_no_route')),
+    describe: ctx => {
+      const { customer } = ctx.customer('Lighthouse Connect')
+      return {
+        customer_id: customer.id,
+        diagnosis: ['14 calls of Lighthouse Connect to Irish mobiles (3538…) in three days, every one refused 503 No Routes Available (Pre): none of the customer\'s cards has a rule for the prefix.', 'Repeated, so not a typo: the customer needs Ireland. Add Ireland - Mobile to one of its cards (or give it a card that has it), or tell the customer it is not in its plan.'],
+        facts: { sip_code: 503, sip_reason: 'No Routes Available (Pre)', count: 14, prefix: '3538', destination: 'Ireland - Mobile', customer_cards: customer.cards }
+      }
+    }
+  },
+  {
+    id: 'trunk_prefix',
+    title: 'National 0 kept after the country code',
+    description: 'Driftwood Telecom\'s PBX dials London numbers as 44 0 20 7946 0xxx: four calls to 4402079460…, rated as "United Kingdom - Fixed" (prefix 44); the carrier answers 404 Not Found.',
+    place: ctx => [140, 133, 127, 121].map(minutes => call(ctx, 'Driftwood Telecom', minutes, { dest_number: `440${ctx.number('United Kingdom - London').slice(2)}`, attempts: [{ result: 'rejected', code: 404, reason: 'Not Found' }] }, 'trunk_prefix')),
+    describe: (ctx, placed) => ({
+      customer_id: ctx.customer('Driftwood Telecom').customer.id,
+      diagnosis: ['Every failed number starts 440: the national trunk 0 was left in after the country code 44 (0 20 7946 … dialled as 44 0 20 …).', 'Without the 0 the numbers are valid London numbers (44 20 7946 0xxx): fix the PBX\'s dial plan (strip the leading 0 when adding 44).'],
+      facts: { sip_code: 404, count: 4, dialled_prefix: '440', intended_numbers: placed.map(c => `44${c.dest_number.slice(3)}`), rated_as: 'United Kingdom - Fixed' }
+    })
+  },
+  {
+    id: 'irsf_burst',
+    title: 'Short calls to high-cost destinations in a burst (IRSF / wangiri signs)',
+    description: 'Nettle Networks\' PBX, which calls UK numbers, suddenly places 36 calls in 40 minutes to Jamaica (1876) and UK personal numbers (4470), two of the dearest destinations on its card: 24 answered for 3 to 25 s, the others abandoned while ringing.',
+    place: ctx => Array.from({ length: 36 }, (_, k) => call(ctx, 'Nettle Networks', 62 * 60 - k * 1.1, {
+      dest_number: ctx.number(k % 2 === 0 ? 'Jamaica' : 'United Kingdom - Personal Numbering'),
+      attempts: [k % 3 === 2 ? { result: 'cancelled', ring_ms: ctx.random.int(5_000, 12_000) } : { result: 'answered' }],
+      talk_ms: ctx.random.int(3_000, 25_000),
+      hangup: 'caller'
+    }, 'irsf_burst')),
+    describe: (ctx, placed) => ({
+      customer_id: ctx.customer('Nettle Networks').customer.id,
+      window: { start: isoSeconds(Math.min(...placed.map(c => c.start_ms))), end: isoSeconds(Math.max(...placed.map(c => c.start_ms))) },
+      diagnosis: ['36 calls in 40 minutes from one customer to high-cost destinations (Jamaica 1876, UK personal numbers 4470) that it almost never calls; the answered ones last seconds.', 'The signs of International Revenue Share Fraud or wangiri: a compromised PBX or stolen credentials pumping traffic to numbers that share the termination revenue. Block the destinations for the customer, check its PBX and credentials, and set a spend or destination limit.'],
+      facts: { count: 36, answered: placed.filter(c => c.answer_ms !== null).length, destinations: ['Jamaica', 'United Kingdom - Personal Numbering'], max_duration_s: Math.max(...placed.map(c => c.duration_s)) }
+    })
+  },
+  {
+    id: 'sequential_numbers',
+    title: 'Sequential dialled numbers',
+    description: 'Glenmore Telecom dials 30 London numbers in order, 442079460200 to 442079460229, one every 30 s: a dialler walking a number range (number harvesting, or a test before fraud).',
+    place: ctx => Array.from({ length: 30 }, (_, k) => call(ctx, 'Glenmore Telecom', 4 * 24 * 60 + 30 - k * 0.5, { dest_number: `442079460${200 + k}` }, 'sequential_numbers')),
+    describe: (ctx, placed) => ({
+      customer_id: ctx.customer('Glenmore Telecom').customer.id,
+      diagnosis: ['30 calls of one customer in 15 minutes to consecutive numbers (442079460200 to 442079460229), in order.', 'People do not dial like that: a dialler walks the range (number harvesting or a test before fraud). Ask the customer what runs on its account; limit its call rate or block it if it cannot say.'],
+      facts: { count: 30, first: '442079460200', last: '442079460229', step: 1, answered: placed.filter(c => c.answer_ms !== null).length }
+    })
+  },
+  {
+    id: 'traffic_spike',
+    title: 'Sudden traffic spike on one customer',
+    description: 'Fenwick Voice, which makes a few calls a day, places 300 calls in six hours two days ago, to its usual destinations.',
+    place: ctx => {
+      const { customer, profile } = ctx.customer('Fenwick Voice')
+      const mix = new WeightedPicker(profile.mix.map((m): [Destination, number] => [destination(m.destination), m.weight]))
+      const from = ctx.now - 54 * HOUR_MS
+      return Array.from({ length: 300 }, () => from + ctx.random.int(0, 6 * HOUR_MS))
+        .sort((a, b) => a - b)
+        .map(start => ctx.factory.place({ start_ms: start, customer, profile, dest_number: numberFor(mix.pick(ctx.random), ctx.random), scenario: 'traffic_spike' }))
+    },
+    describe: (ctx, placed, all) => {
+      const { customer } = ctx.customer('Fenwick Voice')
+      const day = isoDay(placed[0]!.start_ms)
+      const perDay = new Map<string, number>()
+      for (const c of all) if (c.customer_id === customer.id && c.scenario === undefined) perDay.set(isoDay(c.start_ms), (perDay.get(isoDay(c.start_ms)) ?? 0) + 1)
+      const usual = [...perDay.values()].sort((a, b) => a - b)
+      return {
+        customer_id: customer.id,
+        window: { start: isoSeconds(placed[0]!.start_ms), end: isoSeconds(placed.at(-1)!.start_ms) },
+        diagnosis: [`Fenwick Voice placed 300 more calls than usual on ${day}, in six hours: its ordinary days have about ${usual[usual.length >> 1] ?? 0} calls.`, 'A sudden spike on one customer: a new campaign, a dialler let loose, or a compromised PBX. Check with the customer before it costs money; a channel or CPS limit caps the damage.'],
+        facts: { day, extra_calls: 300, usual_calls_per_day: usual[usual.length >> 1] ?? 0 }
+      }
+    }
+  },
+  {
+    id: 'sip_scanner',
+    title: 'SIP scanner: INVITEs from an unknown IP',
+    description: 'A SIP scanner at 192.0.2.201 (User-Agent "friendly-scanner") sends 40 INVITEs in eight minutes to made-up international numbers; the switch refuses each with 401 IP Not Authorised.',
+    place: ctx => {
+      const { profile } = ctx.customer('Adam Communications')
+      const scanner = { ...profile, auth: 'ip' as const, user_agent: 'friendly-scanner', source_ips: [SCANNER_IP], source_port: 5070, private_ip: null }
+      const starts = ['00972', '011972', '0044', '9011', '00', '100']
+      return Array.from({ length: 40 }, (_, k) => call(ctx, 'Adam Communications', 5 * 24 * 60 + 17 - k * 0.2, {
+        profile: { ...scanner, clis: [String(100 + k)] },
+        source_ip: SCANNER_IP,
+        auth: 'ip_unknown',
+        dest_number: `${starts[k % starts.length]}${ctx.random.int(10_000_000, 99_999_999)}`
+      }, 'sip_scanner'))
+    },
+    describe: () => ({
+      customer_id: 0,
+      diagnosis: ['40 INVITEs in eight minutes from 192.0.2.201, which is no customer\'s address, each to a different made-up number, with the User-Agent "friendly-scanner" (SIPVicious): a scanner looking for an open PBX or route. The switch refused every one (401 IP Not Authorised).', 'Nothing got through; block the address at the firewall, and check that no customer authenticates by IP alone on a wide range.'],
+      facts: { sip_code: 401, sip_reason: 'IP Not Authorised', source_ip: SCANNER_IP, count: 40, user_agent: 'friendly-scanner', account_id: 0 }
+    })
+  },
+  {
+    id: 'carrier_drift',
+    title: 'A carrier drifting: lower ASR and longer PDD than the week before',
+    description: 'Northbridge Carrier Services degrades over the last 7 days: its calls ring about twice as late (PDD × 2.2), and 250 calls sent to it fail (503 Service Unavailable, or no answer at all: 408), so its ASR falls against the 7 days before.',
+    prepare: ctx => {
+      ctx.outages.push({ carrier_id: ctx.carrier('Northbridge Carrier Services').id, from_ms: ctx.now - 7 * DAY_MS, to_ms: ctx.now, pdd_factor: DRIFT_PDD_FACTOR })
+    },
+    place: ctx => {
+      const northbridge = ctx.carrier('Northbridge Carrier Services').id
+      const callers = ['Nimbus Cloud Voice', 'Quayside Communications', 'Teal Networks', 'Ember Networks', 'Lantern Communications']
+      const mobiles = ['Germany - Mobile', 'France - Mobile', 'Spain - Mobile', 'Netherlands - Mobile']
+      return Array.from({ length: 250 }, (_, k) => call(ctx, callers[k % callers.length]!, ctx.random.int(30, 7 * 24 * 60 - 30), {
+        dest_number: ctx.number(mobiles[k % mobiles.length]!),
+        attempts: [k % 5 < 3 ? { carrier_id: northbridge, result: 'rejected', code: 503, reason: 'Service Unavailable' } : { carrier_id: northbridge, result: 'timeout' }]
+      }, 'carrier_drift'))
+    },
+    describe: (ctx, _placed, all) => {
+      const id = ctx.carrier('Northbridge Carrier Services').id
+      const period = (from: number, to: number): { attempts: number, connected: number, pdd_p50_ms: number | null } => {
+        const attempts = all.flatMap(c => c.start_ms >= from && c.start_ms < to ? c.attempts.map((a, k) => ({ a, won: c.answer_ms !== null && k === c.attempts.length - 1 })) : []).filter(x => x.a.provider_id === id)
+        const pdds = attempts.filter(x => x.won && x.a.ring_at_ms !== null).map(x => x.a.ring_at_ms! - x.a.at_ms).sort((a, b) => a - b)
+        return { attempts: attempts.length, connected: attempts.filter(x => x.won).length, pdd_p50_ms: pdds.length === 0 ? null : pdds[Math.ceil(pdds.length / 2) - 1]! }
+      }
+      return {
+        provider_id: id,
+        window: { start: isoSeconds(ctx.now - 7 * DAY_MS), end: isoSeconds(ctx.now) },
+        diagnosis: ['Northbridge Carrier Services answers fewer of its attempts than the 7 days before and rings about twice as late (PDD), on the same destinations.', 'A carrier drifting rather than down: raise it with the carrier (their capacity or upstream route changed), and lower its priority for the destinations where another carrier does better.'],
+        facts: { pdd_factor: DRIFT_PDD_FACTOR, failed_calls_added: 250, current: period(ctx.now - 7 * DAY_MS, ctx.now), previous: period(ctx.now - 14 * DAY_MS, ctx.now - 7 * DAY_MS) }
+      }
+    }
+  }
+]
+
+/** The scanner's address (RFC 5737), which no customer or carrier has. */
+const SCANNER_IP = '192.0.2.201'
+/** How much later Northbridge rings in the drift scenario. */
+const DRIFT_PDD_FACTOR = 2.2
+
 function activeCarriersFor (ctx: ScenarioContext, name: string): number[] {
   return ctx.entities.carriers.filter(c => activeRules(ctx.entities.cards.find(card => card.id === c.card_id)!).some(r => r.name === name)).map(c => c.id)
 }
 
+const CATALOG: ScenarioDef[] = [...SCENARIOS, ...ACCOUNT_SCENARIOS]
+
 /** Every scenario id, in catalog order. */
-export const SCENARIO_IDS: readonly string[] = SCENARIOS.map(s => s.id)
+export const SCENARIO_IDS: readonly string[] = CATALOG.map(s => s.id)
 
 /** Checks a scenario selection; throws with the valid ids when one is unknown. */
 export function checkScenarioIds (ids: readonly string[]): void {
@@ -355,7 +505,7 @@ export class ScenarioRunner {
 
   constructor (ids: readonly string[], private readonly context: (id: string) => ScenarioContext) {
     checkScenarioIds(ids)
-    this.selected = SCENARIOS.filter(s => ids.includes(s.id))
+    this.selected = CATALOG.filter(s => ids.includes(s.id))
   }
 
   /** Applies every selected scenario's changes to the account (before the traffic). */

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { loadConfig, ROOT, type CxConfig } from './config'
 import { jwtExpiry } from '../../platform/live/apiText'
 import { readEnvFile } from './envFile'
+import { quietOnClosedOutput, writeLine } from './output'
 
 /**
  * What the deploy commands (`configure`, `deploy`, `remote`) share: where output goes, how they
@@ -83,15 +84,19 @@ export function terminalIo (): Io {
   return {
     root,
     env: process.env,
-    out: line => process.stdout.write(`${line}\n`),
-    err: line => process.stderr.write(`${line}\n`),
+    out: line => writeLine(process.stdout, line),
+    err: line => writeLine(process.stderr, line),
     interactive: process.stdin.isTTY === true && process.stdout.isTTY === true && (process.env.CI ?? '') === '',
     prompter: terminalPrompter
   }
 }
 
-/** Runs a command in this terminal and sets the process's exit status from what it returns. */
+/**
+ * Runs a command in this terminal and sets the process's exit status from what it returns; a
+ * reader that stops reading (`| head -3`) ends the output, not the command.
+ */
 export async function runCommand (command: (argv: string[], io: Io) => Promise<number>): Promise<void> {
+  quietOnClosedOutput()
   const io = terminalIo()
   process.exitCode = await command(process.argv.slice(2), io)
 }

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { printAndExit } from './output'
 
 /** Command-line option values shared by `npm start` and `npm run switch`. */
 
@@ -32,9 +33,6 @@ export function parseOptions<const T extends OptionsConfig> (options: T, usage: 
   } catch (error) {
     fail((error as Error).message)
   }
-  if ((values as { help?: boolean }).help === true) {
-    console.log(usage)
-    process.exit(0)
-  }
+  if ((values as { help?: boolean }).help === true) printAndExit(usage, 0)
   return values
 }

@@ -123,7 +123,8 @@ export function rankGroups (groups: readonly ProfitGroup[], by: RankBy, options:
   let rest: Ranking['rest'] = null
   if (others.length > 0) {
     const { key: _key, ...figures } = groupFigures({}, others.map(g => ({
-      attempts: g.attempts, connected: g.connected, duration: g.duration_s, customer_charge: g.revenue, provider_charge: g.cost, account_profit: g.account_profit
+      attempts: g.attempts, connected: g.connected, duration: g.duration_s,
+      customer_charge: g.revenue, provider_charge: g.cost, account_profit: g.account_profit
     })))
     rest = { ...figures, groups: others.length }
   }
@@ -133,7 +134,31 @@ export function rankGroups (groups: readonly ProfitGroup[], by: RankBy, options:
 /** The totals of all groups: the same figures, weighted over every attempt and call. */
 export function totalsOf (groups: readonly ProfitGroup[]): Omit<ProfitGroup, 'key'> {
   const { key: _key, ...figures } = groupFigures({}, groups.map(g => ({
-    attempts: g.attempts, connected: g.connected, duration: g.duration_s, customer_charge: g.revenue, provider_charge: g.cost, account_profit: g.account_profit
+    attempts: g.attempts, connected: g.connected, duration: g.duration_s,
+    customer_charge: g.revenue, provider_charge: g.cost, account_profit: g.account_profit
   })))
   return figures
+}
+
+/**
+ * A group's margin from the API's own profit when its revenue and cost are not in one currency
+ * but its revenue is all in the account's currency, which `account_profit` is in: profit /
+ * revenue, both in that currency. Groups that have a margin already, or whose revenue is in
+ * another currency (or several), are left as they are.
+ */
+export function withAccountMargin (g: ProfitGroup, accountCurrency: string): ProfitGroup {
+  if (g.margin.currency !== null || g.account_profit === null) return g
+  const codes = Object.keys(g.revenue).filter(c => g.revenue[c] !== 0)
+  if (codes.length !== 1 || codes[0] !== accountCurrency) return g
+  const revenue = g.revenue[accountCurrency]!
+  return {
+    ...g,
+    margin: {
+      net: g.margin.net,
+      currency: accountCurrency,
+      profit: g.account_profit,
+      margin_pct: roundTo(g.account_profit / revenue * 100, 2),
+      why: `costs are in several currencies: profit is the API's, in ${accountCurrency}, against revenue in ${accountCurrency}`
+    }
+  }
 }

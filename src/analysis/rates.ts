@@ -1,4 +1,4 @@
-import { roundTo, toNumber } from './money'
+import { roundTo } from './money'
 import { PrefixIndex } from './numbers'
 
 /**
@@ -21,30 +21,6 @@ export interface Rule {
   pulse: number
   /** Charged once per connected call (0 when absent). */
   connection_cost: number
-}
-
-/**
- * A rule as the API sends it (numbers maybe as text), or `undefined` when it has no usable prefix
- * or price. The prefix keeps its digits only (`+44 7` → `447`).
- */
-export function parseRule (raw: unknown): Rule | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined
-  const r = raw as Record<string, unknown>
-  const prefix = String(r.prefix ?? '').replace(/\D/g, '')
-  const cost = toNumber(r.cost ?? r.rate)
-  if (prefix === '' || cost === undefined) return undefined
-  const whole = (value: unknown): number => {
-    const n = toNumber(value)
-    return n === undefined || n < 1 ? 1 : Math.round(n)
-  }
-  return {
-    prefix,
-    name: String(r.name ?? r.destination ?? ''),
-    cost,
-    mcd: whole(r.mcd),
-    pulse: whole(r.pulse),
-    connection_cost: toNumber(r.connection_cost ?? r.connection) ?? 0
-  }
 }
 
 /** A rule that matched a number, and which prefix. */
@@ -77,7 +53,8 @@ export class RateDeck {
 
   /** Rules whose prefix extends `prefix` (more specific ranges inside it), shortest first. */
   inside (prefix: string): Rule[] {
-    return this.rules.filter(r => r.prefix.length > prefix.length && r.prefix.startsWith(prefix)).sort((a, b) => a.prefix.length - b.prefix.length || (a.prefix < b.prefix ? -1 : 1))
+    return this.rules.filter(r => r.prefix.length > prefix.length && r.prefix.startsWith(prefix))
+      .sort((a, b) => a.prefix.length - b.prefix.length || (a.prefix < b.prefix ? -1 : 1))
   }
 }
 
@@ -173,7 +150,11 @@ const DEARER_FACTOR = 3
  * rate above the sell rate; a buy increment or minimum coarser than the sell one; a connection
  * charge the sell rule does not cover; currencies that cannot be compared.
  */
-export function rateTraps (number: string, sell: { deck: RateDeck, match: RuleMatch | undefined, currency: string }, carriers: readonly CarrierRate[]): RateTrap[] {
+export function rateTraps (
+  number: string,
+  sell: { deck: RateDeck, match: RuleMatch | undefined, currency: string },
+  carriers: readonly CarrierRate[]
+): RateTrap[] {
   const traps: RateTrap[] = []
   const { match } = sell
   if (match === undefined) {

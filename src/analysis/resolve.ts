@@ -98,7 +98,9 @@ export function resolveName<T extends Named> (query: string | number, items: rea
     const hit = items.find(item => String(item.id) === text || (/^\d+$/.test(String(item.id)) && Number(item.id) === Number(text)))
     if (hit !== undefined) return { found: true, match: hit, by: 'id' }
     const near = items.map(item => ({ item, d: editDistance(text, String(item.id)) }))
-      .filter(x => x.d <= Math.max(1, Math.floor(text.length / 3))).sort((a, b) => a.d - b.d || byName(a.item, b.item)).slice(0, maxSuggestions).map(x => x.item)
+      .filter(x => x.d <= Math.max(1, Math.floor(text.length / 3)))
+      .sort((a, b) => a.d - b.d || byName(a.item, b.item))
+      .slice(0, maxSuggestions).map(x => x.item)
     return { found: false, suggestions: near, why: `no record has id ${text}` }
   }
 
@@ -192,7 +194,10 @@ export function canonicalIp (text: string): string | undefined {
  * customers, in the records' order, each once, with the records it owns: one pass, no request
  * per record. Records whose owner is not in `customers` are counted in `unknown_owner_ids`.
  */
-export function ownersOf<R extends { company_id?: unknown }, C extends Named> (records: readonly R[], customers: readonly C[]): { owners: { customer: C, records: R[] }[], unknown_owner_ids: string[] } {
+export function ownersOf<R extends { company_id?: unknown }, C extends Named> (
+  records: readonly R[],
+  customers: readonly C[]
+): { owners: { customer: C, records: R[] }[], unknown_owner_ids: string[] } {
   const byId = new Map(customers.map(c => [String(c.id), c]))
   const owners = new Map<string, { customer: C, records: R[] }>()
   const unknown = new Set<string>()

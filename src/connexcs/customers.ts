@@ -102,7 +102,9 @@ async function orUndefined<T> (fetch: () => Promise<T>): Promise<T | undefined> 
 }
 
 /** `GET customer?s=&name=&id=&status=`: customers matching the filter, one page (default the first 1,000). */
-export async function listCustomers (api: Connexcs, filter: CompanyFilter = {}, page: Page = { startRow: 0, endRow: LIST_PAGE_ROWS }): Promise<CustomerAccount[]> {
+export async function listCustomers (
+  api: Connexcs, filter: CompanyFilter = {}, page: Page = { startRow: 0, endRow: LIST_PAGE_ROWS }
+): Promise<CustomerAccount[]> {
   return asArray<CustomerAccount>(await api.get('customer', companyQuery(filter, page)))
 }
 
@@ -112,7 +114,9 @@ export async function getCustomerAccount (api: Connexcs, id: number | string): P
 }
 
 /** `GET carrier?s=&name=&id=&status=`: carriers matching the filter, one page. */
-export async function listCarriers (api: Connexcs, filter: CompanyFilter = {}, page: Page = { startRow: 0, endRow: LIST_PAGE_ROWS }): Promise<CarrierAccount[]> {
+export async function listCarriers (
+  api: Connexcs, filter: CompanyFilter = {}, page: Page = { startRow: 0, endRow: LIST_PAGE_ROWS }
+): Promise<CarrierAccount[]> {
   return asArray<CarrierAccount>(await api.get('carrier', companyQuery(filter, page)))
 }
 
@@ -140,4 +144,17 @@ export async function listSwitchIps (api: Connexcs, filter: IdentityFilter & { i
 /** `GET cli?cli=&company_id=&_limit=`: CLIs; give `cli` as digits (`cliDigits`). */
 export async function listClis (api: Connexcs, filter: IdentityFilter & { cli?: string } = {}): Promise<CliRecord[]> {
   return asArray<CliRecord>(await api.get('cli', { cli: filter.cli, company_id: filter.company_id, _limit: filter.limit ?? LIST_PAGE_ROWS }))
+}
+
+/** The company that owns the account (`GET setup/account`). */
+export interface AccountCompany {
+  id?: number
+  name?: string
+  /** The currency the API's own profit figures (`account_profit`) are in. */
+  currency?: string
+}
+
+/** `GET setup/account`: the account's own company, or `undefined` when the API gives none. */
+export async function getAccountCompany (api: Connexcs): Promise<AccountCompany | undefined> {
+  return asArray<AccountCompany>(await api.get('setup/account'))[0]
 }

@@ -1,4 +1,3 @@
-import { parseRule, type Rule } from '../analysis/rates'
 import { ToolError } from '../lib/errors'
 import { apiPath, asArray, type Connexcs } from './client'
 
@@ -66,11 +65,61 @@ export async function getCard (api: Connexcs, cardId: string): Promise<CardRecor
   }
 }
 
+/**
+ * One rule of a card, read into numbers: the shape the rate analysis takes as its `Rule` (kept
+ * here apart, since the API layer does not depend on the analysis).
+ */
+export interface CardRule {
+  prefix: string
+  /** Destination name, e.g. "United Kingdom - Mobile". */
+  name: string
+  /** Price per minute, in the card's currency. */
+  cost: number
+  /** Minimum charged duration, seconds (1 when absent). */
+  mcd: number
+  /** Billing increment after the minimum, seconds (1 when absent). */
+  pulse: number
+  /** Charged once per connected call (0 when absent). */
+  connection_cost: number
+}
+
+/** A number the API may send as text; undefined when it is none. */
+function numberOf (value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN
+  return Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * A rule as the API sends it (numbers maybe as text), or `undefined` when it has no usable prefix
+ * or price. The prefix keeps its digits only (`+44 7` → `447`).
+ */
+export function parseRule (raw: unknown): CardRule | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined
+  const r = raw as Record<string, unknown>
+  const prefix = String(r.prefix ?? '').replace(/\D/g, '')
+  const cost = numberOf(r.cost ?? r.rate)
+  if (prefix === '' || cost === undefined) return undefined
+  const whole = (value: unknown): number => {
+    const n = numberOf(value)
+    return n === undefined || n < 1 ? 1 : Math.round(n)
+  }
+  return {
+    prefix,
+    name: String(r.name ?? r.destination ?? ''),
+    cost,
+    mcd: whole(r.mcd),
+    pulse: whole(r.pulse),
+    connection_cost: numberOf(r.connection_cost ?? r.connection) ?? 0
+  }
+}
+
 /** The most rules one request asks for (the API's limit). */
 export const RULES_PAGE = 10_000
 
 /** `GET card/<id>/rev/<rev>/rule?limit=&offset=`: one page of a revision's rules, parsed (unusable rows dropped). */
-export async function getRules (api: Connexcs, cardId: string, rev: number | string, page: { limit?: number, offset?: number } = {}): Promise<{ rules: Rule[], rows: number }> {
+export async function getRules (
+  api: Connexcs, cardId: string, rev: number | string, page: { limit?: number, offset?: number } = {}
+): Promise<{ rules: CardRule[], rows: number }> {
   const raw = asArray<unknown>(await api.get(apiPath`card/${cardId}/rev/${rev}/rule`, { limit: page.limit ?? RULES_PAGE, offset: page.offset ?? 0 }))
   return { rules: raw.flatMap(r => parseRule(r) ?? []), rows: raw.length }
 }
@@ -80,8 +129,10 @@ export async function getRules (api: Connexcs, cardId: string, rev: number | str
  * 50,000). `complete` is false when it stopped at the cap: a longest-prefix match over the rules
  * read may then miss a longer prefix, and the caller must say so.
  */
-export async function getAllRules (api: Connexcs, cardId: string, rev: number | string, maxRules = 50_000): Promise<{ rules: Rule[], complete: boolean }> {
-  const rules: Rule[] = []
+export async function getAllRules (
+  api: Connexcs, cardId: string, rev: number | string, maxRules = 50_000
+): Promise<{ rules: CardRule[], complete: boolean }> {
+  const rules: CardRule[] = []
   for (let offset = 0; offset < maxRules;) {
     const limit = Math.min(RULES_PAGE, maxRules - offset)
     const page = await getRules(api, cardId, rev, { limit, offset })

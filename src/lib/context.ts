@@ -10,4 +10,9 @@ export interface ToolContext {
   readonly api: Connexcs
   /** The request's clock, milliseconds since the epoch: the real time on ScriptForge, the switch's locally. */
   readonly nowMs: number
+  /**
+   * The app's environment variables, read once per request (on ScriptForge `process.env`). Absent
+   * in a context that has none to give: a tool that needs one says it is not set.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>
 }

@@ -41,3 +41,12 @@ export function formatMoney (byCurrency: Readonly<Record<string, number>>): stri
   const parts = Object.entries(byCurrency).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([currency, amount]) => `${currency} ${amount.toFixed(2)}`)
   return parts.length === 0 ? 'none' : parts.join(', ')
 }
+
+/** An amount with thousands separators and fixed decimals: `-1,234.50` (half away from zero). */
+export function formatAmount (amount: number, places = 2): string {
+  const f = 10 ** places
+  const scaled = Math.round(Math.abs(amount) * f + 1e-9)
+  const whole = formatCount(Math.floor(scaled / f))
+  const fraction = places === 0 ? '' : `.${String(scaled % f).padStart(places, '0')}`
+  return `${amount < 0 && scaled !== 0 ? '-' : ''}${whole}${fraction}`
+}

@@ -1,4 +1,4 @@
-import { ToolError } from './errors'
+import { clipInput, loneSurrogateAt, ToolError } from './errors'
 
 interface BaseParam {
   /** What the AI reads about the parameter: what it is, its unit, its range. */
@@ -11,11 +11,17 @@ export interface StringParam extends BaseParam {
   type: 'string'
   default?: string
   enum?: readonly string[]
+  /** The longest value taken, in UTF-16 code units (default {@link DEFAULT_MAX_LENGTH}). */
   maxLength?: number
   /** `date` = a calendar date `YYYY-MM-DD` (UTC). */
   format?: 'date'
   /** A shape the value must have, and the words that describe it in the error message. */
   pattern?: { regex: RegExp, says: string }
+  /**
+   * A JSON number is taken as its decimal text: a customer or carrier given by name or by id,
+   * which older callers send as a number. The schema still says string.
+   */
+  acceptsNumber?: boolean
 }
 
 /** A number parameter. */
@@ -50,6 +56,12 @@ export type ArgsOf<P extends ParamSpecs> =
   { -readonly [K in keyof P as Guaranteed<P[K]> extends true ? K : never]: ValueOf<P[K]> }
   & { -readonly [K in keyof P as Guaranteed<P[K]> extends true ? never : K]?: ValueOf<P[K]> }
 
+/** The longest string any parameter takes unless its spec says otherwise: no argument needs more. */
+export const DEFAULT_MAX_LENGTH = 1000
+
+/** At most this many problems are listed in one error; the rest are counted. */
+const MAX_PROBLEMS = 5
+
 const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
@@ -64,7 +76,7 @@ export function isCalendarDate (value: string): boolean {
 function describeValue (value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`
+  if (typeof value === 'string') return `the string ${JSON.stringify(clipInput(value))}`
   if (typeof value === 'object') return 'an object'
   return `${typeof value} ${String(value)}`
 }
@@ -105,13 +117,22 @@ function checkValue (name: string, spec: ParamSpec, value: unknown): { problem: 
   const expected = `${name} must be a ${spec.type}, got ${describeValue(value)}`
   switch (spec.type) {
     case 'string': {
-      if (typeof value !== 'string') return { problem: `${expected}; send it as a JSON string` }
-      const text = value.trim()
+      const numeric = spec.acceptsNumber === true && typeof value === 'number' && Number.isFinite(value)
+      if (typeof value !== 'string' && !numeric) {
+        return { problem: spec.acceptsNumber === true ? `${name} must be a name (string) or an id (number), got ${describeValue(value)}` : `${expected}; send it as a JSON string` }
+      }
+      const text = String(value).trim()
+      const maxLength = spec.maxLength ?? DEFAULT_MAX_LENGTH
+      if (text.length > maxLength) {
+        return { problem: `${name} is ${text.length} characters long; the most it can be is ${maxLength}` }
+      }
+      const lone = loneSurrogateAt(text)
+      if (lone >= 0) {
+        // Such a string cannot be URI-encoded or sent: refuse it here rather than fail inside the tool.
+        return { problem: `${name} is not valid Unicode text: it has a lone UTF-16 surrogate (\\u${text.charCodeAt(lone).toString(16)}) at character ${lone}; send well-formed text` }
+      }
       if (spec.enum !== undefined && !spec.enum.includes(text)) {
         return { problem: `${name} must be one of ${spec.enum.map(e => `'${e}'`).join(', ')}; got ${describeValue(value)}` }
-      }
-      if (spec.maxLength !== undefined && text.length > spec.maxLength) {
-        return { problem: `${name} is ${text.length} characters long; the most it can be is ${spec.maxLength}` }
       }
       if (spec.format === 'date' && !isCalendarDate(text)) {
         return { problem: `${name} must be a date written YYYY-MM-DD (UTC), e.g. 2026-01-31; got ${describeValue(value)}` }
@@ -153,7 +174,7 @@ function checkValue (name: string, spec: ParamSpec, value: unknown): { problem: 
  */
 export function parseArgs<P extends ParamSpecs> (specs: P, raw: unknown): ArgsOf<P> {
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw new ToolError('invalid_argument', `The arguments must be a JSON object of named parameters; got ${describeValue(raw)}`)
+    throw new ToolError('invalid_argument', `The arguments must be a JSON object of named parameters; got ${describeValue(raw)}`, { parameter: 'arguments' })
   }
   const given = (raw ?? {}) as Record<string, unknown>
   const names = Object.keys(specs)
@@ -164,7 +185,9 @@ export function parseArgs<P extends ParamSpecs> (specs: P, raw: unknown): ArgsOf
     if (names.includes(key)) continue
     const guess = closestName(key, names)
     const known = names.length === 0 ? 'this tool takes no parameters' : `known parameters: ${names.join(', ')}`
-    problems.push({ parameter: key, text: `${key} is not a parameter of this tool${guess === undefined ? '' : `; did you mean ${guess}?`} (${known})` })
+    // The name is the caller's input: quote a prefix only (a key can be a megabyte long).
+    const shown = clipInput(key)
+    problems.push({ parameter: shown, text: `${shown} is not a parameter of this tool${guess === undefined ? '' : `; did you mean ${guess}?`} (${known})` })
   }
 
   for (const name of names) {
@@ -186,7 +209,9 @@ export function parseArgs<P extends ParamSpecs> (specs: P, raw: unknown): ArgsOf
   }
 
   if (problems.length > 0) {
-    throw new ToolError('invalid_argument', problems.map(p => p.text.replace(/\.$/, '')).join('. ') + '.', { parameter: problems[0]!.parameter })
+    const listed = problems.slice(0, MAX_PROBLEMS).map(p => p.text.replace(/\.$/, ''))
+    if (problems.length > MAX_PROBLEMS) listed.push(`${problems.length - MAX_PROBLEMS} more not listed`)
+    throw new ToolError('invalid_argument', listed.join('. ') + '.', { parameter: problems[0]!.parameter })
   }
   return args as ArgsOf<P>
 }

@@ -1,4 +1,5 @@
-import { ToolError } from '../lib/errors'
+import { ToolError } from './errors'
+import type { Unread } from './result'
 
 /**
  * Fetching several parts of an answer at once, where each may fail alone: a tool reports a
@@ -20,4 +21,12 @@ export async function part<T> (fetch: () => Promise<T>): Promise<Part<T>> {
 /** The value of a part, or `undefined` when it failed. */
 export function valueOf<T> (p: Part<T>): T | undefined {
   return p.ok ? p.value : undefined
+}
+
+/**
+ * The failed ones of named parts, as {@link partialAnswer} (./result) takes them: `[['the SIP trace', trace],
+ * ['RTCP', rtcp]]` gives one entry per part that failed, in that order.
+ */
+export function unreadOf (parts: readonly (readonly [source: string, part: Part<unknown> | undefined])[]): Unread[] {
+  return parts.flatMap(([source, p]) => (p !== undefined && !p.ok ? [{ source, error: p.error }] : []))
 }

@@ -55,13 +55,16 @@ export const endDateParam = {
   format: 'date'
 } as const satisfies StringParam
 
-/** A customer (company) id, as the API numbers them. */
+/**
+ * A customer by name or id: one parameter type for every tool, resolved by one resolver
+ * (`src/tools/shared/accounts.ts`). Old callers send the id as a JSON number; it is taken as text.
+ */
 export const customerIdParam = {
-  type: 'number',
-  description: 'Customer id (numeric, e.g. 105979), as searchCallLogs returns it (customer_id).',
-  integer: true,
-  min: 1
-} as const satisfies NumberParam
+  type: 'string',
+  description: 'Customer: numeric id (105979) or name, whole or part ("Acme Telecom"); several matches are listed to choose from.',
+  maxLength: 100,
+  acceptsNumber: true
+} as const satisfies StringParam
 
 /** A phone number, or its first digits: digits with an optional leading +. */
 export function digitsParam (description: string) {
@@ -72,10 +75,13 @@ export function digitsParam (description: string) {
   } as const satisfies StringParam
 }
 
-/** A carrier (provider) id. */
+/** A carrier (provider) by name or id, resolved like {@link customerIdParam}. */
 export const providerIdParam = {
-  type: 'number',
-  description: 'Carrier (provider) id (numeric).',
-  integer: true,
-  min: 1
-} as const satisfies NumberParam
+  type: 'string',
+  description: 'Carrier (provider): numeric id or name, whole or part.',
+  maxLength: 100,
+  acceptsNumber: true
+} as const satisfies StringParam
+
+/** The same parameters, required. */
+export const requiredCustomerParam = { ...customerIdParam, required: true } as const satisfies StringParam

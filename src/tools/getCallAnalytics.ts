@@ -1,5 +1,6 @@
 import { attemptPopulation, callAnalytics, countedKpis, type AttemptRecord, type CallAnalytics, type CountedKpis } from '../analysis/callAnalytics'
 import { findingFacts } from '../analysis/findings'
+import { withDocs } from '../analysis/findingDocs'
 import { trafficFindings } from '../analysis/trafficFindings'
 import { getCarrier, getCustomer } from '../connexcs/accounts'
 import { queryBreakout, type BreakoutQuery, type BreakoutRow } from '../connexcs/breakout'
@@ -14,6 +15,7 @@ import { invalidArgument } from '../lib/errors'
 import { formatCount, humanDuration, isoFromUnix } from '../lib/format'
 import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
 import { customerIdParam, digitsParam, endDateParam, providerIdParam, startDateParam } from '../lib/sharedParams'
+import { resolveFilters } from './shared/accounts'
 
 /** Log searches per question (a customer's or carrier's IPs). */
 const MAX_TERMS = 3
@@ -29,6 +31,9 @@ const DEFINITIONS = 'ASR = answered / attempts (one source for both); NER = (ans
 interface Filters {
   customer_id?: number
   provider_id?: number
+  /** Names of a customer or carrier given by name, for the answer. */
+  customer_name?: string
+  provider_name?: string
   destination?: string
   dest_prefix?: string
   cli?: string
@@ -48,8 +53,8 @@ const text = (value: unknown): string => Array.isArray(value) ? value.flat(3).fi
 
 function scopeOf (f: Filters): string {
   const parts = [
-    f.customer_id === undefined ? undefined : `customer ${f.customer_id}`,
-    f.provider_id === undefined ? undefined : `carrier ${f.provider_id}`,
+    f.customer_id === undefined ? undefined : `customer ${f.customer_name === undefined ? f.customer_id : `${f.customer_name} (${f.customer_id})`}`,
+    f.provider_id === undefined ? undefined : `carrier ${f.provider_name === undefined ? f.provider_id : `${f.provider_name} (${f.provider_id})`}`,
     f.destination === undefined ? undefined : `destination "${f.destination}"`,
     f.dest_prefix === undefined ? undefined : `numbers ${f.dest_prefix}…`,
     f.cli === undefined ? undefined : `CLI ${f.cli}`
@@ -217,8 +222,11 @@ export const getCallAnalytics = defineTool({
     if (args.bucket === 'hour' && range.days > HOUR_BUCKET_MAX_DAYS) {
       throw invalidArgument('bucket', `bucket 'hour' takes periods of ${HOUR_BUCKET_MAX_DAYS} days at most; ${describeRange(range)} is ${range.days} days: use bucket 'day' or a shorter range`)
     }
+    const who = await resolveFilters(ctx.api, args, { tool: 'getCallAnalytics', args })
+    if (!who.ok) return who.answer
     const f: Filters = Object.fromEntries(Object.entries({
-      customer_id: args.customer_id, provider_id: args.provider_id, destination: args.destination, dest_prefix: args.dest_prefix, cli: args.cli
+      customer_id: who.customer?.id, customer_name: who.customer?.name, provider_id: who.carrier?.id, provider_name: who.carrier?.name,
+      destination: args.destination, dest_prefix: args.dest_prefix, cli: args.cli
     }).filter(([, v]) => v !== undefined))
     const bucket = args.bucket as 'day' | 'hour'
     const sources = await fetchSources(ctx.api, f, range, nowS)
@@ -386,7 +394,7 @@ function presentTraffic (t: Traffic, sources: Sources, f: Filters, range: DateRa
             }))
           }
         }),
-    findings: t.findings.slice(0, 5).map(findingFacts),
+    findings: t.findings.slice(0, 5).map(f => withDocs(findingFacts(f))),
     [`by_${t.bucket}`]: t.rows,
     sources: sourceNotes(t, sources),
     definitions: DEFINITIONS,

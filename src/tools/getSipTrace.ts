@@ -1,5 +1,6 @@
 import { diagnoseCall } from '../analysis/diagnosis'
 import { findingFacts } from '../analysis/findings'
+import { withDocs } from '../analysis/findingDocs'
 import { ladderMermaid } from '../analysis/sipLadder'
 import { analyzeTrace } from '../analysis/sipTrace'
 import type { LegAnalysis, TraceAnalysis } from '../analysis/traceTypes'
@@ -103,7 +104,7 @@ function analysisResult (callid: string, callidb: string | undefined, trace: Tra
       trace_span_ms: trace.trace_span_ms
     },
     timings_note: TIMINGS_NOTE,
-    findings: trace.findings.slice(0, MAX_FINDINGS).map(findingFacts),
+    findings: trace.findings.slice(0, MAX_FINDINGS).map(f => withDocs(findingFacts(f))),
     ...(trace.findings.length + trace.findings_omitted > MAX_FINDINGS
       ? { findings_omitted: trace.findings.length + trace.findings_omitted - MAX_FINDINGS }
       : {}),

@@ -1,6 +1,7 @@
 import { aiAgentStep, summariseAiAgent, toolCallsText, type AiAgentSummary } from '../analysis/aiAgent'
 import { diagnoseCall, type CustomerFacts, type Diagnosis, type RoutingFacts, type UnavailablePart } from '../analysis/diagnosis'
 import { cliDigits } from '../analysis/resolve'
+import { withDocs } from '../analysis/findingDocs'
 import { normaliseRtcp } from '../analysis/rtcpSamples'
 import { streamFigures, streamPath, summariseQuality, type QualitySummary } from '../analysis/rtcpQuality'
 import { analyzeTrace, legCodecs } from '../analysis/sipTrace'
@@ -252,7 +253,7 @@ function presentCall (callid: string, callidb: string | undefined, parts: Fetche
     outcome: diagnosis.outcome,
     // Class 5: the switch's own applications handled the call (IVR, queue, voicemail, AI agent).
     call_type: parts.class5.ok ? (a.class5.length > 0 ? 'class5' : 'class4') : null,
-    root_cause: diagnosis.root_cause,
+    root_cause: diagnosis.root_cause === null ? null : withDocs(diagnosis.root_cause),
     evidence: diagnosis.evidence,
     recommendations: diagnosis.recommendations,
     ...(routing === undefined ? {} : { call: callFacts(routing, customerName) }),
@@ -269,7 +270,7 @@ function presentCall (callid: string, callidb: string | undefined, parts: Fetche
             return `${line.speaker}: ${line.text}`
           })
         }),
-    findings: diagnosis.findings,
+    findings: diagnosis.findings.map(withDocs),
     ...(diagnosis.findings_omitted === 0 ? {} : { findings_omitted: diagnosis.findings_omitted }),
     parts: partStatus(parts, a),
     ...(diagnosis.missing.length === 0 ? {} : { missing: diagnosis.missing }),

@@ -81,7 +81,8 @@ export const searchCallLogs = defineTool({
     const failed = calls.filter(c => c.sip_code !== 200)
     const capped = entries.length >= LOG_SEARCH_CAP
     const firstFailed = page.items.find(c => c.sip_code !== 200)
-    const pick = firstFailed ?? page.items[0]!
+    // A cursor past the end is an empty last page: then there is no call to suggest.
+    const pick = firstFailed ?? page.items[0]
     const names = await customerNames(api, page.items)
 
     return {
@@ -93,8 +94,10 @@ export const searchCallLogs = defineTool({
       calls: page.items.map(c => compactCall(c, names)),
       ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor }),
       next_steps: [
-        nextStep('getSipTrace', { callid: pick.callid, callidb: pick.callidb },
-          firstFailed === undefined ? 'See the SIP flow of the newest call.' : 'See why the newest failed call failed.'),
+        ...(pick === undefined
+          ? []
+          : [nextStep('getSipTrace', { callid: pick.callid, callidb: pick.callidb },
+              firstFailed === undefined ? 'See the SIP flow of the newest call.' : 'See why the newest failed call failed.')]),
         ...(page.next_cursor === undefined ? [] : [nextStep('searchCallLogs', { search, limit, cursor: page.next_cursor }, 'Next page.')])
       ]
     }

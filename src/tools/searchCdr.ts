@@ -6,6 +6,7 @@ import { formatCount, formatMoney, humanDuration, plural } from '../lib/format'
 import { paginate } from '../lib/pagination'
 import { nextStep, notFound } from '../lib/result'
 import { customerIdParam, cursorParam, digitsParam, endDateParam, limitParam, providerIdParam, startDateParam } from '../lib/sharedParams'
+import { accountName, resolveFilters } from './shared/accounts'
 
 const DEFAULT_FIELDS: CdrField[] = ['dt', 'callid', 'dest_cli', 'dest_number', 'duration', 'customer_id', 'provider_id', 'customer_charge', 'customer_card_currency']
 // Always fetched, for the totals, whatever fields the caller wants to see.
@@ -68,6 +69,8 @@ export const searchCdr = defineTool({
       throw invalidArgument('max_duration', `max_duration ${args.max_duration} is below min_duration ${args.min_duration}`)
     }
     const fields = parseFields(args.fields)
+    const who = await resolveFilters(ctx.api, args, { tool: 'searchCdr', args })
+    if (!who.ok) return who.answer
     const digits = (value: string | undefined): string | undefined => value?.replace(/^\+/, '')
     const rules: CdrRule[] = [
       { field: 'dt', condition: '>=', data: range.from },
@@ -76,8 +79,8 @@ export const searchCdr = defineTool({
     const equal = (field: CdrField, value: string | number | undefined): void => {
       if (value !== undefined) rules.push({ field, condition: '=', data: value })
     }
-    equal('customer_id', args.customer_id)
-    equal('provider_id', args.provider_id)
+    equal('customer_id', who.customer?.id)
+    equal('provider_id', who.carrier?.id)
     equal('dest_cli', digits(args.cli))
     equal('dest_number', digits(args.dest_number))
     equal('sip_code', args.sip_code)
@@ -92,10 +95,14 @@ export const searchCdr = defineTool({
       order: [{ field: 'dt', direction: 'DESC' }]
     })
     const filters = Object.fromEntries(Object.entries({
-      customer_id: args.customer_id, provider_id: args.provider_id, cli: args.cli, dest_number: args.dest_number,
+      customer_id: who.customer?.id, provider_id: who.carrier?.id, cli: args.cli, dest_number: args.dest_number,
       dest_prefix: args.dest_prefix, min_duration: args.min_duration, max_duration: args.max_duration, sip_code: args.sip_code
     }).filter(([, v]) => v !== undefined))
-    const scope = `${describeRange(range)}${Object.keys(filters).length === 0 ? '' : ` (${Object.entries(filters).map(([k, v]) => `${k} ${v}`).join(', ')})`}`
+    // A customer or carrier found by name is named.
+    const filterText = (k: string, v: unknown): string => k === 'customer_id' && who.customer?.name !== undefined
+      ? `customer ${accountName(who.customer)}`
+      : k === 'provider_id' && who.carrier?.name !== undefined ? `carrier ${accountName(who.carrier)}` : `${k} ${v}`
+    const scope = `${describeRange(range)}${Object.keys(filters).length === 0 ? '' : ` (${Object.entries(filters).map(([k, v]) => filterText(k, v)).join(', ')})`}`
     if (rows.length === 0) {
       return notFound(`No CDRs for ${scope}.`,
         'CDRs hold connected calls only, in UTC days; a failed or unanswered attempt has no CDR.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { destinationNames, groupFigures, profitGroups, rankGroups, totalsOf } from '../../src/analysis/profitability'
+import { destinationNames, groupFigures, profitGroups, rankGroups, totalsOf, withAccountMargin } from '../../src/analysis/profitability'
 import { cdrRows } from '../../platform/switch/cdr'
 import { NOW_MS, testSwitch } from '../helpers/platform'
 import { switchClient } from '../helpers/switchApi'
@@ -91,5 +91,22 @@ describe('on the simulated switch', () => {
     const totals = totalsOf(groups)
     expect(totals.connected).toBe(cdr.length)
     expect(totals.attempts).toBe(sw.data.calls.filter(c => c.start_ms >= NOW_MS - 30 * 86_400_000).reduce((s, c) => s + Math.max(1, c.attempts.length), 0))
+  })
+})
+
+describe('withAccountMargin', () => {
+  it('takes the API\'s account-currency profit against revenue in that currency, when costs are in several', () => {
+    const mixed = groupFigures({ customer_id: 1 }, [row(1, 0, 10, 5, 600, { GBP: 4 }, { GBP: 1, USD: 2 }, 1.5)])
+    expect(mixed.margin.margin_pct).toBe(null)
+    expect(withAccountMargin(mixed, 'GBP').margin).toEqual({
+      net: { GBP: 3, USD: -2 }, currency: 'GBP', profit: 1.5, margin_pct: 37.5,
+      why: 'costs are in several currencies: profit is the API\'s, in GBP, against revenue in GBP'
+    })
+    // Revenue in another currency, or no account profit: nothing to compare; a margin already there stays.
+    expect(withAccountMargin(mixed, 'USD')).toBe(mixed)
+    const noProfit = groupFigures({}, [row(1, 0, 10, 5, 600, { GBP: 4 }, { USD: 2 })])
+    expect(withAccountMargin(noProfit, 'GBP')).toBe(noProfit)
+    const single = groupFigures({}, [row(1, 0, 10, 5, 600, { USD: 4 }, { USD: 1 }, 2.2)])
+    expect(withAccountMargin(single, 'GBP').margin).toMatchObject({ currency: 'USD', profit: 3, margin_pct: 75 })
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { billedSeconds, byRateWithinCurrency, callCharge, callMargin, parseRule, RateDeck, rateTraps, ruleMargin, type Rule } from '../../src/analysis/rates'
+import { billedSeconds, byRateWithinCurrency, callCharge, callMargin, RateDeck, rateTraps, ruleMargin, type Rule } from '../../src/analysis/rates'
+import { parseRule } from '../../src/connexcs/rateCards'
 
 const rule = (prefix: string, name: string, cost: number, mcd = 1, pulse = 1, connection_cost = 0): Rule => ({ prefix, name, cost, mcd, pulse, connection_cost })
 

@@ -53,5 +53,8 @@ describe('the analysis in the ScriptForge sandbox', () => {
     expect((node.diagnoses as Array<{ root_cause: { code: string } | null }>).map(d => d.root_cause?.code ?? null)).toEqual([
       'dtmf_not_negotiated', 'codec_mismatch', 'carrier_timeout', 'cancel_unanswered', 'carrier_rejected', null
     ])
+    const docs = node.docs as { paths: { ok: boolean }[], ranked: { path: string }[], prompts: unknown[] }
+    expect([docs.paths.map(p => p.ok), docs.ranked.map(r => r.path), docs.prompts.length])
+      .toEqual([[true, false, false, false, false, false, false, false, true], ['customer/did', 'did/billing'], 7])
   })
 })

@@ -7,17 +7,21 @@ import type { SelfTestCase } from '../../src/lib/selfTestCase'
 import { CASES, probePlatform, runSelfTest, type SelfTestOptions } from '../../src/selfTest'
 import { tools } from '../../src/tools/index'
 import { setPlatformBehaviour } from '../../platform/scriptforge/builtins/cxMcpServer'
-import { installBridge, NOW_MS, testSwitch } from '../helpers/platform'
+import { installBridge, installFetch, NOW_MS, testSwitch } from '../helpers/platform'
 
 // The self-test in Node, against the simulated switch: the same code that runs on the platform.
 const sw = testSwitch()
+let restoreFetch: () => void = () => {}
 
 beforeAll(() => {
   installBridge(sw.api)
+  // getDocumentation reads pages with fetch, as in the sandbox: the switch's, not the network.
+  restoreFetch = installFetch(sw.api, 'ops@example.com')
   process.env.API_USERNAME = 'ops@example.com'
 })
 
 afterAll(() => {
+  restoreFetch()
   delete process.env.API_USERNAME
 })
 
@@ -131,7 +135,8 @@ describe('self-test', () => {
     const { lines } = await selfTest({ verbose: true })
     const answers = lines.filter(l => l.line.startsWith('{"summary":'))
     expect(answers).toHaveLength(tools.length)
-    expect(JSON.parse(answers.at(-1)!.line).summary).toMatch(/^\d+ RTP servers: /)
+    // One answer per tool, in the tools' order.
+    expect(JSON.parse(answers[tools.findIndex(t => t.name === 'listRtpServers')]!.line).summary).toMatch(/^\d+ RTP servers: /)
   })
 })
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ApiBackend } from '../../platform/backend'
+import { answerFetch } from '../../platform/scriptforge/apiFetch'
 import { clockFrom } from '../../platform/scriptforge/clock'
 import { ScriptForgeHost, type HostOptions } from '../../platform/scriptforge/host'
 import { createSwitch, type SimulatedSwitch } from '../../platform/switch/index'
@@ -25,9 +26,30 @@ export function installBridge (backend: ApiBackend): void {
   }
 }
 
+/**
+ * Points Node's global `fetch` at a backend, as the QuickJS host's `fetch` does inside the sandbox
+ * (the API base URL only; no network), or removes it (`undefined`), as in a sandbox without one.
+ * Returns what restores Node's own `fetch`.
+ */
+export function installFetch (backend: ApiBackend | undefined, user = 'test@example.com'): () => void {
+  const original = globalThis.fetch
+  const g = globalThis as { fetch?: unknown }
+  if (backend === undefined) delete g.fetch
+  else {
+    g.fetch = async (url: string, init: { method?: string, headers?: Record<string, string>, body?: string } = {}) => {
+      const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
+      const answer = await answerFetch(backend, { url, method: init.method ?? 'GET', headers, ...(init.body === undefined ? {} : { body: init.body }) }, { user })
+      return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers })
+    }
+  }
+  return () => {
+    g.fetch = original
+  }
+}
+
 /** A tool's context in Node: the API over the bridge, as `username`, and the switch's clock. */
-export function nodeContext (nowMs = NOW_MS, username = 'test@example.com'): ToolContext {
-  return { api: new Connexcs(cxRest.auth(username)), nowMs }
+export function nodeContext (nowMs = NOW_MS, username = 'test@example.com', env?: Record<string, string>): ToolContext {
+  return { api: new Connexcs(cxRest.auth(username)), nowMs, ...(env === undefined ? {} : { env }) }
 }
 
 /** A tool's parsed result, run in Node against the bridge. */

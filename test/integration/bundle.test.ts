@@ -29,7 +29,9 @@ describe('dist/mcp.js', () => {
   })
 
   it('is minified, with its source map beside it', () => {
-    expect(source.split('\n').length).toBeLessThan(5)
+    // Line breaks are left only inside template literals (prompt texts): no line is indented code.
+    expect(source.split('\n').filter(line => /^\s+(const|let|var|function|return|if|for|export|import)\b/.test(line))).toEqual([])
+    expect(source.split('\n').length).toBeLessThan(150)
     expect(JSON.parse(readFileSync('dist/mcp.js.map', 'utf8')).sources).toContain('../src/mcp.ts')
   })
 
@@ -39,7 +41,7 @@ describe('dist/mcp.js', () => {
       id: expect.any(Number),
       result: {
         protocolVersion: '2025-11-25',
-        capabilities: { tools: { listChanged: false }, resources: { listChanged: false, subscribe: false } },
+        capabilities: { tools: { listChanged: false }, resources: { listChanged: false, subscribe: false }, prompts: { listChanged: false } },
         serverInfo: { name: 'ConnexCS', version: '0.1.0' },
         instructions: INSTRUCTIONS
       }

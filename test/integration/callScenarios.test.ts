@@ -28,6 +28,7 @@ interface Row {
 
 const eachCall = (entry: ScenarioEntry): Record<string, unknown>[] => entry.calls.map(c => ({ callid: c.callid }))
 const firstCall = (entry: ScenarioEntry): Record<string, unknown>[] => [{ callid: entry.calls[0]!.callid }]
+const firstAnswered = (entry: ScenarioEntry): Record<string, unknown>[] => [{ callid: entry.calls.find(c => c.sip_code === 200)!.callid }]
 const callsIn = (...ids: string[]) => (): Record<string, unknown>[] => ids.map(callid => ({ callid }))
 
 /** investigateCall names `code` as the root cause and recommends `fix` first. */
@@ -190,6 +191,17 @@ const TABLE: Record<string, Row[]> = {
         expect(result.next_steps[0]).toEqual({ tool: 'searchCallLogs', args: { search: e.facts.source_ip }, why: `Other calls from ${e.facts.source_ip}: does every call from it fail the same way?` })
       }
     }
+  ],
+  repeated_no_route: [traced('no_route', 'Add the destination prefix to the customer\'s rate card', firstCall), diagnosed('no_route', 'Add the destination prefix to the customer\'s rate card', firstCall)],
+  trunk_prefix: [traced('trunk_prefix_left', 'dial in E.164 form'), diagnosed('trunk_prefix_left', 'dial in E.164 form')],
+  // The account-wide patterns: each call on its own is ordinary (the report's detectors find them), or says what the switch did.
+  irsf_burst: noFault.map(row => ({ ...row, args: firstAnswered })),
+  sequential_numbers: noFault.map(row => ({ ...row, args: firstAnswered })),
+  traffic_spike: noFault.map(row => ({ ...row, args: firstAnswered })),
+  sip_scanner: [traced('ip_not_authorised', 'Add the IP to the customer', firstCall)],
+  carrier_drift: [
+    traced('carrier_unavailable', 'Honour Retry-After and back off', e => [{ callid: e.calls.find(c => c.sip_code === 503)!.callid }]),
+    traced('carrier_timeout', 'Check the carrier\'s IP, port and transport', e => [{ callid: e.calls.find(c => c.sip_code === 408)!.callid }])
   ],
   ai_agent: [
     noFault[0]!,

@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tools } from '../../src/tools/index'
+import { optInTools, tools as alwaysOn } from '../../src/tools/index'
 import { bundleClient, testSwitch } from '../helpers/platform'
 
-const client = bundleClient(testSwitch().api)
+// Every tool, the opt-in ones too: an app that lists a runnable script registers runScriptForgeFunction.
+const tools = [...alwaysOn, ...optInTools.map(o => o.tool)]
+const client = bundleClient(testSwitch().api, { env: { API_USERNAME: 'test@example.com', MCP_RUNNABLE_SCRIPTS: 'reports' } })
 
 // One snapshot per tool of what the AI sees. To accept a deliberate change (or a new tool): npm run snapshots
 const SNAPSHOTS = resolve(import.meta.dirname, '../snapshots/tools')
@@ -25,6 +27,11 @@ describe('tools/list', () => {
     const stale = readdirSync(SNAPSHOTS).filter(f => !tools.some(t => `${t.name}.json` === f))
     if (updating) for (const f of stale) unlinkSync(resolve(SNAPSHOTS, f))
     else expect(stale, 'snapshots of tools that are gone: run npm run snapshots').toEqual([])
+  })
+
+  it('lists the opt-in tools only when the app turns them on', async () => {
+    const plain = (await bundleClient(testSwitch().api).rpc('tools/list')).result.tools as { name: string }[]
+    expect(plain.map(t => t.name)).toEqual(alwaysOn.map(t => t.name))
   })
 
   it('gives every tool its metadata record: title, read-only flag, example and self-test case', async () => {

@@ -2,7 +2,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { docPage, docPaths } from '../../platform/switch/docs'
+import { REFERENCE_TABLES } from '../../src/analysis/referenceTables'
 import { INSTRUCTIONS } from '../../src/mcp'
+import { PROMPTS } from '../../src/prompts'
 import { tools as registered } from '../../src/tools/index'
 import { testSwitch } from '../helpers/platform'
 import { FIXED_ARGS, startServer, type RunningServer } from '../helpers/server'
@@ -52,7 +55,7 @@ Then ask, for example:
 
   it('initializes and knows the server', () => {
     expect(client.getServerVersion()).toEqual({ name: 'ConnexCS', version: '0.1.0' })
-    expect(client.getServerCapabilities()).toEqual({ tools: { listChanged: false }, resources: { listChanged: false, subscribe: false } })
+    expect(client.getServerCapabilities()).toEqual({ tools: { listChanged: false }, resources: { listChanged: false, subscribe: false }, prompts: { listChanged: false } })
   })
 
   it('lists the tools', async () => {
@@ -75,6 +78,28 @@ Then ask, for example:
     expect(trace.outcome.final_response).toEqual({ code: call.sip_code, reason: call.sip_reason })
     const zones = text(await client.callTool({ name: 'getRtpServerGroups', arguments: {} }))
     expect(zones.summary).toBe('11 media zones, 10 active; not active: Canada (Toronto).')
+  })
+
+  it('lists and gets the prompts', async () => {
+    const { prompts } = await client.listPrompts()
+    expect(prompts.map(p => p.name)).toEqual(PROMPTS.map(p => p.name))
+    const got = await client.getPrompt({ name: 'investigate-call', arguments: { call: sw.data.calls[0]!.callid } })
+    expect(got.messages[0]!.content).toMatchObject({ type: 'text', text: expect.stringContaining(`1. Call investigateCall with callid: "${sw.data.calls[0]!.callid}".`) })
+    await expect(client.getPrompt({ name: 'top-revenue-calls', arguments: {} })).rejects.toMatchObject({ code: -32602 })
+  })
+
+  it('lists and reads the resources: documentation pages and reference tables', async () => {
+    const { resources } = await client.listResources()
+    expect(resources.map(r => r.uri)).toEqual([...docPaths().map(p => `connexcs-docs://${p}`), ...REFERENCE_TABLES.map(t => t.uri)])
+    const page = await client.readResource({ uri: 'connexcs-docs://did/provisioning' })
+    expect(page.contents).toEqual([{ uri: 'connexcs-docs://did/provisioning', mimeType: 'text/markdown', text: docPage('did/provisioning') }])
+    const table = await client.readResource({ uri: 'connexcs-reference://sip-response-codes' })
+    expect(table.contents[0]).toMatchObject({ mimeType: 'text/markdown', text: REFERENCE_TABLES[0]!.render() })
+    await expect(client.readResource({ uri: 'connexcs-docs://no/such-page' })).rejects.toMatchObject({ code: -32002 })
+  })
+
+  it('has no runScriptForgeFunction unless MCP_RUNNABLE_SCRIPTS lists scripts', async () => {
+    expect((await client.listTools()).tools.map(t => t.name)).not.toContain('runScriptForgeFunction')
   })
 
   it('answers an unknown tool with JSON-RPC error -32602', async () => {

@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { docPage, docPaths } from '../../platform/switch/docs'
+import { REFERENCE_TABLES } from '../../src/analysis/referenceTables'
+import { PROMPTS } from '../../src/prompts'
 import { tools as registered } from '../../src/tools/index'
 import { testSwitch } from '../helpers/platform'
 import { FIXED_ARGS, ROOT } from '../helpers/server'
@@ -14,7 +17,10 @@ let client: Client
 
 beforeAll(async () => {
   client = new Client({ name: 'stdio-test', version: '1.0.0' })
-  await client.connect(new StdioClientTransport({ command: 'npm', args: COMMAND, cwd: ROOT, env: getDefaultEnvironment(), stderr: 'ignore' }))
+  // A local app with one more script, which the app's MCP_RUNNABLE_SCRIPTS lets runScriptForgeFunction run.
+  const args = [...COMMAND, '--script', 'test/fixtures/scripts/hello.js']
+  const env = { ...getDefaultEnvironment(), MCP_RUNNABLE_SCRIPTS: 'hello:add' }
+  await client.connect(new StdioClientTransport({ command: 'npm', args, cwd: ROOT, env, stderr: 'ignore' }))
 })
 
 afterAll(async () => {
@@ -26,11 +32,30 @@ const text = (result: unknown): Record<string, any> => JSON.parse((result as { c
 describe('npm start -- --stdio, with the official SDK client', () => {
   it('initializes, lists and calls every tool', async () => {
     expect(client.getServerVersion()).toEqual({ name: 'ConnexCS', version: '0.1.0' })
-    expect((await client.listTools()).tools.map(t => t.name)).toEqual(registered.map(t => t.name))
+    expect((await client.listTools()).tools.map(t => t.name)).toEqual([...registered.map(t => t.name), 'runScriptForgeFunction'])
     const call = sw.data.calls[1]!
     expect(text(await client.callTool({ name: 'searchCallLogs', arguments: { search: call.callid } })).total).toBe(1)
     expect(text(await client.callTool({ name: 'getSipTrace', arguments: { callid: call.callid } })).outcome.final_response.code).toBe(call.sip_code)
     expect(text(await client.callTool({ name: 'getRtpServerGroups', arguments: {} })).zones).toHaveLength(11)
+  })
+
+  it('lists and gets the prompts, lists and reads the resources', async () => {
+    expect((await client.listPrompts()).prompts.map(p => p.name)).toEqual(PROMPTS.map(p => p.name))
+    const report = await client.getPrompt({ name: 'monthly-health-report', arguments: { month: '2026-10' } })
+    expect(report.messages[0]!.content).toMatchObject({ type: 'text', text: expect.stringContaining('start_date: "2026-10-01", end_date: "2026-10-31"') })
+    expect((await client.listResources()).resources.map(r => r.uri)).toEqual([...docPaths().map(p => `connexcs-docs://${p}`), ...REFERENCE_TABLES.map(t => t.uri)])
+    expect((await client.readResource({ uri: 'connexcs-docs://customer/did' })).contents[0]).toMatchObject({ text: docPage('customer/did') })
+    expect((await client.readResource({ uri: 'connexcs-reference://q850-causes' })).contents[0]).toMatchObject({ text: REFERENCE_TABLES[1]!.render() })
+  })
+
+  it('runs the script the app allows on the local platform, and refuses any other', async () => {
+    const ran = text(await client.callTool({ name: 'runScriptForgeFunction', arguments: { script: 'hello', function: 'add', body: '{"a": 1, "b": 2}' } }))
+    expect(ran).toMatchObject({ ok: true, result: { sum: 3, app: '1' }, console: [{ level: 'info', text: 'adding 1 and 2' }, { level: 'warn', text: 'numbers only' }] })
+    const refused = await client.callTool({ name: 'runScriptForgeFunction', arguments: { script: 'hello', function: 'main' } }) as { isError: boolean, content: { text: string }[] }
+    expect([refused.isError, JSON.parse(refused.content[0]!.text).error.message])
+      .toEqual([true, 'hello.main is not runnable here; of hello, MCP_RUNNABLE_SCRIPTS allows add. Runnable: hello (add)'])
+    const own = await client.callTool({ name: 'runScriptForgeFunction', arguments: { script: 'mcp' } }) as { isError: boolean }
+    expect(own.isError).toBe(true)
   })
 
   it('answers an unknown tool with -32602, and bad arguments with a tool error', async () => {

@@ -127,7 +127,7 @@ const cases: Record<string, Case> = {
   'GET did': { path: 'did?s=&_startRow=0&_endRow=100&_pivotMode=false&customer_id=[null]', schema: nonEmpty(did.extend({ customer_id: z.null() })) },
   'GET did/<id>': { path: `did/${unassigned.id}`, schema: did },
   'PUT did/<id>': { method: 'PUT', path: `did/${unassigned.id}`, body: { customer_id: null }, schema: z.strictObject({ status: z.literal('OK') }) },
-  'GET sim/scenarios': { path: 'sim/scenarios', schema: z.array(scenarioEntry).length(20) }
+  'GET sim/scenarios': { path: 'sim/scenarios', schema: z.array(scenarioEntry).length(27) }
 }
 
 describe('every endpoint of the simulated switch', () => {
@@ -158,7 +158,7 @@ describe('invalid queries get a 400 that says what is wrong', () => {
     ['sql group by', 'POST', 'setup/query/0/run', { _src: 'cdr', _query: 'SELECT customer_id FROM cdr WHERE dt >= \'2026-11-01\' GROUP BY customer_id' }, 'Unsupported SQL: GROUP BY. The simulated switch runs only SELECT <columns or *> FROM cdr [WHERE a AND b …] [ORDER BY …] [LIMIT n], with =, !=, <>, <, <=, >, >=, LIKE, NOT LIKE, IN, NOT IN and BETWEEN, on _src "cdr"; no GROUP BY, functions, joins or OR. For totals use breakout-aggrid; for rows POST cdr.'],
     ['sql userspace', 'POST', 'setup/query/0/run', { _src: 'userspace', _query: 'SELECT 1' }, '_src "userspace" is not available here: the simulated switch has the cdr database only (no userspace)'],
     ['sql missing param', 'POST', 'setup/query/0/run', { _src: 'cdr', _query: 'SELECT callid FROM cdr WHERE dt >= :start' }, 'Missing parameter :start: send it in the body next to _query'],
-    ['breakout bad group', 'GET', 'breakout-aggrid?_rowGroupCols[0][field]=colour', undefined, 'Invalid _rowGroupCols field: colour (one of customer_id, provider_id, customer_card_dest_name, provider_card_dest_name, dt)'],
+    ['breakout bad group', 'GET', 'breakout-aggrid?_rowGroupCols[0][field]=colour', undefined, 'Invalid _rowGroupCols field: colour (one of customer_id, provider_id, customer_card_dest_name, provider_card_dest_name, dt, hour)'],
     ['breakout bad filter', 'GET', 'breakout-aggrid?_filterModel[dt][type]=between', undefined, 'Invalid _filterModel[dt][type]: between (equals, notEqual, lessThan, lessThanOrEqual, greaterThan, greaterThanOrEqual, inRange, contains, notContains, startsWith, endsWith, blank, notBlank)'],
     ['rules limit', 'GET', `card/${sellCard.id}/rev/${sellCard.active_rev}/rule?limit=10001`, undefined, 'Invalid limit: 10001 (a whole number from 1 to 10000)'],
     ['grid rows', 'GET', 'payment?_startRow=10&_endRow=5', undefined, 'Invalid _endRow: 5 is before _startRow 10'],

@@ -129,7 +129,7 @@ describe('GET invoice/billed', () => {
 
 describe('GET docs', () => {
   it('searches the corpus and serves pages as markdown', async () => {
-    expect((await api.get('docs?s=NAT%20one-way%20audio')).map((r: any) => r.link)[0]).toBe('guides/tshoot-audio')
+    expect((await api.get('docs?s=NAT%20one-way%20audio')).map((r: any) => r.link).slice(0, 3)).toContain('guides/tshoot-audio')
     expect(await api.get('docs?s=zzzz')).toEqual([])
     const page = await api.call('GET', 'docs/card/building.md')
     expect([page.status, page.text.split('\n')[0]]).toEqual([200, '# Building Rate Cards'])

@@ -280,6 +280,89 @@ const checks: Record<string, (entry: ScenarioEntry) => Promise<void>> = {
     expect((await api.get(`cli?cli=${cli}`)).map((r: any) => r.company_id)).toEqual([entry.customer_id])
   },
 
+  repeated_no_route: async entry => {
+    expect(entry.calls).toHaveLength(14)
+    for (const call of entry.calls.slice(0, 3)) {
+      const log = await logOf(call.callid)
+      expect([log.account_id, log.sip_code, log.sip_reason, log.egress_routing, log.dest_number.slice(0, 4)]).toEqual([entry.customer_id, 503, 'No Routes Available (Pre)', [], '3538'])
+    }
+    const span = Date.parse(entry.calls[0]!.time) - Date.parse(entry.calls.at(-1)!.time)
+    expect(span).toBeGreaterThan(2 * 86_400_000)
+    for (const row of await api.get(`routing?s=&company_id=${entry.customer_id}`)) {
+      const card = await api.get(`card/${row.card_id}`)
+      const rules = await api.get(`card/${row.card_id}/rev/${card.active_rev}/rule?limit=1000&offset=0`)
+      expect(rules.some((r: any) => '3538'.startsWith(r.prefix) || r.prefix.startsWith('353'))).toBe(false)
+    }
+  },
+
+  trunk_prefix: async entry => {
+    expect(entry.calls).toHaveLength(4)
+    for (const call of entry.calls) {
+      expect(call.dest_number).toMatch(/^4402079460\d{3}$/)
+      const log = await logOf(call.callid)
+      expect([log.account_id, log.sip_code, log.egress_routing.map((r: any) => r.sip_code)]).toEqual([entry.customer_id, 404, [404]])
+      expect(await cdrOf(call.callid)).toEqual([])
+    }
+    expect((entry.facts.intended_numbers as string[]).toSorted()).toEqual(entry.calls.map(c => `44${c.dest_number.slice(3)}`).toSorted())
+  },
+
+  irsf_burst: async entry => {
+    const { start, end } = entry.window!
+    expect(Date.parse(end) - Date.parse(start)).toBeLessThan(40 * 60_000)
+    const sql = (iso: string): string => iso.replace('T', ' ').replace('Z', '')
+    const rows = await api.post('cdr', {
+      field: ['callid', 'duration', 'customer_card_dest_name', 'customer_card_rate'],
+      where: { rules: [{ field: 'dt', condition: '>=', data: sql(start) }, { field: 'dt', condition: '<=', data: sql(end) }, { field: 'customer_id', condition: '=', data: entry.customer_id }] },
+      limit: 100
+    })
+    expect(rows).toHaveLength(entry.facts.answered as number)
+    expect(rows.every((r: any) => r.duration >= 3 && r.duration <= 25 && r.customer_card_rate >= 0.15)).toBe(true)
+    expect(new Set(rows.map((r: any) => r.customer_card_dest_name))).toEqual(new Set(entry.facts.destinations as string[]))
+  },
+
+  sequential_numbers: async entry => {
+    const numbers = entry.calls.toSorted((a, b) => Date.parse(a.time) - Date.parse(b.time)).map(c => Number(c.dest_number))
+    expect(numbers).toEqual(Array.from({ length: 30 }, (_, k) => 442_079_460_200 + k))
+    expect(await logOf(entry.calls[0]!.callid)).toMatchObject({ account_id: entry.customer_id, dest_number: '442079460229' })
+    expect(entry.facts.answered).toBeGreaterThan(5)
+  },
+
+  traffic_spike: async entry => {
+    const rows = await api.get(`breakout-aggrid?_rowGroupCols[0][field]=dt&_valueCols[0][field]=attempts&_valueCols[0][aggFunc]=sum&_filterModel[customer_id][type]=equals&_filterModel[customer_id][filter]=${entry.customer_id}`)
+    const day = rows.find((r: any) => r.dt === entry.facts.day)
+    const others = rows.filter((r: any) => r.dt !== entry.facts.day).map((r: any) => r.attempts).toSorted((a: number, b: number) => a - b)
+    expect(day.attempts).toBeGreaterThan(300)
+    expect(others.at(-1)).toBeLessThan(day.attempts / 10)
+    expect(entry.facts.usual_calls_per_day).toBeLessThan(20)
+  },
+
+  sip_scanner: async entry => {
+    const entries = await api.get('log?s=192.0.2.201')
+    expect(entries).toHaveLength(40)
+    expect(new Set(entries.map((e: any) => [e.routing.account_id, e.routing.sip_code, e.routing.sip_reason, e.routing.params.userAgent].join(' ')))).toEqual(new Set(['0 401 IP Not Authorised friendly-scanner']))
+    expect(new Set(entries.map((e: any) => e.routing.dest_number)).size).toBe(40)
+    expect(await api.get('switch/ip?ip=192.0.2.201&_limit=1000')).toEqual([])
+    expect(flows(await trace(entry.calls[0]!.callid))).toEqual({ A: 'INVITE 100 401 ACK' })
+  },
+
+  carrier_drift: async entry => {
+    const facts = entry.facts as { current: Record<string, number>, previous: Record<string, number> }
+    const sql = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+    const week = async (from: number): Promise<any> => (await api.get('breakout-aggrid?_rowGroupCols[0][field]=provider_id&_valueCols[0][field]=attempts&_valueCols[0][aggFunc]=sum&_valueCols[1][field]=connected&_valueCols[1][aggFunc]=sum' +
+      `&_filterModel[dt][type]=inRange&_filterModel[dt][filter]=${enc(sql(from))}&_filterModel[dt][filterTo]=${enc(sql(from + 7 * 86_400_000 - 1000))}&_filterModel[provider_id][type]=equals&_filterModel[provider_id][filter]=${entry.provider_id}`))[0]
+    expect(await week(NOW_MS - 7 * 86_400_000)).toEqual({ provider_id: entry.provider_id, attempts: facts.current.attempts, connected: facts.current.connected })
+    expect(await week(NOW_MS - 14 * 86_400_000)).toEqual({ provider_id: entry.provider_id, attempts: facts.previous.attempts, connected: facts.previous.connected })
+    expect(facts.current.connected! / facts.current.attempts!).toBeLessThan(facts.previous.connected! / facts.previous.attempts! - 0.08)
+    expect(facts.current.pdd_p50_ms! / facts.previous.pdd_p50_ms!).toBeGreaterThan(1.8)
+    const pdds = (await api.post('cdr', {
+      field: ['pdd_out'],
+      where: { rules: [{ field: 'dt', condition: '>=', data: sql(NOW_MS - 7 * 86_400_000) }, { field: 'provider_id', condition: '=', data: entry.provider_id }] },
+      limit: 5000
+    })).map((r: any) => r.pdd_out).toSorted((a: number, b: number) => a - b)
+    expect(pdds).toHaveLength(facts.current.connected!)
+    expect(pdds[Math.ceil(pdds.length / 2) - 1]).toBe(facts.current.pdd_p50_ms)
+  },
+
   ai_agent: async entry => {
     const [call] = entry.calls
     expect(flows(await trace(call!.callid))).toEqual(entry.facts.flows)

@@ -172,7 +172,7 @@ describe('getCallAnalytics: failures and bad input', () => {
       [{ bucket: 'week' }, 'bucket', 'bucket must be one of \'day\', \'hour\'; got the string "week".'],
       [{ start_date: '2026-01-01', end_date: '2026-03-01' }, 'start_date', 'the range 2026-01-01 to 2026-03-01 is 60 days; this tool takes at most 31 days: move start_date later or end_date earlier'],
       [{ dest_prefix: '44-7' }, 'dest_prefix', 'dest_prefix must be digits only (a leading + is allowed), e.g. 447700900123; got the string "44-7".'],
-      [{ customer_id: 'Adam' }, 'customer_id', 'customer_id must be a number, got the string "Adam".']
+      [{ customer_id: true }, 'customer_id', 'customer_id must be a name (string) or an id (number), got boolean true.']
     ]
     for (const [args, parameter, message] of cases) {
       const { result, isError } = await runner.call(getCallAnalytics, args)

@@ -48,7 +48,7 @@ describe('customers and carriers', () => {
     const id = customer('Adam Communications').id
     for (const bad of [`${id}/../payment`, '..', `${id}?s=`]) expect(await getCustomerAccount(api, bad)).toBeUndefined()
     expect(await getCarrierAccount(api, `${data.carriers[0]!.id}/`)).toBeUndefined()
-    expect(sent.map(r => r.path)).toEqual([`customer/${id}%2F..%2Fpayment`, 'customer/..', `customer/${id}%3Fs%3D`, `carrier/${data.carriers[0]!.id}%2F`])
+    expect(sent.map(r => r.path)).toEqual([`customer/${id}%2F..%2Fpayment`, 'customer/%2E%2E', `customer/${id}%3Fs%3D`, `carrier/${data.carriers[0]!.id}%2F`])
     const card = data.cards[0]!
     expect(await getCard(api, `${card.id}/rev/${card.active_rev}/rule`)).toBeUndefined()
     await expect(getRules(api, card.id, `${card.active_rev}?limit=1`)).rejects.toMatchObject({ type: 'not_found' })

@@ -66,6 +66,8 @@ describe('encoding', () => {
     expect(queryString({ s: 'a b&c', n: 5, skip: undefined, flag: true })).toBe('?s=a%20b%26c&n=5&flag=true')
     expect(queryString({})).toBe('')
     expect(apiPath`card/${'GjjS/../x'}/rev/${21}/rule`).toBe('card/GjjS%2F..%2Fx/rev/21/rule')
+    // A segment that is only dots would be resolved away by a URL parser: it is encoded too.
+    expect([apiPath`customer/${'..'}`, apiPath`card/${'x'}/rev/${'.'}/rule`, apiPath`card/${'...'}`]).toEqual(['customer/%2E%2E', 'card/x/rev/%2E/rule', 'card/...'])
   })
 
   it('reads the status and Retry-After out of a rejection message', () => {
@@ -110,11 +112,14 @@ describe('Connexcs client', () => {
     expect([refused.type, refused.message]).toEqual(['upstream', 'The ConnexCS API (GET log) was refused (HTTP 401): check that the API_USERNAME user exists and may use the API. 401 Unauthorized: bad user'])
   })
 
-  it('reports a body that is not JSON as an upstream error', async () => {
+  it('reports a body that is not JSON as invalid JSON from the API, not in the parser\'s words alone', async () => {
     script({ status: 200, statusText: 'OK', body: '<html>' })
     const error = await failure(connexcs().get('docs'))
-    expect(error.type).toBe('upstream')
-    expect(error.message).toMatch(/^The ConnexCS API \(GET docs\) failed: .*JSON/)
+    expect([error.type, error.message]).toEqual(['upstream', 'The ConnexCS API returned invalid JSON for GET docs (Unexpected token \'<\', "<html>" is not valid JSON); ' +
+    'try again, and if it persists the API is answering something other than JSON'])
+    // QuickJS words it otherwise; a rejection that is not a SyntaxError still reads the same.
+    installBridge(() => Promise.reject(new Error('Bad escaped character in JSON at position 5691')))
+    expect((await failure(connexcs().get('log', { s: '1' }))).message).toMatch(/^The ConnexCS API returned invalid JSON for GET log \(Bad escaped character in JSON at position 5691\)/)
   })
 
   it('says to narrow the query when an answer is too big to read', async () => {
@@ -131,5 +136,60 @@ describe('Connexcs client', () => {
     script('hang')
     const error = await failure(connexcs().get('log', {}, { timeoutMs: 50 }))
     expect([error.type, error.message]).toEqual(['timeout', 'The ConnexCS API (GET log) did not answer within 50 ms; try again, or narrow the request'])
+  })
+
+  it('types a timeout reported by a timer below its own as timeout, not upstream', async () => {
+    installBridge(() => Promise.reject(new Error('The ConnexCS API did not answer GET log within 15 s (timeout)')))
+    const error = await failure(connexcs().get('log'))
+    expect([error.type, error.message]).toEqual(['timeout', 'The ConnexCS API (GET log) did not answer in time (The ConnexCS API did not answer GET log within 15 s (timeout)); try again, or narrow the request'])
+  })
+
+  it('takes its timeout from API_TIMEOUT_MS, and refuses one that is not a number of milliseconds', async () => {
+    process.env.API_TIMEOUT_MS = '120'
+    try {
+      script('hang')
+      const error = await failure(connexcs().get('log'))
+      expect([error.type, error.message]).toEqual(['timeout', 'The ConnexCS API (GET log) did not answer within 120 ms; try again, or narrow the request'])
+      for (const bad of ['soon', '5', '1e6']) {
+        process.env.API_TIMEOUT_MS = bad
+        let thrown: unknown
+        try {
+          connexcs()
+        } catch (e) {
+          thrown = e
+        }
+        expect([(thrown as ToolError).type, (thrown as ToolError).message])
+          .toEqual(['configuration', `API_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000 (default 20000); got ${JSON.stringify(bad)}`])
+      }
+    } finally {
+      delete process.env.API_TIMEOUT_MS
+    }
+  })
+
+  it('keeps the Retry-After of a 429 it gives up on as retry_after_s', async () => {
+    script({ status: 429, statusText: 'Too Many Requests', body: '{"error":"slow down"}', retryAfter: '30' })
+    const error = await failure(connexcs().get('log', { s: 'x' }))
+    // 30 s is more than the client waits: it does not retry, and says how long to wait.
+    expect(calls).toHaveLength(1)
+    expect([error.type, error.message, error.details]).toEqual(['rate_limited', 'The ConnexCS API (GET log) was rate limited (HTTP 429); wait 30 s and try again', { status: 429, retry_after_s: 30 }])
+  })
+
+  it('says a live-mode 401 refused the token and how to renew it, and a ScriptForge one to check API_USERNAME', async () => {
+    const advice = 'The ConnexCS API refused the token of npm start -- --live: renew it with `npm run configure` (it writes CX_REFRESH_TOKEN to .env), ' +
+      'or set a valid CONNEXCS_API_TOKEN, then restart (the API said: Token expired)'
+    script({ status: 401, statusText: 'Unauthorized', body: JSON.stringify({ error: advice }) })
+    const live = await failure(connexcs().get('log'))
+    expect([live.type, live.message, live.details]).toEqual(['upstream', `The ConnexCS API (GET log) refused the token (HTTP 401): 401 Unauthorized: ${advice}`, { status: 401 }])
+    expect(live.message).not.toContain('API_USERNAME')
+    script({ status: 403, statusText: 'Forbidden', body: '{"error":"Forbidden"}' })
+    const platform = await failure(connexcs().get('log'))
+    expect(platform.message).toBe('The ConnexCS API (GET log) was refused (HTTP 403): check that the API_USERNAME user exists and may use the API. 403 Forbidden: Forbidden')
+  })
+
+  it('quotes at most 300 characters of what the API said', async () => {
+    script({ status: 500, statusText: 'Internal Server Error', body: JSON.stringify({ error: `bad ${'x'.repeat(5000)}` }) })
+    const error = await failure(connexcs().get('log'))
+    expect(error.message.length).toBeLessThan(400)
+    expect(error.message.endsWith('x…')).toBe(true)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countList, formatCount, formatMoney, humanDuration, isoFromUnix, plural } from '../../src/lib/format'
+import { countList, formatAmount, formatCount, formatMoney, humanDuration, isoFromUnix, plural } from '../../src/lib/format'
 
 describe('format', () => {
   it('writes durations in the unit a person reads', () => {
@@ -12,6 +12,8 @@ describe('format', () => {
     expect([plural(1, 'call'), plural(2, 'call'), plural(3, 'reply', 'replies')]).toEqual(['1 call', '2 calls', '3 replies'])
     expect(formatMoney({ USD: 4, GBP: 12.3 })).toBe('GBP 12.30, USD 4.00')
     expect(formatMoney({})).toBe('none')
+    expect([7292.81, -14.62, 0.005, -0.004, 1234567.5, 0].map(n => formatAmount(n))).toEqual(['7,292.81', '-14.62', '0.01', '0.00', '1,234,567.50', '0.00'])
+    expect(formatAmount(0.12345, 4)).toBe('0.1235')
   })
 
   it('ranks a tally and writes unix times in ISO', () => {

@@ -66,8 +66,38 @@ describe('parseArgs', () => {
     expect(problem({ callid: 'x', zzzzzz: 1 }).message).toBe('zzzzzz is not a parameter of this tool (known parameters: callid, day, kind, limit, raw).')
   })
 
-  it('refuses arguments that are not an object', () => {
-    expect(() => parseArgs(specs, ['x'])).toThrow('The arguments must be a JSON object of named parameters; got an array')
+  it('takes a JSON number as text for a name-or-id parameter, and only there', () => {
+    const who = { customer_id: { type: 'string', description: 'Customer name or id.', maxLength: 20, acceptsNumber: true } } as const satisfies ParamSpecs
+    expect(parseArgs(who, { customer_id: 105243 })).toEqual({ customer_id: '105243' })
+    expect(parseArgs(who, { customer_id: ' Acme Telecom ' })).toEqual({ customer_id: 'Acme Telecom' })
+    expect(() => parseArgs(who, { customer_id: true })).toThrow('customer_id must be a name (string) or an id (number), got boolean true.')
+    expect(() => parseArgs(who, { customer_id: Number.NaN })).toThrow('customer_id must be a name (string) or an id (number), got number NaN.')
+    expect(problem({ callid: 7 }).message).toBe('callid must be a string, got number 7; send it as a JSON string.')
+  })
+
+  it('refuses arguments that are not an object, naming them', () => {
+    expect(problem(['x'])).toEqual({ message: 'The arguments must be a JSON object of named parameters; got an array', parameter: 'arguments' })
+  })
+
+  it('refuses a string with a lone UTF-16 surrogate, naming the parameter', () => {
+    expect(problem({ callid: '\ud800' })).toEqual({
+      message: 'callid is not valid Unicode text: it has a lone UTF-16 surrogate (\\ud800) at character 0; send well-formed text.', parameter: 'callid'
+    })
+    expect(problem({ callid: 'ab\udc00' }).message).toBe('callid is not valid Unicode text: it has a lone UTF-16 surrogate (\\udc00) at character 2; send well-formed text.')
+    // A pair is text: 😀 is \ud83d\ude00.
+    expect(parseArgs(specs, { callid: 'a\ud83d\ude00' }).callid).toBe('a😀')
+  })
+
+  it('quotes at most 40 characters of any input, and lists at most five problems', () => {
+    const huge = 'q'.repeat(100_000)
+    const unknown = problem({ callid: 'x', [huge]: 1 })
+    expect(unknown).toEqual({ message: `${'q'.repeat(40)}… is not a parameter of this tool (known parameters: callid, day, kind, limit, raw).`, parameter: `${'q'.repeat(40)}…` })
+    expect(problem({ callid: 'x', kind: huge }).message).toBe(`kind is 100000 characters long; the most it can be is 1000.`)
+    expect(problem({ callid: 'x', kind: 'c'.repeat(500) }).message).toBe(`kind must be one of 'a', 'b'; got the string "${'c'.repeat(40)}…".`)
+    // A cut never splits a surrogate pair.
+    expect(problem({ callid: 'x', day: `${'d'.repeat(39)}😀😀` }).message).toBe(`day must be a date written YYYY-MM-DD (UTC), e.g. 2026-01-31; got the string "${'d'.repeat(39)}…".`)
+    const many = problem(Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`zz${i}`, 1])))
+    expect(many.message).toBe([0, 1, 2, 3, 4].map(i => `zz${i} is not a parameter of this tool (known parameters: callid, day, kind, limit, raw)`).join('. ') + '. 4 more not listed.')
   })
 
   it('accepts no arguments for a tool without parameters', () => {

@@ -127,6 +127,39 @@ function typeMatches (type: ParameterType, value: unknown): boolean {
   }
 }
 
+/** How much of a client's input an error message quotes: a 100 KB method name is not sent back. */
+const ECHO_CHARS = 100
+
+function clip (text: string): string {
+  if (text.length <= ECHO_CHARS) return text
+  const code = text.charCodeAt(ECHO_CHARS - 1)
+  return `${text.slice(0, code >= 0xd800 && code <= 0xdbff ? ECHO_CHARS - 1 : ECHO_CHARS)}…`
+}
+
+function isId (value: unknown): value is JsonRpcId {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value))
+}
+
+/**
+ * Why a message without a method is not a response the server can accept (`undefined`: it is one):
+ * a JSON-RPC response has an id and exactly one of `result` and `error`, and an error has an
+ * integer `code` and a string `message`.
+ */
+function responseProblem (message: Record<string, unknown>): string | undefined {
+  const hasResult = 'result' in message
+  const hasError = 'error' in message
+  if (!hasResult && !hasError) return 'Invalid Request: "method" must be a string'
+  if (hasResult && hasError) return 'Invalid Request: a JSON-RPC response has exactly one of "result" and "error", not both'
+  if (!('id' in message) || !(isId(message.id) || (hasError && message.id === null))) return 'Invalid Request: a JSON-RPC response needs the "id" (a string or an integer) of the request it answers'
+  if (hasError) {
+    const error = message.error
+    if (!isObject(error) || typeof error.code !== 'number' || !Number.isInteger(error.code) || typeof error.message !== 'string') {
+      return 'Invalid Request: a JSON-RPC error response needs "error": { "code": <integer>, "message": <string> }'
+    }
+  }
+  return undefined
+}
+
 function describe (value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'array'
@@ -214,13 +247,17 @@ export class McpServer {
     if (!isObject(message) || message.jsonrpc !== '2.0') return this.failure(null, new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: expected a JSON-RPC 2.0 object with "jsonrpc": "2.0"'))
     const hasId = 'id' in message
     const id = message.id
-    if (typeof message.method !== 'string') {
-      // A response from the client (to a request we never send) needs no answer.
-      if (hasId && ('result' in message || 'error' in message)) return null
-      return this.failure(null, new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: "method" must be a string'))
+    if (!('method' in message)) {
+      // A response from the client (to a request we never send) needs no answer, if it is one.
+      const problem = responseProblem(message)
+      return problem === undefined ? null : this.failure(null, new RpcError(ErrorCode.InvalidRequest, problem))
+    }
+    if (typeof message.method !== 'string') return this.failure(null, new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: "method" must be a string'))
+    if ('result' in message || 'error' in message) {
+      return this.failure(null, new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: a message is a request ("method") or a response ("result" or "error"), not both'))
     }
     if (!hasId) return null
-    if (!(typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)))) {
+    if (!isId(id)) {
       return this.failure(null, new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: "id" must be a string or an integer'))
     }
     if (message.params !== undefined && !isObject(message.params)) {
@@ -255,7 +292,7 @@ export class McpServer {
       case 'resources/list': return this.listResources(params)
       case 'resources/templates/list': return { resourceTemplates: [] }
       case 'resources/read': return this.readResource(params)
-      default: throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${method}`)
+      default: throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${clip(method)}`)
     }
   }
 
@@ -303,7 +340,7 @@ export class McpServer {
         continue
       }
       if (!typeMatches(p.type, value)) problems.push(`Argument "${p.name}" must be ${p.type === 'integer' || p.type === 'array' || p.type === 'object' ? 'an' : 'a'} ${p.type}, got ${describe(value)}`)
-      else if (p.enum !== undefined && !p.enum.includes(value)) problems.push(`Argument "${p.name}" must be one of ${p.enum.map(e => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`)
+      else if (p.enum !== undefined && !p.enum.includes(value)) problems.push(`Argument "${p.name}" must be one of ${p.enum.map(e => JSON.stringify(e)).join(', ')}, got ${clip(JSON.stringify(value))}`)
     }
     return problems
   }
@@ -311,7 +348,7 @@ export class McpServer {
   private async callTool (params: Record<string, unknown>): Promise<unknown> {
     if (typeof params.name !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'tools/call: params.name must be a string')
     const tool = this.tools.find(t => t.name === params.name)
-    if (tool === undefined) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`)
+    if (tool === undefined) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${clip(params.name)}`)
     const args = params.arguments ?? {}
     if (!isObject(args)) throw new RpcError(ErrorCode.InvalidParams, 'tools/call: params.arguments must be an object')
     const behaviour = platformBehaviour()
@@ -340,7 +377,7 @@ export class McpServer {
   private async readResource (params: Record<string, unknown>): Promise<unknown> {
     if (typeof params.uri !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'resources/read: params.uri must be a string')
     const resource = this.resources.find(r => r.uri === params.uri)
-    if (resource === undefined) throw new RpcError(ErrorCode.ResourceNotFound, `Resource not found: ${params.uri}`, { uri: params.uri })
+    if (resource === undefined) throw new RpcError(ErrorCode.ResourceNotFound, `Resource not found: ${clip(params.uri)}`, { uri: clip(params.uri) })
     const value = await resource.handler(resource.uri)
     const text = typeof value === 'string' ? value : JSON.stringify(value)
     return { contents: [{ uri: resource.uri, mimeType: resource.mimeType ?? 'text/plain', text }] }

@@ -1,0 +1,140 @@
+import type { Connexcs } from './client'
+import { CALL_RECORD_FIELDS, cdrCallRecord, cdrToEnd, fetchHourlyReport, fetchTrafficReport, type CallFacts, type CdrPages, type HourlyReport, type Period, type ReportResult } from './reports'
+
+/**
+ * Everything the account-wide detectors read that the API can give whole, fetched at once: three
+ * traffic reports (by carrier and hour, by customer, destination and carrier, by customer and day),
+ * the CDR's zero-length and high-cost calls, and each carrier's post-dial delays in this period and
+ * the previous one. The call log cannot be listed account-wide (it is searched by number, Call-ID or
+ * IP, 200 matches and 14 days at most), so its records come from the caller, or those detectors
+ * are skipped and say so.
+ */
+
+/** One carrier's figures in a period (the shape of `analysis/`'s `CarrierPeriod`). */
+export interface CarrierFigures {
+  provider_id: number
+  attempts: number
+  connected: number
+  pdd_ms: number[]
+}
+
+/** What the detectors read, in the shape of `analysis/`'s `DetectorInput` (`runDetectors` takes it as it is). */
+export interface ScanInput {
+  period: { start: string, end: string }
+  carrierHours?: { provider_id: number, hour: string, attempts: number, connected: number }[]
+  destinations: { customer_id: number, provider_id: number, destination: string, attempts: number, connected: number }[]
+  customerDays: { customer_id: number, day: string, attempts: number }[]
+  days: string[]
+  answeredByCustomer: Record<number, number>
+  zeroDurationCalls: CallFacts[]
+  highCostCalls: CallFacts[]
+  answeredCalls: CallFacts[]
+  callLog?: readonly CallFacts[]
+  carriers?: { current: CarrierFigures[], previous: CarrierFigures[] }
+}
+
+/** What to scan. */
+export interface ScanQuery {
+  period: Period
+  /** The period the drift detector compares with (usually the one just before, as long). */
+  previous?: Period
+  /** Call-log records the caller could read. */
+  callLog?: readonly CallFacts[]
+  /** High-cost calls are priced at this per minute or more (default 0.10, the detector's). */
+  minRate?: number
+}
+
+/** The detectors' input, the reports it came from, and what could not be had whole. */
+export interface Scan {
+  input: ScanInput
+  reports: { carrierHours: HourlyReport, destinations: ReportResult, customerDays: ReportResult }
+  round_trips: number
+  /** One line per figure that is partial, and why. */
+  partial: string[]
+}
+
+/** Every day of a period, `YYYY-MM-DD`. */
+export function daysOf (period: Period): string[] {
+  const days: string[] = []
+  const last = Date.parse(`${period.to.slice(0, 10)}T00:00:00Z`)
+  for (let t = Date.parse(`${period.from.slice(0, 10)}T00:00:00Z`); t <= last; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10))
+  return days
+}
+
+function pdds (pages: CdrPages): Map<number, number[]> {
+  const out = new Map<number, number[]>()
+  for (const row of pages.rows) {
+    const id = Number(row.provider_id)
+    const pdd = Number(row.pdd_out)
+    if (!Number.isFinite(id) || id === 0 || !Number.isFinite(pdd) || pdd <= 0) continue
+    const list = out.get(id)
+    if (list === undefined) out.set(id, [pdd])
+    else list.push(pdd)
+  }
+  return out
+}
+
+/** Fetches the detectors' input for a period; independent requests run concurrently. */
+export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Scan> {
+  const { period, previous } = query
+  const minRate = query.minRate ?? 0.1
+  const pddOf = (p: Period): Promise<CdrPages> => cdrToEnd(api, { period: p, fields: ['provider_id', 'pdd_out'] })
+  const [carrierHours, destinations, customerDays, zero, high, pddNow, before, pddBefore] = await Promise.all([
+    fetchHourlyReport(api, { period, groupBy: ['provider_id'] }),
+    fetchTrafficReport(api, { period, groupBy: ['customer_id', 'customer_card_dest_name', 'provider_id'] }),
+    fetchTrafficReport(api, { period, groupBy: ['customer_id', 'dt'] }),
+    cdrToEnd(api, { period, fields: CALL_RECORD_FIELDS, rules: [{ field: 'duration', condition: '<=', data: 1 }] }),
+    cdrToEnd(api, { period, fields: CALL_RECORD_FIELDS, rules: [{ field: 'customer_card_rate', condition: '>=', data: minRate }] }),
+    previous === undefined ? undefined : pddOf(period),
+    previous === undefined ? undefined : fetchTrafficReport(api, { period: previous, groupBy: ['provider_id'] }),
+    previous === undefined ? undefined : pddOf(previous)
+  ])
+  const partial: string[] = []
+  if (!carrierHours.available) partial.push(`carrier outages: not looked for: ${carrierHours.why}`)
+  else if (!carrierHours.complete) partial.push('carrier outages: the hourly traffic report was cut at its row limit')
+  if (!destinations.complete) partial.push('routing gaps: the traffic report by destination was cut at its row limit')
+  if (!customerDays.complete) partial.push('traffic spikes: the traffic report by customer and day was cut at its row limit')
+  if (!zero.complete) partial.push(`zero-duration calls: the CDR was read in part (${zero.why ?? ''})`)
+  if (!high.complete) partial.push(`high-cost bursts: the CDR was read in part (${high.why ?? ''})`)
+  for (const p of [pddNow, pddBefore]) if (p !== undefined && !p.complete) partial.push(`carrier drift: post-dial delays were read in part (${p.why ?? ''})`)
+  if (query.callLog === undefined) partial.push('no route, malformed and sequential numbers, authentication failures and unknown addresses: no call-log records (the call log is searched by number, Call-ID or IP only)')
+
+  const answeredByCustomer: Record<number, number> = {}
+  for (const r of customerDays.rows) answeredByCustomer[r.customer_id!] = (answeredByCustomer[r.customer_id!] ?? 0) + r.connected
+  const zeroRecords = zero.rows.map(cdrCallRecord)
+  const highRecords = high.rows.map(cdrCallRecord)
+  const input: ScanInput = {
+    period: { start: period.from, end: new Date(Date.parse(`${period.to.replace(' ', 'T')}Z`) + 1000).toISOString() },
+    destinations: destinations.rows.map(r => ({ customer_id: r.customer_id!, provider_id: r.provider_id!, destination: r.customer_card_dest_name ?? '', attempts: r.attempts, connected: r.connected })),
+    customerDays: customerDays.rows.map(r => ({ customer_id: r.customer_id!, day: String(r.dt).slice(0, 10), attempts: r.attempts })),
+    days: daysOf(period),
+    answeredByCustomer,
+    zeroDurationCalls: zeroRecords,
+    highCostCalls: highRecords,
+    answeredCalls: [...zeroRecords, ...highRecords],
+    ...(carrierHours.available
+      ? { carrierHours: carrierHours.rows.map(r => ({ provider_id: r.provider_id!, hour: r.hour!, attempts: r.attempts, connected: r.connected })) }
+      : {}),
+    ...(query.callLog === undefined ? {} : { callLog: query.callLog })
+  }
+  if (before !== undefined && pddNow !== undefined && pddBefore !== undefined) {
+    const now = new Map<number, CarrierFigures>()
+    for (const r of destinations.rows) {
+      if (r.provider_id === 0) continue
+      const c = now.get(r.provider_id!) ?? { provider_id: r.provider_id!, attempts: 0, connected: 0, pdd_ms: [] }
+      c.attempts += r.attempts
+      c.connected += r.connected
+      now.set(r.provider_id!, c)
+    }
+    const [pNow, pBefore] = [pdds(pddNow), pdds(pddBefore)]
+    input.carriers = {
+      current: [...now.values()].map(c => ({ ...c, pdd_ms: pNow.get(c.provider_id) ?? [] })),
+      previous: before.rows.filter(r => r.provider_id !== 0)
+        .map(r => ({ provider_id: r.provider_id!, attempts: r.attempts, connected: r.connected, pdd_ms: pBefore.get(r.provider_id!) ?? [] }))
+    }
+    if (!before.complete) partial.push('carrier drift: the previous period\'s traffic report was cut at its row limit')
+  }
+  const trips = carrierHours.round_trips + destinations.round_trips + customerDays.round_trips + zero.round_trips + high.round_trips +
+    (pddNow?.round_trips ?? 0) + (before?.round_trips ?? 0) + (pddBefore?.round_trips ?? 0)
+  return { input, reports: { carrierHours, destinations, customerDays }, round_trips: trips, partial }
+}

@@ -1,0 +1,244 @@
+import { describe, expect, it } from 'vitest'
+import {
+  detectAuthFailureBursts, detectCarrierDrift, detectCarrierOutages, detectHighCostBursts, detectMalformedNumbers, detectRepeatedNoRoute,
+  detectRoutingGaps, detectSequentialNumbers, detectTrafficSpikes, detectUnauthorisedIps, detectZeroDurationCalls, numberMistakes, numberPrefix,
+  rankAccountFindings, runDetectors, type CallRecord, type CarrierHourRow
+} from '../../src/analysis/detectors/index'
+import { binomialAtMost } from '../../src/analysis/significance'
+
+const T0 = Date.UTC(2026, 10, 23) / 1000
+const hour = (h: number): string => new Date((T0 + h * 3600) * 1000).toISOString().replace('T', ' ').slice(0, 19)
+const call = (i: number, extra: Partial<CallRecord>): CallRecord => ({ callid: `c${i}`, time: T0 + i * 60, customer_id: 105_001, cli: '442079460001', dest_number: '447700900123', sip_code: 200, duration_s: 60, ...extra })
+
+describe('detectCarrierOutages', () => {
+  // Carrier 311 answers 20 of 40 an hour, except hour 10: 0 of 20. Carrier 312 answers 25 of 50 all day.
+  const rows: CarrierHourRow[] = [
+    ...Array.from({ length: 24 }, (_, h) => ({ provider_id: 311, hour: hour(h), attempts: h === 10 ? 20 : 40, connected: h === 10 ? 0 : 20 })),
+    ...Array.from({ length: 24 }, (_, h) => ({ provider_id: 312, hour: hour(h), attempts: 50, connected: 25 })),
+    { provider_id: 0, hour: hour(10), attempts: 30, connected: 0 }
+  ]
+
+  it('finds the hour a carrier failed everything, at its own rate and over every hour that could alarm', () => {
+    const [f, ...more] = detectCarrierOutages(rows)
+    expect(more).toEqual([])
+    const usual = 460 / 940
+    expect(f).toMatchObject({
+      code: 'carrier_outage',
+      severity: 'critical',
+      title: 'Carrier 311 connected 0 of 20 attempts from 2026-11-23T10:00:00Z to 2026-11-23T11:00:00Z (usually 48.94 % of its attempts), while the other carriers connected 50 % of theirs',
+      subject: { provider_id: 311 },
+      evidence: { attempts: 20, connected: 0, usual_asr_pct: 48.94, others_attempts: 50, others_asr_pct: 50, hours: 1, p_value: Number(binomialAtMost(0, 20, usual).toPrecision(3)), hours_tested: 48 },
+      window: { start: '2026-11-23T10:00:00Z', end: '2026-11-23T11:00:00Z' }
+    })
+    expect(f!.threshold).toMatch(/^An hour alarms when at most 20 % of its attempts connected and chance at the carrier's own rate is below 2\.1e-4 \(0\.01 over the 48 carrier-hours that could reach it, Tarone\)/)
+  })
+
+  it('never alarms on a handful of attempts, however many hours are tested', () => {
+    // 5 attempts, none answered, on a carrier answering half: 1 time in 32 by chance.
+    const quiet = [...rows.filter(r => r.provider_id === 312), { provider_id: 313, hour: hour(3), attempts: 5, connected: 0 },
+      ...Array.from({ length: 23 }, (_, h) => ({ provider_id: 313, hour: hour(h === 3 ? 23 : h), attempts: 6, connected: 3 }))]
+    expect(detectCarrierOutages(quiet)).toEqual([])
+  })
+
+  it('joins adjacent hours into one window and says when the other carriers failed too', () => {
+    const twoHours = rows.map(r => r.provider_id === 311 && r.hour === hour(11) ? { ...r, attempts: 20, connected: 1 } : r.provider_id === 312 && (r.hour === hour(10) || r.hour === hour(11)) ? { ...r, connected: 2 } : r)
+    const [f] = detectCarrierOutages(twoHours)
+    expect(f!.window).toEqual({ start: '2026-11-23T10:00:00Z', end: '2026-11-23T12:00:00Z' })
+    expect(f!.evidence).toMatchObject({ attempts: 40, connected: 1, hours: 2, others_attempts: 100, others_asr_pct: 4 })
+    expect(f!.meaning).toMatch(/^The carrier failed, but the other carriers did badly in the same hours too/)
+  })
+})
+
+describe('detectRoutingGaps', () => {
+  it('names a destination sold and attempted with no carrier, its customers and card; Class 5 answers are not gaps', () => {
+    const findings = detectRoutingGaps([
+      { customer_id: 1, provider_id: 0, destination: 'Cuba', attempts: 8, connected: 0 },
+      { customer_id: 2, provider_id: 0, destination: 'Cuba', attempts: 7, connected: 0 },
+      { customer_id: 1, provider_id: 0, destination: 'United Kingdom - London', attempts: 40, connected: 40 },
+      { customer_id: 1, provider_id: 376, destination: 'United Kingdom - London', attempts: 400, connected: 200 },
+      { customer_id: 3, provider_id: 0, destination: 'Jamaica', attempts: 4, connected: 0 },
+      { customer_id: 4, provider_id: 328, destination: 'Jamaica', attempts: 50, connected: 20 },
+      { customer_id: 5, provider_id: 0, destination: 'Somalia', attempts: 2, connected: 0 },
+      { customer_id: 6, provider_id: 0, destination: '', attempts: 90, connected: 0 }
+    ], { cards: { Cuba: ['GjjS-E0FO'] }, examples: { Cuba: 'call-1' } })
+    expect(findings.map(f => [f.code, f.severity, f.title])).toEqual([
+      ['routing_gap', 'critical', 'Cuba: 15 attempts from 2 customers found no carrier, and no carrier was tried for it at all in the period'],
+      ['routing_gap', 'warning', 'Jamaica: 4 attempts from 1 customer found no carrier (50 other attempts did reach a carrier)']
+    ])
+    expect(findings[0]).toMatchObject({ subject: { destination: 'Cuba' }, evidence: { count: 15, routed_attempts: 0, customers: [1, 2], card_ids: ['GjjS-E0FO'] }, example_callid: 'call-1' })
+  })
+})
+
+describe('detectRepeatedNoRoute', () => {
+  it('groups no-route refusals by customer and prefix (country code and first digit); five make a pattern', () => {
+    const records = [
+      ...Array.from({ length: 5 }, (_, i) => call(i, { dest_number: `35385${1_000_000 + i}`, sip_code: 503, sip_reason: 'No Routes Available (Pre)', card_id: 'AbCd-1234' })),
+      ...Array.from({ length: 4 }, (_, i) => call(10 + i, { dest_number: `4915${1_000_000 + i}`, sip_code: 503, sip_reason: 'No Routes Available (Pre)' })),
+      ...Array.from({ length: 6 }, (_, i) => call(20 + i, { dest_number: `35387${1_000_000 + i}`, sip_code: 503, sip_reason: 'Service Unavailable' })),
+      ...Array.from({ length: 6 }, (_, i) => call(30 + i, { customer_id: 0, dest_number: `35385${1_000_000 + i}`, sip_code: 503, sip_reason: 'No Routes Available (U)' }))
+    ]
+    const [f, ...more] = detectRepeatedNoRoute(records)
+    expect(more).toEqual([])
+    expect(f).toMatchObject({
+      code: 'repeated_no_route',
+      title: 'Customer 105001: 5 calls to 3538… refused as no route (503 No Routes Available (Pre)) between 2026-11-23T00:00:00Z and 2026-11-23T00:04:00Z',
+      subject: { customer_id: 105_001, prefix: '3538' },
+      evidence: { count: 5, card_ids: ['AbCd-1234'], numbers: ['353851000002', '353851000003', '353851000004'] },
+      example_callid: 'c4'
+    })
+    expect(f!.action).toMatch(/^Add the destination to one of the customer's cards/)
+    expect([numberPrefix('5371234567'), numberPrefix('18765550123'), numberPrefix('0044')]).toEqual(['537', '18', '0044'])
+  })
+})
+
+describe('detectZeroDurationCalls', () => {
+  it('tests each customer and CLI against the account\'s share, conservatively over all the customer\'s answered calls', () => {
+    const records = [
+      ...Array.from({ length: 12 }, (_, i) => call(i, { duration_s: i % 2 })),
+      ...Array.from({ length: 3 }, (_, i) => call(20 + i, { cli: '442079460002', duration_s: 0 })),
+      ...Array.from({ length: 6 }, (_, i) => call(30 + i, { customer_id: 105_002, duration_s: 1 }))
+    ]
+    // 21 of 2,100 answered calls are zero-length (1 %); 12 of customer 105001's 100 is far above, 6 of 1,000 below.
+    const findings = detectZeroDurationCalls(records, { answeredByCustomer: { 105_001: 100, 105_002: 1000, 105_003: 1000 } })
+    expect(findings.map(f => f.title)).toEqual(['Customer 105001, CLI 442079460001: 12 answered calls of at most 1 s, of its 100 answered calls (12 %; 1 % across the account)'])
+    expect(findings[0]).toMatchObject({ severity: 'warning', subject: { customer_id: 105_001, cli: '442079460001' }, evidence: { count: 12, customer_answered: 100, account_share_pct: 1 }, example_callid: 'c11' })
+  })
+})
+
+describe('numberMistakes and detectMalformedNumbers', () => {
+  it('finds the country code twice, the national 0 kept, and lengths a closed plan never has', () => {
+    expect(numberMistakes('44442079460123').map(m => m.kind)).toEqual(['duplicated_country_code'])
+    expect(numberMistakes('4402079460123').map(m => [m.kind, m.corrected])).toEqual([['trunk_prefix_left', '442079460123']])
+    expect(numberMistakes('4420794').map(m => m.kind)).toEqual(['wrong_length'])
+    expect(numberMistakes('1212555012')).toEqual([{ kind: 'wrong_length', detail: '9 digits after the country code 1; its numbers have 10' }])
+    // Open plans (Germany) and good numbers are left alone.
+    for (const n of ['493012345678', '4930123456', '442079460123', '12125550123', '353851234567', '5371234567']) expect(numberMistakes(n)).toEqual([])
+  })
+
+  it('reports a customer with the same mistake three times, not a single typo', () => {
+    const records = [
+      ...[1, 2, 3].map(i => call(i, { dest_number: `444420794601${i}0`, sip_code: 404 })),
+      call(4, { customer_id: 105_002, dest_number: '4420794', sip_code: 484 }),
+      ...[5, 6, 7].map(i => call(i, { customer_id: 0, dest_number: `444420794601${i}0`, sip_code: 401 }))
+    ]
+    const findings = detectMalformedNumbers(records)
+    expect(findings.map(f => [f.severity, f.title])).toEqual([['warning', 'Customer 105001: 3 calls to numbers with the country code dialled twice (e.g. 44442079460110), 0 answered']])
+    expect(findings[0]!.evidence).toMatchObject({ count: 3, kind: 'duplicated_country_code', corrected: ['442079460110', '442079460120', '442079460130'] })
+  })
+})
+
+describe('detectSequentialNumbers', () => {
+  it('finds numbers dialled in order, with the gaps answered-only records leave', () => {
+    const steps = [0, 1, 2, 4, 5, 6, 8, 9, 10, 11]
+    const records = [
+      ...steps.map((s, i) => call(i, { dest_number: String(442_079_460_200 + s), sip_code: i % 3 === 0 ? 487 : 200 })),
+      call(3.5, { dest_number: '447700900555' }),
+      // Seven in order is not enough; random numbers of another customer never are.
+      ...Array.from({ length: 7 }, (_, i) => call(50 + i, { customer_id: 105_002, dest_number: String(442_079_460_300 + i) })),
+      ...[917, 12, 433, 434, 80, 81, 82, 990, 5].map((n, i) => call(80 + i, { customer_id: 105_003, dest_number: `447700900${String(n).padStart(3, '0')}` }))
+    ]
+    const findings = detectSequentialNumbers(records)
+    expect(findings.map(f => f.title)).toEqual(['Customer 105001: 10 calls to consecutive numbers 442079460200 to 442079460211 in 9 min, 6 answered'])
+    expect(findings[0]).toMatchObject({ subject: { customer_id: 105_001, prefix: '44207946' }, evidence: { count: 10, seconds: 540 }, example_callid: 'c9' })
+  })
+})
+
+describe('detectHighCostBursts', () => {
+  it('finds a burst to dear destinations against the customer\'s own rate, over every customer-hour', () => {
+    const records = [
+      ...Array.from({ length: 12 }, (_, i) => call(i, { time: T0 + 3600 + i * 120, dest_number: `1876555010${i % 10}`, destination: 'Jamaica', rate: 0.16, duration_s: 5 + i })),
+      // A customer that calls Jamaica every day is not a burst; neither are cheap calls.
+      ...Array.from({ length: 30 }, (_, i) => call(100 + i, { customer_id: 105_002, time: T0 + i * 86_400 / 2, destination: 'Jamaica', rate: 0.2 })),
+      ...Array.from({ length: 30 }, (_, i) => call(200 + i, { customer_id: 105_003, time: T0 + i * 60, rate: 0.01 }))
+    ]
+    const findings = detectHighCostBursts(records, { periodHours: 30 * 24 })
+    expect(findings.map(f => f.title)).toEqual(['Customer 105001: 12 calls to high-cost destinations (Jamaica) in 22 min, 12 answered, median 10 s; usually 0.033 a day'])
+    expect(findings[0]).toMatchObject({ severity: 'critical', evidence: { count: 12, answered: 12, short_answered: 12 }, window: { start: '2026-11-23T01:00:00Z', end: '2026-11-23T01:22:00Z' } })
+    expect(findings[0]!.meaning).toContain('of wangiri')
+  })
+})
+
+describe('detectTrafficSpikes', () => {
+  const days = Array.from({ length: 30 }, (_, i) => new Date((T0 + (i - 29) * 86_400) * 1000).toISOString().slice(0, 10))
+  it('finds a day with many times the customer\'s median day, not a weekday after a weekend', () => {
+    const rows = days.flatMap((day, i) => [
+      { customer_id: 1, day, attempts: i === 27 ? 300 : 8 + (i % 3) },
+      { customer_id: 2, day, attempts: i % 7 < 2 ? 60 : 120 },
+      { customer_id: 3, day, attempts: i === 5 ? 45 : 2 }
+    ])
+    const findings = detectTrafficSpikes(rows, { days })
+    expect(findings.map(f => f.title)).toEqual([`Customer 1: 300 attempts on ${days[27]}, 33 times its usual day (9 attempts)`])
+    expect(findings[0]!.evidence).toMatchObject({ count: 300, usual_day: 9, day: days[27] })
+  })
+})
+
+describe('detectAuthFailureBursts', () => {
+  it('names the username, its addresses and whether it exists; a couple of failures are not a burst', () => {
+    const records = [
+      ...Array.from({ length: 6 }, (_, i) => call(i * 3, { sip_code: 503, sip_reason: 'Unknown User', auth_user: 'mapleleaf-old', source_ip: '203.0.113.66' })),
+      ...Array.from({ length: 2 }, (_, i) => call(40 + i, { sip_code: 503, sip_reason: 'Unknown User', auth_user: 'typo-user', source_ip: '203.0.113.70' })),
+      ...Array.from({ length: 6 }, (_, i) => call(60 + i * 10, { sip_code: 503, sip_reason: 'Unknown User', auth_user: 'slow-user', source_ip: '203.0.113.71' })),
+      ...Array.from({ length: 6 }, (_, i) => call(200 + i, { customer_id: 0, sip_code: 401, sip_reason: 'IP Not Authorised', source_ip: '192.0.2.201' }))
+    ]
+    const findings = detectAuthFailureBursts(records, { knownUsers: ['mapleleaf123'] })
+    expect(findings.map(f => f.title)).toEqual(['6 failed authentications in 15 min for SIP user "mapleleaf-old" from 203.0.113.66 (customer 105001): 503 Unknown User'])
+    expect(findings[0]).toMatchObject({ severity: 'warning', subject: { username: 'mapleleaf-old', customer_id: 105_001 }, evidence: { count: 6, user_exists: false }, example_callid: 'c15' })
+    expect(findings[0]!.meaning).toMatch(/^"mapleleaf-old" is not a SIP user of the account/)
+  })
+})
+
+describe('detectUnauthorisedIps', () => {
+  it('tells a scanner from a customer\'s PBX on a new address', () => {
+    const refused = { customer_id: 0, sip_code: 401, sip_reason: 'IP Not Authorised' }
+    const records = [
+      ...Array.from({ length: 12 }, (_, i) => call(i, { ...refused, source_ip: '192.0.2.201', user_agent: 'friendly-scanner', cli: String(100 + i), dest_number: `00972${5_000_000 + i}` })),
+      ...Array.from({ length: 3 }, (_, i) => call(20 + i, { ...refused, source_ip: '203.0.113.250', cli: '442079460123' })),
+      ...Array.from({ length: 2 }, (_, i) => call(30 + i, { ...refused, source_ip: '203.0.113.251' }))
+    ]
+    const findings = detectUnauthorisedIps(records, { cliOwners: { 442079460123: 105_777 } })
+    expect(findings.map(f => [f.severity, f.title])).toEqual([
+      ['warning', '12 calls from 192.0.2.201, which matches no customer (401 IP Not Authorised): a SIP scanner (User-Agent "friendly-scanner"), 12 different numbers'],
+      ['critical', '3 calls from 203.0.113.250, which matches no customer (401 IP Not Authorised): the CLIs are customer 105777\'s']
+    ])
+    expect(findings[1]).toMatchObject({ subject: { source_ip: '203.0.113.250', customer_id: 105_777 }, evidence: { kind: 'customer_new_ip', cli_owner: 105_777, calls_with_owner_cli: 3 } })
+    expect(findings[1]!.action).toBe('Confirm with customer 105777 that 203.0.113.250 is theirs, then add it to the customer\'s IP authentication (or let it authenticate with a SIP user).')
+  })
+})
+
+describe('detectCarrierDrift', () => {
+  const pdd = (median: number, n: number): number[] => Array.from({ length: n }, (_, i) => median - n / 2 + i)
+  it('finds a carrier whose ASR fell and PDD rose against its previous period, beyond noise', () => {
+    const findings = detectCarrierDrift([
+      { provider_id: 316, attempts: 900, connected: 330, pdd_ms: pdd(4500, 300) },
+      { provider_id: 319, attempts: 1000, connected: 480, pdd_ms: pdd(2050, 400) },
+      { provider_id: 320, attempts: 50, connected: 5 }
+    ], [
+      { provider_id: 316, attempts: 650, connected: 318, pdd_ms: pdd(2000, 300) },
+      { provider_id: 319, attempts: 1000, connected: 500, pdd_ms: pdd(2000, 400) },
+      { provider_id: 320, attempts: 50, connected: 25 }
+    ])
+    expect(findings.map(f => f.title)).toEqual(['Carrier 316 against the previous period: ASR 36.67 % of 900 attempts, down 12.26 points from 48.92 %; median PDD 4.5 s of 300 answered calls, up from 2.0 s'])
+    expect(findings[0]!.evidence).toMatchObject({ asr_pct: 36.67, previous_asr_pct: 48.92, change_points: -12.26, pdd_p50_ms: 4499, previous_pdd_p50_ms: 1999, pdd_samples: 300 })
+    expect(findings[0]!.threshold).toContain('over 4 tests')
+  })
+})
+
+describe('runDetectors', () => {
+  it('runs what it has input for, says why the others did not run, and ranks critical first', () => {
+    const run = runDetectors({
+      period: { start: '2026-11-01', end: '2026-12-01' },
+      destinations: [{ customer_id: 1, provider_id: 0, destination: 'Cuba', attempts: 5, connected: 0 }],
+      callLog: Array.from({ length: 5 }, (_, i) => call(i, { dest_number: `5371234${i}`, sip_code: 503, sip_reason: 'No Routes Available (U)' }))
+    })
+    expect(run.findings.map(f => [f.code, f.severity])).toEqual([['routing_gap', 'critical'], ['repeated_no_route', 'warning']])
+    expect(run.ran).toEqual(['routing_gap', 'repeated_no_route', 'malformed_numbers', 'sequential_numbers', 'auth_failure_burst', 'unauthorised_ip'])
+    expect(run.skipped).toEqual([
+      { code: 'carrier_outage', why: 'needs the traffic report by carrier and hour' },
+      { code: 'zero_duration_calls', why: 'needs the CDR\'s calls of at most 1 s and answered calls by customer' },
+      { code: 'high_cost_burst', why: 'needs the CDR\'s calls to high-cost destinations and the period' },
+      { code: 'traffic_spike', why: 'needs the traffic report by customer and day' },
+      { code: 'carrier_drift', why: 'needs each carrier\'s figures for this period and the previous one' }
+    ])
+    expect(rankAccountFindings([...run.findings].reverse())).toEqual(run.findings)
+  })
+})
