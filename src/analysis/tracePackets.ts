@@ -268,10 +268,10 @@ const CSEQ_LINE = '\r\nCSeq: '
  * `undefined` when anything is not where it usually is (CRLF line ends, the usual spellings):
  * the caller reads the message whole.
  *
- * @param requests the CSeq of each shallow request by Call-ID and branch, so far.
+ * @param requests the CSeq of each shallow request by branch, so far.
  */
 function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, src: Endpoint, dst: Endpoint,
-  requests: Map<string, { seq: number, method: string }>): Packet | undefined {
+  requests: Map<string, { seq: number, method: string }>, legs: LegKeys): Packet | undefined {
   const callid = m.callid
   const method = m.method
   if (typeof callid !== 'string' || callid === '' || typeof method !== 'string') return undefined
@@ -287,30 +287,45 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
   const semi = value.indexOf(';', at + 8)
   const branch = semi < 0 ? value.slice(at + 8) : value.slice(at + 8, semi)
   if (branch === '') return undefined
-  const key = `${callid}|${branch}`
+  // RFC 3261 branches are unique to their transaction: the branch alone finds the request.
   let cseq: { seq: number, method: string } | undefined
-  if (response) cseq = requests.get(key)
+  if (response) cseq = requests.get(branch)
   else {
     cseq = parseCseq(usualLine(raw, CSEQ_LINE, via.end)?.value)
     if (cseq === undefined || cseq.method !== method) return undefined
-    requests.set(key, cseq)
+    requests.set(branch, cseq)
   }
   if (cseq === undefined) return undefined
   const transport = (m.protocol ?? parseVia(value)?.transport ?? 'UDP').toUpperCase()
   const code = response ? Number(method) : undefined
-  const packet = new TracePacket(index, t, src, dst, callid, legKey(callid, src.ip, dst.ip), true, method, code, reason,
+  const packet = new TracePacket(index, t, src, dst, callid, legs.key(callid, src.ip, dst.ip), true, method, code, reason,
     cseq, branch, false, undefined, transport, raw, undefined, m.ruri_user, value)
   packet.label = response ? `${method}${reason === '' ? '' : ' ' + reason} (${cseq.method})` : method
   return packet
 }
 
+/** The leg keys of a trace, made once per Call-ID and pair of addresses (keep-alives repeat the same few). */
+class LegKeys {
+  private readonly keys = new Map<string, Map<string, Map<string, string>>>()
+
+  key (callid: string, a: string, b: string): string {
+    let byA = this.keys.get(callid)
+    if (byA === undefined) this.keys.set(callid, byA = new Map())
+    let byB = byA.get(a)
+    if (byB === undefined) byA.set(a, byB = new Map())
+    let key = byB.get(b)
+    if (key === undefined) byB.set(b, key = legKey(callid, a, b))
+    return key
+  }
+}
+
 /** Reads one captured message; `index` is its place in time order, `t0` the first packet's µs. */
-function toPacket (m: TraceMessage, index: number, micro: number, t0: number, requests: Map<string, { seq: number, method: string }>): Packet {
+function toPacket (m: TraceMessage, index: number, micro: number, t0: number, requests: Map<string, { seq: number, method: string }>, legs: LegKeys): Packet {
   const raw = typeof m.msg === 'string' ? m.msg : ''
   const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
   const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
   const t = Math.round((micro - t0) / 1000)
-  const shallow = shallowPacket(m, raw, index, t, src, dst, requests)
+  const shallow = shallowPacket(m, raw, index, t, src, dst, requests, legs)
   if (shallow !== undefined) return shallow
   const head = raw === '' ? undefined : SipHead.read(raw)
   const start = head?.start
@@ -401,7 +416,8 @@ export function readPackets (messages: readonly TraceMessage[]): { packets: Pack
   const { kept, duplicates } = orderMessages(messages)
   const t0 = kept[0]?.micro ?? 0
   const requests = new Map<string, { seq: number, method: string }>()
-  return { packets: kept.map(({ m, micro }, index) => toPacket(m, index, micro, t0, requests)), t0, duplicates }
+  const legs = new LegKeys()
+  return { packets: kept.map(({ m, micro }, index) => toPacket(m, index, micro, t0, requests, legs)), t0, duplicates }
 }
 
 /** One captured message as the platform stored it, at the position findings cite. */
