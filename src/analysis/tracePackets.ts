@@ -320,7 +320,8 @@ class LegKeys {
 }
 
 /** Reads one captured message; `index` is its place in time order, `t0` the first packet's µs. */
-function toPacket (m: TraceMessage, index: number, micro: number, t0: number, requests: Map<string, { seq: number, method: string }>, legs: LegKeys): Packet {
+function toPacket (m: TraceMessage, index: number, micro: number, t0: number, requests: Map<string, { seq: number, method: string }>,
+  legs: LegKeys): Packet {
   const raw = typeof m.msg === 'string' ? m.msg : ''
   const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
   const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
