@@ -38,7 +38,9 @@ export function legNames (routing: CallRouting): Record<string, string> {
 export async function getTrace (api: Connexcs, callid: string, callidb?: string): Promise<TracePacket[]> {
   const packets = asArray<TracePacket>(await api.get('log/trace', { callid, callidb }))
   // The API answers in time order: sorting thousands of packets in the sandbox costs more than checking.
-  for (let i = 1; i < packets.length; i++) if (!(packets[i - 1]!.micro_ts <= packets[i]!.micro_ts)) return packets.toSorted((a, b) => a.micro_ts - b.micro_ts)
+  for (let i = 1; i < packets.length; i++) {
+    if (!(packets[i - 1]!.micro_ts <= packets[i]!.micro_ts)) return packets.toSorted((a, b) => a.micro_ts - b.micro_ts)
+  }
   return packets
 }
 
