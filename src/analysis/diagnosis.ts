@@ -363,7 +363,8 @@ export function diagnoseCall (input: DiagnosisInput): Diagnosis {
   // The root cause's fix first; a fix it already says (a failover's first carrier) is not repeated.
   const others = ranked.filter(f => f.severity !== 'info' && f.code !== specific?.code && !(specific?.fix.includes(f.fix) ?? false)).map(f => f.fix)
   const recommendations = [...new Set([...(specific === undefined ? [] : [specific.fix]), ...others])].slice(0, 4)
-  if (routing?.dest_number !== undefined && routing.dest_number !== null && ranked.some(f => ['no_route', 'duplicated_prefix', 'trunk_prefix_left', 'number_malformed', 'blocked_by_dial_plan'].includes(f.code))) {
+  const number = routing?.dest_number ?? trace?.call.dialled ?? null
+  if (number !== null && ranked.some(f => ['no_route', 'duplicated_prefix', 'trunk_prefix_left', 'number_malformed', 'blocked_by_dial_plan'].includes(f.code))) {
     next.push({ kind: 'calls_to_number', why: 'See whether other calls to this number fail the same way.' })
   }
   // The next useful look for a caller's or a carrier's fault: the caller's other calls, the carrier's other traffic.

@@ -34,7 +34,7 @@ const COMPACT: Record<string, string> = {
 }
 
 /** Reads the start line: `METHOD uri SIP/2.0` or `SIP/2.0 code reason`, by index (no regular expression). */
-function startLine (line: string): SipMessage | undefined {
+export function startLine (line: string): SipMessage | undefined {
   if (line.startsWith('SIP/2.0 ')) {
     const code = line.slice(8, 11)
     if (code.length !== 3 || !(code >= '100' && code <= '999') || (line.length > 11 && line.charCodeAt(11) !== 32)) return undefined
@@ -73,7 +73,10 @@ interface Lines {
  * or a bare LF.
  */
 function readLines (raw: string): Lines | undefined {
-  const lines = raw.split('\n')
+  // CRLF line ends, as on the wire, split without a slice per line; bare LF ends lose their CR below.
+  const firstBreak = raw.indexOf('\n')
+  const crlf = firstBreak > 0 && raw.charCodeAt(firstBreak - 1) === 13
+  const lines = raw.split(crlf ? '\r\n' : '\n')
   const start = startLine(lines[0]!.trim())
   if (start === undefined) return undefined
   const names: Array<string | undefined> = [undefined]
@@ -81,20 +84,21 @@ function readLines (raw: string): Lines | undefined {
   let count = lines.length
   let body = ''
   // Offset of the current line in `raw`, to cut the body out of it without joining lines.
-  let offset = lines[0]!.length + 1
+  const eol = crlf ? 2 : 1
+  let offset = lines[0]!.length + eol
   for (let i = 1; i < lines.length; i++) {
     let line = lines[i]!
     const length = line.length
-    if (length > 0 && line.charCodeAt(length - 1) === 13) {
+    if (!crlf && length > 0 && line.charCodeAt(length - 1) === 13) {
       line = line.slice(0, -1)
       lines[i] = line
     }
     if (line === '') {
       count = i
-      body = raw.slice(offset + length + 1)
+      body = raw.slice(offset + length + eol)
       break
     }
-    offset += length + 1
+    offset += length + eol
     const first = line.charCodeAt(0)
     if (first === 32 || first === 9) {
       names.push('')
@@ -388,6 +392,14 @@ export function glanceCredentials (head: SipHead): boolean {
 
 /** CSeq number and method from a CSeq value. */
 export function parseCseq (value: string | undefined): { seq: number, method: string } | undefined {
-  const m = value === undefined ? null : /^(\d+)\s+([A-Za-z]+)/.exec(value)
+  if (value === undefined) return undefined
+  // The usual `7 INVITE`, by index; anything else by the pattern.
+  const space = value.indexOf(' ')
+  if (space > 0) {
+    const seq = Number(value.slice(0, space))
+    const method = value.slice(space + 1)
+    if (Number.isInteger(seq) && seq >= 0 && /^[A-Z]+$/.test(method)) return { seq, method }
+  }
+  const m = /^(\d+)\s+([A-Za-z]+)/.exec(value)
   return m === null ? undefined : { seq: Number(m[1]), method: m[2]!.toUpperCase() }
 }

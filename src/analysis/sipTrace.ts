@@ -121,6 +121,12 @@ function natObservations (packets: Packet[], ctx: LegContext, partyAt: (src: End
       }
       continue
     }
+    // A keep-alive from a sender already judged (same source, same Via) is not read again.
+    const shallowKey = p.shallow ? `shallow|${p.src.ip}|${p.src.port}|${isResponse(p) ? '' : p.viaSentBy}` : undefined
+    if (shallowKey !== undefined) {
+      if (judged.has(shallowKey)) continue
+      judged.add(shallowKey)
+    }
     // Behind an edge proxy the packet's source is the proxy; X-Orig-IP names the real sender.
     const origIp = p.head!.get('x-orig-ip')
     const proxied = origIp !== undefined && isIpAddress(origIp)
@@ -251,7 +257,7 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
       groups.push(retransmission(tx.requests, tx.method === 'INVITE' ? 'INVITE' : 'request', tx.responses.length > 0))
       copies += tx.requests.length - 1
     }
-    for (const [response, sent] of tx.copies) {
+    for (const [response, sent] of tx.copies ?? []) {
       if (sent.length < 2) continue
       const kind = tx.method !== 'INVITE' ? 'response' : response.code! < 200 ? 'provisional' : response.code! < 300 ? '2xx' : 'final'
       groups.push(retransmission(sent, kind, tx.method === 'INVITE' && response.code! >= 200 ? tx.ack !== undefined : true))

@@ -31,6 +31,8 @@ export interface Packet {
   readonly sip: SipMessage | undefined
   /** Whether the start line is SIP (the message could be read at all). */
   parsed: boolean
+  /** Read shallowly: a keep-alive or the like, whose headers are read only when asked for. */
+  shallow: boolean
   /** Method or status code as text. */
   what: string
   code: number | undefined
@@ -66,7 +68,7 @@ export interface Transaction {
   requests: Packet[]
   /** Distinct responses; those that were retransmitted have all their copies in `copies`, the original first. */
   responses: Packet[]
-  copies: Map<Packet, Packet[]>
+  copies: Map<Packet, Packet[]> | undefined
   final: Packet | undefined
   credentials: boolean
   /** ACK of a non-2xx final (same branch), or of the 2xx (matched by CSeq). */
@@ -142,17 +144,19 @@ function callidOf (m: TraceMessage, head?: SipHead): string {
 const NO_VIA: unique symbol = Symbol('no via')
 
 /**
- * A packet, read cheaply: the start line, the body, CSeq and the top Via's branch. The rest (the
- * whole parse, the Via's addresses, the To tag, the endpoints as text) is read on first use and
- * kept, because a long trace is mostly keep-alives nobody looks at twice.
+ * A packet, read cheaply: the start line, CSeq, the top Via's branch, and for the messages that
+ * shape a call the body too. The rest (the whole parse, the Via's addresses, the To tag, the
+ * endpoints as text) is read on first use and kept, because a long trace is mostly keep-alives
+ * nobody looks at twice.
  */
 class TracePacket implements Packet {
   repeats?: number
   label = ''
-  private topVia: Via | typeof NO_VIA | undefined
-  private tag: string | null | undefined
-  private sourceText: string | undefined
-  private destinationText: string | undefined
+  declare private topVia: Via | typeof NO_VIA | undefined
+  declare private tag: string | null | undefined
+  declare private sourceText: string | undefined
+  declare private destinationText: string | undefined
+  declare private bodyText: string | undefined
 
   constructor (
     readonly index: number,
@@ -168,14 +172,26 @@ class TracePacket implements Packet {
     readonly cseq: { seq: number, method: string } | undefined,
     readonly branch: string | undefined,
     readonly credentials: boolean,
-    readonly body: string,
     readonly sdp: Sdp | undefined,
     readonly transport: string,
     readonly raw: string,
-    readonly head: SipHead | undefined,
+    private headRead: SipHead | undefined,
     readonly ruriUser: string | undefined,
     private readonly viaLine: string | undefined
   ) {}
+
+  get shallow (): boolean {
+    return this.parsed && this.headRead === undefined && this.sdp === undefined && SHALLOW.has(this.cseq?.method ?? '')
+  }
+
+  get head (): SipHead | undefined {
+    if (this.headRead === undefined && this.parsed) this.headRead = SipHead.read(this.raw)
+    return this.headRead
+  }
+
+  get body (): string {
+    return this.bodyText ??= this.head?.body ?? ''
+  }
 
   get sip (): SipMessage | undefined {
     return this.head?.message()
@@ -212,13 +228,106 @@ class TracePacket implements Packet {
 /** The branch of a Via line's first value. */
 function branchOf (viaLine: string | undefined): string | undefined {
   if (viaLine === undefined) return undefined
+  // The usual `;branch=z9hG4bK…` of the first value, by index; anything else by the pattern.
+  const at = viaLine.indexOf(';branch=')
+  const comma = at < 0 ? -1 : viaLine.indexOf(',')
+  if (at >= 0 && (comma < 0 || comma > at)) {
+    const semi = viaLine.indexOf(';', at + 8)
+    const value = (semi < 0 ? viaLine.slice(at + 8) : viaLine.slice(at + 8, semi)).trim()
+    if (!value.includes(',') && !value.includes(' ')) return value
+  }
   const m = /;[ \t]*branch[ \t]*=[ \t]*([^;,\s]*)/i.exec(viaLine.includes(',') ? splitValues(viaLine)[0] ?? '' : viaLine)
   return m === null ? undefined : m[1]
 }
 
+/**
+ * Methods whose transactions never change the call's state (keep-alives, DTMF, instant messages,
+ * event notifications): a long trace is mostly these, and they are read shallowly, headers on
+ * demand. INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, REFER and REGISTER are always read whole.
+ */
+const SHALLOW = new Set(['OPTIONS', 'INFO', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PUBLISH'])
+
+/**
+ * The value of the first `\nName: ` line from `from` on (the name as searched, in its usual
+ * spelling only: the shallow read of a keep-alive); `undefined` sends the caller to the whole parse.
+ */
+function usualLine (raw: string, search: string, from = 0): { value: string, end: number } | undefined {
+  const at = raw.indexOf(search, from)
+  if (at < 0) return undefined
+  const start = at + search.length
+  const end = raw.indexOf('\r\n', start)
+  return end < 0 ? undefined : { value: raw.slice(start, end), end }
+}
+
+const VIA_LINE = '\r\nVia: '
+const CSEQ_LINE = '\r\nCSeq: '
+
+/**
+ * A keep-alive or the like, read shallowly: its method or code from the API's fields (checked
+ * against the start line), the top Via's branch, and CSeq; a response takes its request's CSeq.
+ * `undefined` when anything is not where it usually is (CRLF line ends, the usual spellings):
+ * the caller reads the message whole.
+ *
+ * @param requests the CSeq of each shallow request by branch, so far.
+ */
+function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, src: Endpoint, dst: Endpoint,
+  requests: Map<string, { seq: number, method: string }>, legs: LegKeys): Packet | undefined {
+  const callid = m.callid
+  const method = m.method
+  if (typeof callid !== 'string' || callid === '' || typeof method !== 'string') return undefined
+  const response = method.length === 3 && method >= '100' && method <= '699'
+  const reason = response ? m.reply_reason ?? '' : ''
+  // The start line as the API's fields say it is, the reason phrase included, so the label is the message's.
+  if (response ? !raw.startsWith(`SIP/2.0 ${method} ${reason}\r\n`) : !SHALLOW.has(method) || !raw.startsWith(`${method} `)) return undefined
+  const via = usualLine(raw, VIA_LINE)
+  if (via === undefined) return undefined
+  const value = via.value
+  const at = value.indexOf(';branch=')
+  if (at < 0 || value.includes(',')) return undefined
+  const semi = value.indexOf(';', at + 8)
+  const branch = semi < 0 ? value.slice(at + 8) : value.slice(at + 8, semi)
+  if (branch === '') return undefined
+  // RFC 3261 branches are unique to their transaction: the branch alone finds the request.
+  let cseq: { seq: number, method: string } | undefined
+  if (response) cseq = requests.get(branch)
+  else {
+    cseq = parseCseq(usualLine(raw, CSEQ_LINE, via.end)?.value)
+    if (cseq === undefined || cseq.method !== method) return undefined
+    requests.set(branch, cseq)
+  }
+  if (cseq === undefined) return undefined
+  const transport = (m.protocol ?? parseVia(value)?.transport ?? 'UDP').toUpperCase()
+  const code = response ? Number(method) : undefined
+  const packet = new TracePacket(index, t, src, dst, callid, legs.key(callid, src.ip, dst.ip), true, method, code, reason,
+    cseq, branch, false, undefined, transport, raw, undefined, m.ruri_user, value)
+  packet.label = response ? `${method}${reason === '' ? '' : ' ' + reason} (${cseq.method})` : method
+  return packet
+}
+
+/** The leg keys of a trace, made once per Call-ID and pair of addresses (keep-alives repeat the same few). */
+class LegKeys {
+  private readonly keys = new Map<string, Map<string, Map<string, string>>>()
+
+  key (callid: string, a: string, b: string): string {
+    let byA = this.keys.get(callid)
+    if (byA === undefined) this.keys.set(callid, byA = new Map())
+    let byB = byA.get(a)
+    if (byB === undefined) byA.set(a, byB = new Map())
+    let key = byB.get(b)
+    if (key === undefined) byB.set(b, key = legKey(callid, a, b))
+    return key
+  }
+}
+
 /** Reads one captured message; `index` is its place in time order, `t0` the first packet's µs. */
-function toPacket (m: TraceMessage, index: number, micro: number, t0: number): Packet {
+function toPacket (m: TraceMessage, index: number, micro: number, t0: number, requests: Map<string, { seq: number, method: string }>,
+  legs: LegKeys): Packet {
   const raw = typeof m.msg === 'string' ? m.msg : ''
+  const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
+  const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
+  const t = Math.round((micro - t0) / 1000)
+  const shallow = shallowPacket(m, raw, index, t, src, dst, requests, legs)
+  if (shallow !== undefined) return shallow
   const head = raw === '' ? undefined : SipHead.read(raw)
   const start = head?.start
   let what: string
@@ -234,13 +343,11 @@ function toPacket (m: TraceMessage, index: number, micro: number, t0: number): P
   const body = head?.body ?? ''
   const contentType = body === '' ? undefined : head!.get('content-type')
   const sdp = body !== '' && (contentType === undefined || /application\/sdp/i.test(contentType)) ? parseSdp(body) : undefined
-  const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
-  const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
   const viaLine = head?.get('via')
   const callid = callidOf(m, head)
   const packet = new TracePacket(
     index,
-    Math.round((micro - t0) / 1000),
+    t,
     src,
     dst,
     callid,
@@ -252,7 +359,6 @@ function toPacket (m: TraceMessage, index: number, micro: number, t0: number): P
     head === undefined ? undefined : parseCseq(head.get('cseq')),
     branchOf(viaLine),
     start?.kind === 'request' && glanceCredentials(head!),
-    body,
     sdp,
     (m.protocol ?? (viaLine === undefined ? undefined : parseVia(splitValues(viaLine)[0])?.transport) ?? 'UDP').toUpperCase(),
     raw,
@@ -277,11 +383,13 @@ function txKey (p: Packet, method: string): string {
  * input order), the capture duplicates dropped. Position `i` here is message `i` everywhere.
  */
 function orderMessages (messages: readonly TraceMessage[]): { kept: { m: TraceMessage, micro: number }[], duplicates: number } {
-  let timed = messages.map((m, i) => ({ m, i, micro: microOf(m) }))
+  const micros = messages.map(microOf)
   // The API gives the trace in time order already: sort only when it is not.
   let sorted = true
-  for (let i = 1; i < timed.length && sorted; i++) sorted = timed[i - 1]!.micro <= timed[i]!.micro
-  if (!sorted) timed = timed.sort((a, b) => a.micro - b.micro || a.i - b.i)
+  for (let i = 1; i < micros.length && sorted; i++) sorted = micros[i - 1]! <= micros[i]!
+  const timed = sorted
+    ? messages.map((m, i) => ({ m, micro: micros[i]! }))
+    : messages.map((m, i) => ({ m, i, micro: micros[i]! })).sort((a, b) => a.micro - b.micro || a.i - b.i)
   let duplicates = 0
   const kept: { m: TraceMessage, micro: number }[] = []
   for (const { m, micro } of timed) {
@@ -308,7 +416,9 @@ function orderMessages (messages: readonly TraceMessage[]): { kept: { m: TraceMe
 export function readPackets (messages: readonly TraceMessage[]): { packets: Packet[], t0: number, duplicates: number } {
   const { kept, duplicates } = orderMessages(messages)
   const t0 = kept[0]?.micro ?? 0
-  return { packets: kept.map(({ m, micro }, index) => toPacket(m, index, micro, t0)), t0, duplicates }
+  const requests = new Map<string, { seq: number, method: string }>()
+  const legs = new LegKeys()
+  return { packets: kept.map(({ m, micro }, index) => toPacket(m, index, micro, t0, requests, legs)), t0, duplicates }
 }
 
 /** One captured message as the platform stored it, at the position findings cite. */
@@ -409,7 +519,7 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
         initial: p.what === 'INVITE' && p.toTag === undefined,
         requests: [p],
         responses: [],
-        copies: new Map(),
+        copies: undefined,
         final: undefined,
         credentials: p.credentials,
         ack: undefined,
@@ -427,6 +537,7 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
     const original = tx.responses.find(r => r.code === p.code && sameEndpoint(r.src, p.src) && r.body === p.body && r.toTag === p.toTag)
     if (original !== undefined) {
       p.repeats = original.index
+      tx.copies ??= new Map()
       const copies = tx.copies.get(original)
       if (copies === undefined) tx.copies.set(original, [original, p])
       else copies.push(p)

@@ -7,6 +7,7 @@ import { part, valueOf } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
 import { defineTool } from '../lib/defineTool'
 import { ToolError } from '../lib/errors'
+import { clip } from '../lib/records'
 import { plural } from '../lib/format'
 import { nextStep, notFound, type ToolResult } from '../lib/result'
 import { callidParam } from '../lib/sharedParams'
@@ -94,7 +95,10 @@ export const getCallQuality = defineTool({
     let normalised = normaliseRtcp(rtcp, { legs: routingLegs })
     let codecs: Record<string, string> = {}
     const packets = valueOf(tracePart) ?? []
-    if (normalised.samples.some(s => s.codec === null) && packets.length > 0) {
+    const needsCodec = normalised.samples.some(s => s.codec === null)
+    // The trace failed when it was needed: the MOS of the legs RTCP names no codec for assumes one, and the answer says so first.
+    const traceFailed = needsCodec && !tracePart.ok && !(tracePart.error instanceof ToolError && tracePart.error.type === 'not_found')
+    if (needsCodec && packets.length > 0) {
       const trace = analyzeTrace(packets, callid)
       codecs = legCodecs(trace)
       normalised = normaliseRtcp(rtcp, { legs: { ...Object.fromEntries(trace.legs.map(l => [l.callid, l.leg])), ...routingLegs } })
@@ -122,7 +126,8 @@ export const getCallQuality = defineTool({
     // Field names no alias read matter only when a figure is missing: a new spelling may hold it.
     const incomplete = quality.streams.some(s => s.jitter_ms === null || s.loss_pct === null || (s.mos.mos !== null && s.mos.assumed.length > 0))
     return {
-      summary: headline(callid, quality, carriers),
+      summary: (traceFailed ? `The SIP trace could not be read (${clip(tracePart.error.message, 160)}), so the MOS assumes G.711 where RTCP names no codec. ` : '') +
+        headline(callid, quality, carriers),
       callid,
       overall: quality.overall,
       ...(quality.one_way.length === 0

@@ -95,6 +95,19 @@ describe('getCallQuality with the codec the call negotiated', () => {
       expect(result.codec_note).toBe('RTCP does not name the codec of leg B1, leg A: the MOS uses the codec that leg negotiated in the SIP trace (B1 G729, A PCMA).')
     }
   })
+
+  it('says first when the trace it needed for the codec could not be read', async () => {
+    const rtcp = [{ callid: 'q-a', direction: 'in', jitter: 10, packet_loss: 1, rtt: 100 }]
+    const traceDown: ApiBackend = async request => request.path.startsWith('log/trace')
+      ? { status: 500, statusText: 'Internal Server Error', body: '{"error":"trace store down"}' }
+      : await backend(rtcp, routing({ callid: 'q-a', sip_code: 200 }))(request)
+    const { result } = await nodeRunner(traceDown).call(getCallQuality, { callid: 'q-a' })
+    expect(result.summary).toBe('The SIP trace could not be read (The ConnexCS API (GET log/trace) failed (HTTP 500): 500 Internal Server Error: trace store down), ' +
+      'so the MOS assumes G.711 where RTCP names no codec. Audio of call q-a was fair; worst stream leg A customer → switch: MOS 4.27, jitter 10 ms, loss 1 %, RTT 100 ms. 1 stream, 1 RTCP sample.')
+    expect([result.streams[0].codec, result.streams[0].assumed, result.source.trace_lookup_failed]).toEqual([
+      'G.711 with PLC', ['codec not reported: assumed G.711 with PLC'], expect.stringMatching(/^The ConnexCS API \(GET log\/trace\) failed \(HTTP 500\)/)
+    ])
+  })
 })
 
 describe('getCallQuality on other answers', () => {
