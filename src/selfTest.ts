@@ -3,7 +3,7 @@ import { connexcs } from './connexcs/client'
 import { HARD_CAP_BYTES, utf8Length } from './lib/bounded'
 import type { Fixtures, KnownCall, KnownCustomer, SelfTestCase } from './lib/selfTestCase'
 import { createMcpServer, handleMessage, tools } from './mcp'
-import { findCustomer, findRecentCall, type Discovery } from './selfTestDiscovery'
+import { findCallWith, findCustomer, findRecentCall, type Discovery } from './selfTestDiscovery'
 
 /**
  * The self-test: a second ScriptForge file, run on the platform against the live account
@@ -27,16 +27,19 @@ export interface SelfTestLine {
   name: string
   ok: boolean
   ms: number
-  /** The answer's summary when it passed, what is wrong when it failed. */
+  /** The answer's summary when it passed, what is wrong when it failed, why not when it was not exercised. */
   detail: string
+  /** The account had nothing for the tool to read (no call with a transcript): neither passed nor failed. */
+  skipped?: true
 }
 
 /** What the self-test returns. */
 export interface SelfTestReport {
-  /** `N passed, N failed`. */
+  /** `N passed, N failed`, and `, N not exercised` when some were not. */
   summary: string
   passed: number
   failed: number
+  not_exercised: number
   /** How each identifier was found, or why not. */
   discovery: Record<string, string>
   results: SelfTestLine[]
@@ -46,7 +49,13 @@ export interface SelfTestReport {
 export interface SelfTestOptions {
   server: McpServer
   cases: Readonly<Record<string, SelfTestCase>>
-  discover: { call (): Promise<Discovery<KnownCall>>, customer (): Promise<Discovery<KnownCustomer>> }
+  discover: {
+    call (): Promise<Discovery<KnownCall>>
+    customer (): Promise<Discovery<KnownCustomer>>
+    /** Calls with a transcript and with an AI agent's log; a case that needs one is not exercised without it. */
+    transcribedCall? (): Promise<Discovery<KnownCall>>
+    aiAgentCall? (): Promise<Discovery<KnownCall>>
+  }
   nowMs: number
   /** Receives each line as it is decided (`failed` for the lines that fail). */
   log (line: string, failed: boolean): void
@@ -169,14 +178,15 @@ export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestRe
     handleMessage(server, { jsonrpc: '2.0', id: ++id, method, ...(params === undefined ? {} : { params }) })
   const record = (line: SelfTestLine): void => {
     results.push(line)
-    log(`${line.ok ? 'PASS' : 'FAIL'} ${line.name} (${line.ms} ms): ${line.detail}`, !line.ok)
+    log(`${line.skipped === true ? 'SKIP' : line.ok ? 'PASS' : 'FAIL'} ${line.name} (${line.ms} ms): ${line.detail}`, !line.ok)
   }
   const finish = (discovery: Record<string, string>): SelfTestReport => {
-    const passed = results.filter(r => r.ok).length
-    const failed = results.length - passed
-    const summary = `${passed} passed, ${failed} failed`
+    const skipped = results.filter(r => r.skipped === true).length
+    const passed = results.filter(r => r.ok).length - skipped
+    const failed = results.length - passed - skipped
+    const summary = `${passed} passed, ${failed} failed${skipped === 0 ? '' : `, ${skipped} not exercised`}`
     log(summary, failed > 0)
-    return { summary, passed, failed, discovery, results }
+    return { summary, passed, failed, not_exercised: skipped, discovery, results }
   }
 
   // The protocol first: without a tool list there is nothing to test.
@@ -209,22 +219,32 @@ export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestRe
 
   // Discover only what the registered tools' cases need, concurrently.
   const needed = new Set(listed.map(t => cases[String(t.name)]?.needs).filter(n => n !== undefined))
-  const [call, customer] = await Promise.all([
+  const notLookedFor = (): Promise<Discovery<KnownCall>> => Promise.resolve({ how: 'not looked for' })
+  const [call, customer, transcribedCall, aiAgentCall] = await Promise.all([
     needed.has('call') ? options.discover.call() : undefined,
-    needed.has('customer') ? options.discover.customer() : undefined
+    needed.has('customer') ? options.discover.customer() : undefined,
+    needed.has('transcribedCall') ? (options.discover.transcribedCall ?? notLookedFor)() : undefined,
+    needed.has('aiAgentCall') ? (options.discover.aiAgentCall ?? notLookedFor)() : undefined
   ])
   const discovery: Record<string, string> = {}
   if (call !== undefined) discovery.call = call.found === undefined ? `none: ${call.how}` : `${call.found.callid} (${call.how})`
   if (customer !== undefined) discovery.customer = customer.found === undefined ? `none: ${customer.how}` : `${customer.found.customer_id} (${customer.how})`
+  for (const [what, found] of [['transcribedCall', transcribedCall], ['aiAgentCall', aiAgentCall]] as const) {
+    if (found !== undefined) discovery[what] = found.found === undefined ? `none: ${found.how}` : `${found.found.callid} (${found.how})`
+  }
   for (const [what, how] of Object.entries(discovery)) log(`${what}: ${how}`, false)
   const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
   const fixtures: Fixtures = {
     call: call?.found ?? MADE_UP.call,
     customer: customer?.found ?? MADE_UP.customer,
     today: day(options.nowMs),
-    weekAgo: day(options.nowMs - 7 * DAY_MS)
+    weekAgo: day(options.nowMs - 7 * DAY_MS),
+    ...(transcribedCall?.found === undefined ? {} : { transcribedCall: transcribedCall.found }),
+    ...(aiAgentCall?.found === undefined ? {} : { aiAgentCall: aiAgentCall.found })
   }
   const madeUp = { call: call?.found === undefined, customer: customer?.found === undefined }
+  // A call with a transcript or an AI agent's log cannot be made up: without one the tool is not exercised.
+  const missing = { transcribedCall, aiAgentCall }
 
   for (const name of toolNames) {
     const testCase = cases[name]
@@ -232,8 +252,12 @@ export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestRe
       record({ name, ok: false, ms: 0, detail: `no self-test case: give ${name} a selfTest in its defineTool` })
       continue
     }
+    if ((testCase.needs === 'transcribedCall' || testCase.needs === 'aiAgentCall') && missing[testCase.needs]?.found === undefined) {
+      record({ name, ok: true, skipped: true, ms: 0, detail: `not exercised: ${missing[testCase.needs]?.how ?? 'not looked for'}` })
+      continue
+    }
     started = Date.now()
-    const usesMadeUp = testCase.needs !== undefined && madeUp[testCase.needs]
+    const usesMadeUp = (testCase.needs === 'call' || testCase.needs === 'customer') && madeUp[testCase.needs]
     let checked: ReturnType<typeof problems>
     try {
       checked = problems(await rpc('tools/call', { name, arguments: testCase.args(fixtures) }), testCase, usesMadeUp, toolNames)
@@ -262,7 +286,9 @@ export async function main (): Promise<SelfTestReport> {
     discover: {
       // connexcs() throws when API_USERNAME is missing; the tools then report it, line by line.
       call: () => Promise.resolve().then(() => findRecentCall(connexcs(), nowMs)).catch(error => ({ how: String((error as Error).message) })),
-      customer: () => Promise.resolve().then(() => findCustomer(connexcs())).catch(error => ({ how: String((error as Error).message) }))
+      customer: () => Promise.resolve().then(() => findCustomer(connexcs())).catch(error => ({ how: String((error as Error).message) })),
+      transcribedCall: () => Promise.resolve().then(() => findCallWith(connexcs(), nowMs, 'transcript')).catch(error => ({ how: String((error as Error).message) })),
+      aiAgentCall: () => Promise.resolve().then(() => findCallWith(connexcs(), nowMs, 'ai_agent')).catch(error => ({ how: String((error as Error).message) }))
     },
     nowMs,
     log: (line, failed) => (failed ? console.error(line) : console.log(line)),

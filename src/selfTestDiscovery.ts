@@ -1,4 +1,4 @@
-import { searchCallLogs, TRACE_RETENTION_DAYS } from './connexcs/calls'
+import { getAiAgentLog, getTranscript, searchCallLogs, TRACE_RETENTION_DAYS } from './connexcs/calls'
 import { asArray, type Connexcs } from './connexcs/client'
 import type { CallRouting } from './connexcs/types'
 import type { KnownCall, KnownCustomer } from './lib/selfTestCase'
@@ -25,6 +25,8 @@ interface CustomerRow {
 const DAY_MS = 86_400_000
 /** Customers whose IPs are searched when the CDR gives nothing. */
 const CUSTOMERS_PROBED = 5
+/** Answered calls asked for a transcript or an AI-agent log, at most: a few requests each, not a scan. */
+const CALLS_PROBED = 8
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, as CDR where-rules take it. */
 function cdrTime (ms: number): string {
@@ -120,5 +122,52 @@ export async function findCustomer (api: Connexcs): Promise<Discovery<KnownCusto
     }
   } catch (error) {
     return { how: `the customer list failed: ${message(error)}` }
+  }
+}
+
+/** What a call must have for a tool to be exercised on it. */
+export type CallFeature = 'transcript' | 'ai_agent'
+
+const FEATURE_WORDS: Record<CallFeature, string> = { transcript: 'a transcript', ai_agent: 'an AI-agent log' }
+
+/** Whether the call has the feature: its transcript, or its AI agent's log of its day, is not empty. */
+async function hasFeature (api: Connexcs, feature: CallFeature, callid: string, dt: string): Promise<boolean> {
+  return feature === 'transcript'
+    ? (await getTranscript(api, callid)).length > 0
+    : (await getAiAgentLog(api, callid, dt.slice(0, 10))).length > 0
+}
+
+/**
+ * A call of the last `days` days that has a transcript or an AI agent's log, for the tools that
+ * read them. Both need a Class 5 application (voicemail, an AI agent) to have handled the call,
+ * which the CDR shows as answered on the switch (carrier 0): those are asked first, newest first,
+ * then the newest other calls, {@link CALLS_PROBED} at most. Never throws; when none has it, `how`
+ * says "no such call in N days" and what was asked.
+ */
+export async function findCallWith (api: Connexcs, nowMs: number, feature: CallFeature, days = TRACE_RETENTION_DAYS): Promise<Discovery<KnownCall>> {
+  const what = FEATURE_WORDS[feature]
+  try {
+    const query = (rules: { field: string, condition: string, data: string | number }[]) => api.post('cdr', {
+      field: ['dt', 'callid', 'provider_id'],
+      where: { rules: [{ field: 'dt', condition: '>=', data: cdrTime(nowMs - days * DAY_MS) }, { field: 'dt', condition: '<=', data: cdrTime(nowMs) }, ...rules] },
+      limit: CALLS_PROBED,
+      order: [{ field: 'dt', direction: 'DESC' }]
+    })
+    const rows = (list: unknown) => asArray<{ dt?: unknown, callid?: unknown }>(list)
+      .filter((r): r is { dt: string, callid: string } => typeof r.callid === 'string' && r.callid !== '' && typeof r.dt === 'string')
+    const onSwitch = rows(await query([{ field: 'provider_id', condition: '=', data: 0 }]))
+    const candidates = onSwitch.length > 0 ? onSwitch : rows(await query([]))
+    for (const row of candidates) {
+      if (!await hasFeature(api, feature, row.callid, row.dt)) continue
+      const entry = (await searchCallLogs(api, row.callid)).find(e => e.routing.callid === row.callid)
+      const call = entry === undefined ? { callid: row.callid, start_time: Date.parse(`${row.dt.replace(' ', 'T')}Z`) / 1000 } : known(entry.routing)
+      return { found: call, how: `the newest call with ${what} of ${candidates.length} ${onSwitch.length > 0 ? 'answered on the switch (Class 5)' : 'answered'} in the CDR` }
+    }
+    const asked = candidates.length === 0
+      ? 'the CDR has no answered call'
+      : `none of the ${candidates.length} newest calls ${onSwitch.length > 0 ? 'answered on the switch (Class 5)' : 'answered'} has ${what}`
+    return { how: `no such call in ${days} days: ${asked}` }
+  } catch (error) {
+    return { how: `the search for a call with ${what} failed: ${message(error)}` }
   }
 }

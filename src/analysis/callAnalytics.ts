@@ -5,7 +5,7 @@
  * Definitions (voip-diagnostics §3.1; every result repeats them in `definitions`):
  * - attempts: the records given. Each is one attempt as the caller counts it: a call that cranked
  *   back through three carriers is one attempt for the customer and three for the carriers.
- * - answered: final SIP code 2xx.
+ * - answered: final SIP code 2xx (src/lib/callOutcome.ts, the one definition every tool counts with).
  * - ASR = answered / attempts × 100 (ITU-T E.411).
  * - ACD = Σ duration of answered calls / answered calls with a duration, in seconds.
  * - NER = (answered + user outcomes) / attempts × 100 (ITU-T E.425): the user outcomes are busy
@@ -13,10 +13,11 @@
  *   worked, the user did not take the call. This is RFC 6076's SEER set plus 487.
  * - ISA = attempts ending 408, 500, 503 or 504 / attempts × 100 (RFC 6076 §4.8): infrastructure failures.
  * - PDD percentiles by nearest rank over the attempts with a PDD above 0 (0 or none means not measured).
- * - zero-duration calls: answered with a duration of at most 1 s (FAS probes, instant hang-ups).
+ * - zero-duration calls: answered with a duration of at most 1 s (FAS probes, instant hang-ups; src/lib/callOutcome.ts).
  * - short calls: answered with a duration under `shortCallS` (6 s by default), zero-duration included;
  *   their share is of the answered calls (SDC %).
  */
+import { isAnsweredCode as isAnswered, isZeroDuration, OUTCOME_DEFINITIONS } from '../lib/callOutcome'
 import { sipCodeInfo, type FailureKind } from './sipCodes'
 import { pct, percentile, round } from './stats'
 
@@ -114,12 +115,8 @@ export const KPI_DEFINITIONS: Record<string, string> = {
   ner_pct: '(answered + 486, 600, 480, 487, 603) / attempts × 100 (ITU-T E.425; RFC 6076 SEER plus 487)',
   isa_pct: 'attempts ending 408, 500, 503 or 504 / attempts × 100 (RFC 6076)',
   pdd_ms: 'percentiles by nearest rank over attempts with a PDD above 0',
-  zero_duration: 'answered calls lasting at most 1 s',
+  zero_duration: OUTCOME_DEFINITIONS.zero_duration,
   short_calls: 'answered calls shorter than the short-call threshold (zero-duration included)'
-}
-
-function isAnswered (code: number): boolean {
-  return code >= 200 && code < 300
 }
 
 /** Accumulates one set of attempts. */
@@ -147,7 +144,7 @@ class Tally {
     if (typeof d === 'number' && Number.isFinite(d) && d >= 0) {
       this.durationSum += d
       this.durationCount++
-      if (d <= 1) this.zero++
+      if (isZeroDuration(d)) this.zero++
       if (d < shortCallS) this.short++
     }
   }

@@ -1,3 +1,4 @@
+import { ZERO_DURATION_MAX_S } from '../lib/callOutcome'
 import type { Connexcs } from './client'
 import {
   CALL_RECORD_FIELDS, cdrCallRecord, cdrToEnd, fetchHourlyReport, fetchTrafficReport,
@@ -97,7 +98,8 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
     fetchTrafficReport(api, { period, groupBy: ['customer_id', 'dt'] }),
     // Customer 0: callers the switch matched to no customer (an unknown address or SIP user).
     fetchHourlyReport(api, { period, groupBy: [], customer_id: 0 }),
-    cdrToEnd(api, { period, fields: CALL_RECORD_FIELDS, rules: [{ field: 'duration', condition: '<=', data: 1 }] }),
+    // Zero-duration calls as every tool counts them (src/lib/callOutcome.ts).
+    cdrToEnd(api, { period, fields: CALL_RECORD_FIELDS, rules: [{ field: 'duration', condition: '<=', data: ZERO_DURATION_MAX_S }] }),
     cdrToEnd(api, { period, fields: CALL_RECORD_FIELDS, rules: [{ field: 'customer_card_rate', condition: '>=', data: minRate }] }),
     previous === undefined && query.answeredFields === undefined ? undefined : pddOf(period, query.answeredFields),
     previous === undefined ? undefined : fetchTrafficReport(api, { period: previous, groupBy: ['provider_id'] }),

@@ -29,6 +29,10 @@ export interface Fixtures {
   today: string
   /** `YYYY-MM-DD`, UTC, seven days before today. */
   weekAgo: string
+  /** A recent call with a transcript, when one was looked for and found (else the case uses `call`). */
+  transcribedCall?: KnownCall
+  /** A recent call an AI agent handled, when one was looked for and found (else the case uses `call`). */
+  aiAgentCall?: KnownCall
 }
 
 /** A JSON type an answer's field must have. */
@@ -37,10 +41,12 @@ export type JsonType = 'array' | 'object' | 'string' | 'number' | 'boolean'
 /** How to self-test one tool. */
 export interface SelfTestCase {
   /**
-   * What the tool needs from the account. When discovery finds none, the case runs with a
-   * made-up identifier and the tool must give its "not found" answer (`found: false`) instead.
+   * What the tool needs from the account. When discovery finds no call or customer, the case runs
+   * with a made-up identifier and the tool must give its "not found" answer (`found: false`)
+   * instead; when it finds no call with a transcript or an AI agent's log, the tool is reported
+   * "not exercised" (neither passed nor failed).
    */
-  needs?: 'call' | 'customer'
+  needs?: 'call' | 'customer' | 'transcribedCall' | 'aiAgentCall'
   args (fixtures: Fixtures): Record<string, unknown>
   /** Fields a found answer must carry, with their JSON type. */
   expect: Record<string, JsonType>

@@ -18,11 +18,14 @@ export const getAiAgentLogs = defineTool({
   example: 'Why did the AI agent hang up on call 4e1d9b72…?',
   readOnly: true,
   selfTest: {
-    needs: 'call',
-    // A made-up call has no day in the log: give one, so the answer is the tool's "not found".
-    args: ({ call, today }) => ({ callid: call.callid, ...(call.start_time === undefined ? { date: today } : {}) }),
-    expect: { steps: 'array' },
-    mayFindNothing: true
+    // A call an AI agent handled, found by the self-test's discovery (not exercised when the account has none).
+    needs: 'aiAgentCall',
+    // A call the log does not have needs its day given.
+    args: ({ aiAgentCall, call, today }) => {
+      const chosen = aiAgentCall ?? call
+      return { callid: chosen.callid, ...(chosen.start_time === undefined ? { date: today } : {}) }
+    },
+    expect: { steps: 'array' }
   },
   params: {
     callid: callidParam,

@@ -13,6 +13,7 @@ import { limitConcurrency } from '../connexcs/concurrency'
 import { listCarriers, listCustomers } from '../connexcs/customers'
 import { getAllRules, listCards } from '../connexcs/rateCards'
 import { cdrToEnd, fetchHourlyReport, fetchTrafficReport, type CdrPages, type ReportGroup, type ReportQuery, type ReportRow } from '../connexcs/reports'
+import { isZeroDuration, OUTCOME_DEFINITIONS } from '../lib/callOutcome'
 import { part, valueOf, type Part } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
 import { describeRange, resolveRange, type DateRange } from '../lib/dates'
@@ -40,7 +41,8 @@ const CDR_MAX_ROWS_READ = 50_000
 const MAX_CARDS = 20
 const MAX_PREFIX_NAMES = 10
 const DEFINITIONS = 'ASR = answered / attempts (one source for both); NER = (answered + busy, no answer, cancelled, declined) / attempts; ' +
-  'ACD = billed seconds / answered calls; PDD = the customer\'s post-dial delay of answered calls (CDR pdd_in), median'
+  'ACD = billed seconds / answered calls; PDD = the customer\'s post-dial delay of answered calls (CDR pdd_in), median; ' +
+  `answered = ${OUTCOME_DEFINITIONS.answered}; zero-duration = ${OUTCOME_DEFINITIONS.zero_duration}`
 
 type GroupBy = 'day' | 'hour' | 'carrier' | 'customer' | 'destination'
 
@@ -136,13 +138,13 @@ async function logAttempts (api: Connexcs, f: Filters, range: DateRange, nowS: n
   return { records: kept.flatMap(r => attemptsOf(r, f)), complete: gaps.length === 0, terms, gaps }
 }
 
-/** A CDR row (an answered call) as the analytics read it. */
+/** A CDR row as the analytics read it: an answered call (src/lib/callOutcome.ts), whatever its duration. */
 function cdrRecord (row: Readonly<Record<string, unknown>>): AttemptRecord {
   const dt = String(row.dt ?? '')
   return {
     time: Date.parse(`${dt.replace(' ', 'T')}Z`) / 1000,
     sip_code: 200,
-    duration_s: Number(row.duration ?? 0),
+    duration_s: row.duration === null || row.duration === undefined || row.duration === '' ? null : Number(row.duration),
     pdd_ms: row.pdd_in === null || row.pdd_in === undefined ? null : Number(row.pdd_in)
   }
 }
@@ -580,7 +582,7 @@ function trafficSteps (t: Traffic, f: Filters, range: DateRange, args: Record<st
   if (failing !== undefined) steps.push(nextStep('investigateCall', { callid: failing.example_callid }, `Why one of the ${failing.code} ${failing.reason} failures happened.`))
   const term = f.dest_prefix ?? f.cli
   if (term !== undefined && term.length >= 3 && codes !== undefined && codes.length > 0) steps.push(nextStep('searchCallLogs', { search: term }, 'The failed calls one by one, with their Call-IDs.'))
-  const short = cdr?.rows.find(r => Number(r.duration ?? 1) <= 1 && typeof r.callid === 'string')
+  const short = cdr?.rows.find(r => isZeroDuration(r.duration === null || r.duration === undefined ? undefined : Number(r.duration)) && typeof r.callid === 'string')
   if (findings.some(x => x.code === 'short_calls') && short !== undefined) steps.push(nextStep('investigateCall', { callid: String(short.callid) }, 'Who hung up one of the short calls, and how its audio was.'))
   const worst = groups?.by === 'carrier' ? (groups.top[0] as { provider_id?: number, outage?: { start: string } } | undefined) : undefined
   if (worst?.provider_id !== undefined && f.provider_id === undefined) {

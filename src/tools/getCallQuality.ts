@@ -3,14 +3,13 @@ import { normaliseRtcp } from '../analysis/rtcpSamples'
 import { QUALITY_THRESHOLDS, streamFigures, streamPath, summariseQuality, type QualitySummary, type StreamQuality } from '../analysis/rtcpQuality'
 import { analyzeTrace, legCodecs } from '../analysis/sipTrace'
 import { findCall, getRtcp, getTrace, legNames, TRACE_RETENTION_DAYS } from '../connexcs/calls'
-import { part, valueOf } from '../lib/parts'
+import { part, unreadOf, valueOf } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
 import { defineTool } from '../lib/defineTool'
-import { ToolError } from '../lib/errors'
-import { clip } from '../lib/records'
 import { plural } from '../lib/format'
-import { nextStep, notFound, type ToolResult } from '../lib/result'
+import { nextStep, notFound, partialAnswer, type ToolResult } from '../lib/result'
 import { callidParam } from '../lib/sharedParams'
+import { failedUnlessNotFound } from './shared/callSteps'
 
 const [, JITTER_MS] = QUALITY_THRESHOLDS.jitter_ms
 const [, LOSS_PCT] = QUALITY_THRESHOLDS.loss_pct
@@ -86,48 +85,43 @@ export const getCallQuality = defineTool({
   },
   async handler ({ callid }, ctx): Promise<ToolResult> {
     const api = ctx.api
-    // The trace comes along for the codec each leg negotiated, which the E-model needs when RTCP does not name it.
-    const [rtcp, routingPart, tracePart] = await Promise.all([
-      getRtcp(api, callid), part(() => findCall(api, callid)), part(() => getTrace(api, callid))
-    ])
+    const [rtcp, routingPart] = await Promise.all([getRtcp(api, callid), part(() => findCall(api, callid))])
     const routing = valueOf(routingPart)
     const routingLegs = routing === undefined ? {} : legNames(routing)
     let normalised = normaliseRtcp(rtcp, { legs: routingLegs })
     let codecs: Record<string, string> = {}
-    const packets = valueOf(tracePart) ?? []
+    // The trace is read only for the codec each leg negotiated, which the E-model needs when RTCP does not name it:
+    // a trace read for nothing could only fail for nothing.
     const needsCodec = normalised.samples.some(s => s.codec === null)
-    // The trace failed when it was needed: the MOS of the legs RTCP names no codec for assumes one, and the answer says so first.
-    const traceFailed = needsCodec && !tracePart.ok && !(tracePart.error instanceof ToolError && tracePart.error.type === 'not_found')
-    if (needsCodec && packets.length > 0) {
+    const tracePart = needsCodec ? await part(() => getTrace(api, callid)) : undefined
+    const packets = (tracePart === undefined ? undefined : valueOf(tracePart)) ?? []
+    if (packets.length > 0) {
       const trace = analyzeTrace(packets, callid)
       codecs = legCodecs(trace)
       normalised = normaliseRtcp(rtcp, { legs: { ...Object.fromEntries(trace.legs.map(l => [l.callid, l.leg])), ...routingLegs } })
     }
+    // No routing record or no trace (404) is an answer; any other failure is said first (partialAnswer).
+    const unread = unreadOf([['the call log', failedUnlessNotFound(routingPart)], ['the SIP trace', failedUnlessNotFound(tracePart)]])
+    const traceFailed = unread.some(u => u.source === 'the SIP trace')
     const carriers = carrierNames(routing)
-    const source = {
-      shape: normalised.shape,
-      ...(routingPart.ok ? {} : { routing_lookup_failed: routingPart.error.message }),
-      // No trace (404) is no failure: the codec is then what RTCP says, or assumed.
-      ...(tracePart.ok || (tracePart.error instanceof ToolError && tracePart.error.type === 'not_found') ? {} : { trace_lookup_failed: tracePart.error.message })
-    }
+    const source = { shape: normalised.shape }
     if (normalised.samples.length === 0) {
       const unrecognised = normalised.shape === 'unrecognised'
-      return notFound(
+      return partialAnswer(notFound(
         unrecognised ? `The RTCP answer for call ${callid} has a shape this tool does not read.` : `No RTCP for call ${callid}.`,
         unrecognised
           ? 'GET log/rtcp answered neither an array of samples nor {processed, aggregate}; nothing could be graded. Please report it.'
           : whyNoRtcp(routing, Math.floor(ctx.nowMs / 1000)),
         [nextStep('investigateCall', { callid }, 'See how the call went: trace, routing, diagnosis.')],
         { callid, source, ...(normalised.aggregate === null ? {} : { aggregate: normalised.aggregate }) }
-      )
+      ), unread)
     }
     const quality = summariseQuality(normalised, { codecs })
     const fromTrace = quality.streams.filter(s => s.codec_from === 'sip_trace')
     // Field names no alias read matter only when a figure is missing: a new spelling may hold it.
     const incomplete = quality.streams.some(s => s.jitter_ms === null || s.loss_pct === null || (s.mos.mos !== null && s.mos.assumed.length > 0))
-    return {
-      summary: (traceFailed ? `The SIP trace could not be read (${clip(tracePart.error.message, 160)}), so the MOS assumes G.711 where RTCP names no codec. ` : '') +
-        headline(callid, quality, carriers),
+    return partialAnswer({
+      summary: (traceFailed ? 'Without the trace, the MOS assumes G.711 where RTCP names no codec. ' : '') + headline(callid, quality, carriers),
       callid,
       overall: quality.overall,
       ...(quality.one_way.length === 0
@@ -143,6 +137,6 @@ export const getCallQuality = defineTool({
       ...(quality.aggregate === null ? {} : { aggregate: quality.aggregate }),
       source: { ...source, ...(incomplete && normalised.unread_fields.length > 0 ? { unread_fields: normalised.unread_fields } : {}) },
       next_steps: [nextStep('investigateCall', { callid }, quality.overall === 'good' && quality.one_way.length === 0 ? 'The whole call: trace, routing, diagnosis.' : 'Find the cause: NAT, codec, carrier, with the SIP trace.')]
-    }
+    }, unread)
   }
 })

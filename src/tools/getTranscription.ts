@@ -14,7 +14,8 @@ export const getTranscription = defineTool({
     'one-way audio reports). Empty unless transcription was on for the call; paginated.',
   example: 'What was said on the last call from 442079460001?',
   readOnly: true,
-  selfTest: { needs: 'call', args: ({ call }) => ({ callid: call.callid }), expect: { lines: 'array' }, mayFindNothing: true },
+  // A call with a transcript, found by the self-test's discovery (not exercised when the account has none).
+  selfTest: { needs: 'transcribedCall', args: ({ transcribedCall, call }) => ({ callid: (transcribedCall ?? call).callid }), expect: { lines: 'array' } },
   params: {
     callid: callidParam,
     limit: limitParam(40, 200),

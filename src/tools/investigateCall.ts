@@ -15,11 +15,11 @@ import type { CallRouting } from '../connexcs/types'
 import { dayOf } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
 import { isoFromUnix, plural } from '../lib/format'
-import { part, valueOf, type Part } from '../lib/parts'
+import { part, unreadOf, valueOf, type Part } from '../lib/parts'
 import { clip, pick } from '../lib/records'
-import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
+import { mainFailure, nextStep, notFound, partialAnswer, type NextStep, type ToolResult, type Unread } from '../lib/result'
 import { callidbParam, callidParam } from '../lib/sharedParams'
-import { addStep, followUpSteps } from './shared/callSteps'
+import { addStep, failedUnlessNotFound, followUpSteps } from './shared/callSteps'
 
 const DAY_S = 86_400
 /** Transcript lines quoted; the rest is in getTranscription. */
@@ -189,23 +189,38 @@ function analyseCall (callid: string, parts: Fetched, nowS: number) {
  * card routes, the owner of the calling number for an unknown source IP. Fetched only then; a
  * failure leaves the diagnosis as it was.
  */
-async function specifics (api: Connexcs, a: ReturnType<typeof analyseCall>): Promise<Diagnosis> {
+async function specifics (api: Connexcs, a: ReturnType<typeof analyseCall>): Promise<{ diagnosis: Diagnosis, unread: Unread[] }> {
   const code = a.diagnosis.root_cause?.code
   const customerId = a.routing?.account_id
+  const as = (diagnosis: Diagnosis, unread: Unread[] = []): { diagnosis: Diagnosis, unread: Unread[] } => ({ diagnosis, unread })
   if (code === 'no_route' && customerId !== undefined && customerId > 0) {
     const rows = await part(() => listRouting(api, customerId))
-    if (!rows.ok) return a.diagnosis
-    return a.diagnose({ cards: rows.value.filter(r => typeof r.card_id === 'string').map(r => ({ id: r.card_id, name: r.name ?? null })) })
+    if (!rows.ok) return as(a.diagnosis, unreadOf([['the customer\'s rate cards', failedUnlessNotFound(rows)]]))
+    return as(a.diagnose({ cards: rows.value.filter(r => typeof r.card_id === 'string').map(r => ({ id: r.card_id, name: r.name ?? null })) }))
   }
   const cli = a.routing?.cli ?? a.trace?.call.cli ?? undefined
   if (code === 'ip_not_authorised' && cli !== undefined && cli !== '') {
     const owners = await part(() => listClis(api, { cli: cliDigits(cli), limit: 5 }))
     const owner = owners.ok ? owners.value.find(c => c.company_id > 0) : undefined
-    if (owner === undefined) return a.diagnosis
+    if (owner === undefined) return as(a.diagnosis, unreadOf([['the owner of the calling number', failedUnlessNotFound(owners)]]))
     const customer = await part(() => getCustomer(api, owner.company_id))
-    return a.diagnose({ cliOwner: { id: owner.company_id, name: customer.ok ? customer.value?.name ?? null : null } })
+    return as(a.diagnose({ cliOwner: { id: owner.company_id, name: customer.ok ? customer.value?.name ?? null : null } }),
+      unreadOf([['the calling number\'s customer', failedUnlessNotFound(customer)]]))
   }
-  return a.diagnosis
+  return as(a.diagnosis)
+}
+
+/** The parts that could not be read, named as the first sentence of a partial answer says them. */
+function unreadParts (parts: Fetched): Unread[] {
+  return unreadOf([
+    ['the call log', failedUnlessNotFound(parts.routing)],
+    ['the SIP trace', failedUnlessNotFound(parts.trace)],
+    ['RTCP', failedUnlessNotFound(parts.rtcp)],
+    ['the Class 5 log', failedUnlessNotFound(parts.class5)],
+    ['the transcript', failedUnlessNotFound(parts.transcript)],
+    ['the customer account', failedUnlessNotFound(parts.customer)],
+    ['the AI agent log', typeof parts.aiAgent === 'string' ? undefined : failedUnlessNotFound(parts.aiAgent)]
+  ])
 }
 
 type Analysed = ReturnType<typeof analyseCall>
@@ -244,8 +259,11 @@ function presentCall (callid: string, callidb: string | undefined, parts: Fetche
   const { routing, trace, diagnosis, transcript } = a
   const withSamples = (a.quality?.samples ?? 0) > 0 ? a.quality : undefined
   const customerName = parts.customer?.ok === true ? parts.customer.value?.name : undefined
+  // A trace that failed is said first (partialAnswer); here only that the diagnosis stands on the routing log.
   const basis = trace === undefined && routing !== undefined
-    ? ` No SIP trace${a.expired ? ` (the call is ${a.ageDays} days old; traces are kept ${TRACE_RETENTION_DAYS} days)` : ''}: diagnosed from the routing log.`
+    ? parts.trace.ok
+      ? ` No SIP trace${a.expired ? ` (the call is ${a.ageDays} days old; traces are kept ${TRACE_RETENTION_DAYS} days)` : ''}: diagnosed from the routing log.`
+      : ' Diagnosed from the routing log alone.'
     : ''
   return {
     summary: diagnosis.summary + basis,
@@ -299,17 +317,20 @@ export const investigateCall = defineTool({
   async handler ({ callid, callidb }, ctx): Promise<ToolResult> {
     const parts = await fetchCall(ctx.api, callid, callidb)
     const all: Part<unknown>[] = [parts.routing, parts.trace, parts.class5, parts.rtcp, parts.transcript]
-    const firstFailure = all.find(p => !p.ok)
     // Nothing could be fetched at all: that is an error, not a diagnosis.
-    if (firstFailure !== undefined && !firstFailure.ok && all.every(p => !p.ok)) throw firstFailure.error
+    const failures = unreadParts(parts)
+    if (all.every(p => !p.ok) && failures.length > 0) throw mainFailure(failures)
     const first = analyseCall(callid, parts, Math.floor(ctx.nowMs / 1000))
-    const analysed = { ...first, diagnosis: await specifics(ctx.api, first) }
+    const more = await specifics(ctx.api, first)
+    const analysed = { ...first, diagnosis: more.diagnosis }
+    // A part that failed is said first; "not found" only when every part answered (partialAnswer throws otherwise).
+    const unread = [...unreadParts(parts), ...more.unread]
     if (!analysed.found) {
-      return notFound(`Call ${callid} is in neither the call log nor the traces.`,
+      return partialAnswer(notFound(`Call ${callid} is in neither the call log nor the traces.`,
         `The call log keeps ${LOG_RETENTION_DAYS} days and SIP traces ${TRACE_RETENTION_DAYS}; the Call-ID must match exactly (the B leg has its own). ` +
-        `It may be older, mistyped, or may never have reached the switch.${firstFailure === undefined || firstFailure.ok ? '' : ` (One part failed: ${firstFailure.error.message})`}`,
-        [nextStep('searchCallLogs', { search: callid }, 'Look the call up by a number or IP instead, to get its exact Call-ID.')])
+        'It may be older, mistyped, or may never have reached the switch.',
+        [nextStep('searchCallLogs', { search: callid }, 'Look the call up by a number or IP instead, to get its exact Call-ID.')]), unread)
     }
-    return presentCall(callid, callidb, parts, analysed)
+    return partialAnswer(presentCall(callid, callidb, parts, analysed), unread)
   }
 })

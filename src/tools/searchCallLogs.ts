@@ -1,19 +1,26 @@
+import { queryKind } from '../analysis/resolve'
 import { searchCallLogs as fetchCallLogs, LOG_SEARCH_CAP } from '../connexcs/calls'
 import { getCustomer } from '../connexcs/accounts'
 import type { Connexcs } from '../connexcs/client'
-import { part } from '../lib/parts'
 import type { CallRouting } from '../connexcs/types'
+import { isAnsweredCode } from '../lib/callOutcome'
+import { dayOf } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
+import { ToolError } from '../lib/errors'
 import { countList, isoFromUnix } from '../lib/format'
 import { paginate } from '../lib/pagination'
-import { nextStep, notFound } from '../lib/result'
+import { part } from '../lib/parts'
+import { clip } from '../lib/records'
+import { failureWords, mainFailure, nextStep, notFound, partialAnswer, type NextStep, type Unread } from '../lib/result'
 import { cursorParam, limitParam } from '../lib/sharedParams'
+import { accountName, resolveAccount } from './shared/accounts'
 
 function outcome (routing: CallRouting): string {
   if (routing.sip_code === undefined) return 'unknown'
   return `${routing.sip_code}${routing.sip_reason === undefined ? '' : ' ' + routing.sip_reason}`
 }
 
+const DAY_MS = 86_400_000
 /** Customer names looked up per page (a page of a number's calls has one or two customers); others go without. */
 const MAX_NAMES = 5
 
@@ -37,11 +44,75 @@ function compactCall (routing: CallRouting, names: ReadonlyMap<number, string>) 
   }
 }
 
-/** The names of the customers on a page, fetched together; a lookup that fails leaves the name out. */
-async function customerNames (api: Connexcs, calls: readonly CallRouting[]): Promise<Map<number, string>> {
+/** The names of the customers on a page, fetched together; a lookup that fails is listed, to be said first. */
+async function customerNames (api: Connexcs, calls: readonly CallRouting[]): Promise<{ names: Map<number, string>, unread: Unread[] }> {
   const ids = [...new Set(calls.map(c => c.account_id).filter((id): id is number => id !== undefined && id > 0))].slice(0, MAX_NAMES)
   const found = await Promise.all(ids.map(id => part(() => getCustomer(api, id))))
-  return new Map(found.flatMap((p, i) => p.ok && typeof p.value?.name === 'string' ? [[ids[i]!, p.value.name] as const] : []))
+  const names = new Map(found.flatMap((p, i) => p.ok && typeof p.value?.name === 'string' ? [[ids[i]!, p.value.name] as const] : []))
+  // A customer the API does not know (404) has no name to read: that is no failure.
+  const failed = found.flatMap((p, i) => !p.ok && p.error.type !== 'not_found' ? [{ id: ids[i]!, error: p.error }] : [])
+  if (failed.length === 0) return { names, unread: [] }
+  const who = failed.length === 1 ? `customer ${failed[0]!.id}'s name` : `the names of customers ${failed.map(f => f.id).join(', ')}`
+  return { names, unread: [{ source: who, error: mainFailure(failed.map(f => ({ source: '', error: f.error }))) }] }
+}
+
+/**
+ * A search term that reads as a name (`Acme`, `Acme Telecom`) rather than a number, an IP or a
+ * Call-ID: letters first, no `@`, not a hex Call-ID, and no digits unless it has words.
+ */
+function looksLikeName (term: string): boolean {
+  const text = term.trim()
+  if (queryKind(text) !== 'text' || !/^\p{L}[\p{L}\p{N} .,&'()-]*$/u.test(text)) return false
+  if (/^[0-9a-f-]{8,}$/i.test(text)) return false
+  return !/\d/.test(text) || /\s/.test(text)
+}
+
+/** The call log takes numbers, IPs and Call-IDs; what to do with a name instead, from the customer lookup. */
+async function nameSteps (api: Connexcs, name: string, nowMs: number): Promise<{ why: string, steps: NextStep[] }> {
+  const about = `The call log is searched by a number (CLI or dialled, 3 digits or more), an IP address or a Call-ID, not by a name: "${clip(name, 40)}" is a name.`
+  let lookup: Awaited<ReturnType<typeof resolveAccount<'customer'>>>
+  try {
+    lookup = await resolveAccount(api, 'customer', name, { parameter: 'customer_id', retry: { tool: 'getCustomer', args: {} } })
+  } catch (error) {
+    const words = error instanceof ToolError ? failureWords(error) : 'failed'
+    return {
+      why: `${about} The customer lookup by that name could not be done (${words}).`,
+      steps: [nextStep('searchCustomers', { query: name }, 'Find the customer by name, then search its numbers or IPs.')]
+    }
+  }
+  if (lookup.ok) {
+    const { id } = lookup.account
+    const label = accountName(lookup.account)
+    return {
+      why: `${about} It names customer ${label}: its account lists its IPs and numbers to search by; its answered calls are in the CDR.`,
+      steps: [
+        nextStep('getCustomer', { customer_id: id }, `${label}: its SIP users and IPs, to search the log by.`),
+        nextStep('searchCdr', { customer_id: id, start_date: dayOf(nowMs - 6 * DAY_MS), end_date: dayOf(nowMs), limit: 10 }, `${label}'s answered calls of the last 7 days.`)
+      ]
+    }
+  }
+  const answer = lookup.answer
+  if (answer.ambiguous === true) {
+    return { why: `${about} It matches several customers: pick one, then search by its IPs or numbers.`, steps: answer.next_steps ?? [] }
+  }
+  // No customer by that name: only the "did you mean" ones help, and a number to search by.
+  return {
+    why: `${about} No customer has that name either; search by a phone number (e.g. 447700900123, without + or 00) or an IP.`,
+    steps: (answer.next_steps ?? []).filter(step => step.tool === 'getCustomer')
+  }
+}
+
+/** What to try when a search found nothing: never the same search again. */
+async function notFoundSteps (api: Connexcs, search: string, nowMs: number): Promise<{ why: string, steps: NextStep[] }> {
+  if (looksLikeName(search)) return await nameSteps(api, search, nowMs)
+  const why = 'The log search matches a number, a Call-ID or an IP exactly as the switch saw it; logs cover recent days only.'
+  const digits = search.replace(/[\s()-]/g, '')
+  const bare = digits.replace(/^(\+|00)/, '')
+  if (/^\d{3,}$/.test(bare) && bare !== search) return { why, steps: [nextStep('searchCallLogs', { search: bare }, 'The number without + or 00, as the switch stores it.')] }
+  if (/^\d{10,}$/.test(bare)) {
+    return { why, steps: [nextStep('searchCallLogs', { search: bare.slice(-9) }, 'Only its last 9 digits: the switch may have it in another format (national, with a prefix).')] }
+  }
+  return { why, steps: [] }
 }
 
 /** `searchCallLogs`: find calls by number, Call-ID or IP. */
@@ -69,23 +140,20 @@ export const searchCallLogs = defineTool({
     const api = ctx.api
     const entries = await fetchCallLogs(api, search)
     if (entries.length === 0) {
-      return notFound(
-        `No calls match "${search}".`,
-        'The log search matches a number, a Call-ID or an IP exactly as the switch saw it; logs cover recent days only.',
-        [nextStep('searchCallLogs', { search: search.replace(/^(\+|00)/, '') }, 'Try the number without + or 00, or only its last digits.')]
-      )
+      const { why, steps } = await notFoundSteps(api, search, ctx.nowMs)
+      return notFound(`No calls match "${search}".`, why, steps)
     }
     const calls = entries.map(e => e.routing).toSorted((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))
     const page = paginate(calls, cursor, limit)
-    const answered = calls.filter(c => c.sip_code === 200).length
-    const failed = calls.filter(c => c.sip_code !== 200)
+    const answered = calls.filter(c => isAnsweredCode(c.sip_code)).length
+    const failed = calls.filter(c => !isAnsweredCode(c.sip_code))
     const capped = entries.length >= LOG_SEARCH_CAP
-    const firstFailed = page.items.find(c => c.sip_code !== 200)
+    const firstFailed = page.items.find(c => !isAnsweredCode(c.sip_code))
     // A cursor past the end is an empty last page: then there is no call to suggest.
     const pick = firstFailed ?? page.items[0]
-    const names = await customerNames(api, page.items)
+    const { names, unread } = await customerNames(api, page.items)
 
-    return {
+    return partialAnswer({
       summary: `${calls.length}${capped ? '+' : ''} call${calls.length === 1 ? '' : 's'} match${calls.length === 1 ? 'es' : ''} "${search}": ${answered} answered` +
         (failed.length === 0 ? '.' : `, ${failed.length} not answered (${countList(failed.map(outcome))}).`),
       search,
@@ -100,6 +168,6 @@ export const searchCallLogs = defineTool({
               firstFailed === undefined ? 'See the SIP flow of the newest call.' : 'See why the newest failed call failed.')]),
         ...(page.next_cursor === undefined ? [] : [nextStep('searchCallLogs', { search, limit, cursor: page.next_cursor }, 'Next page.')])
       ]
-    }
+    }, unread)
   }
 })

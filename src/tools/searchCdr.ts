@@ -4,7 +4,9 @@ import { listCarriers, listCustomers } from '../connexcs/customers'
 import { callProfit, cdrToEnd, PROFIT_FIELDS, type Period } from '../connexcs/reports'
 import { describeRange, resolveRange } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
+import { cdrCounts, ZERO_DURATION_MAX_S, type CdrCounts } from '../lib/callOutcome'
 import { invalidArgument } from '../lib/errors'
+import { parseFieldList } from '../lib/fields'
 import { formatCount, formatMoney, humanDuration, plural } from '../lib/format'
 import { paginate } from '../lib/pagination'
 import { part, type Part } from '../lib/parts'
@@ -61,25 +63,9 @@ async function namesOf (api: Connexcs, want: { customers: boolean, carriers: boo
   return { customers: map(customers), carriers: map(carriers), failed }
 }
 
-function parseFields (text: string | undefined): CdrField[] {
-  if (text === undefined) return DEFAULT_FIELDS
-  const names = text.split(',').map(f => f.trim()).filter(f => f !== '')
-  const unknown = names.filter(f => !(f in CDR_FIELDS))
-  if (unknown.length > 0 || names.length === 0) {
-    throw invalidArgument('fields', `fields must be a comma-separated list of ${Object.keys(CDR_FIELDS).join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`)
-  }
-  return [...new Set(names)] as CdrField[]
-}
-
-function totalsOf (rows: CdrRow[]): { billed_s: number, answered: number, acd_s: number | null, charges: Record<string, number> } {
-  let billed = 0
-  let answered = 0
-  for (const row of rows) {
-    const duration = Number(row.duration ?? 0)
-    billed += duration
-    if (duration > 0) answered++
-  }
-  return { billed_s: Math.round(billed), answered, acd_s: answered === 0 ? null : Math.round(billed / answered), charges: chargesByCurrency(rows) }
+/** What the rows add up to, with the one definition of answered and zero-duration (src/lib/callOutcome.ts). */
+function totalsOf (rows: CdrRow[]): CdrCounts & { charges: Record<string, number> } {
+  return { ...cdrCounts(rows), charges: chargesByCurrency(rows) }
 }
 
 /** `searchCdr`: completed calls by date range and filters. */
@@ -125,7 +111,7 @@ export const searchCdr = defineTool({
     if (args.min_duration !== undefined && args.max_duration !== undefined && args.max_duration < args.min_duration) {
       throw invalidArgument('max_duration', `max_duration ${args.max_duration} is below min_duration ${args.min_duration}`)
     }
-    const fields = parseFields(args.fields)
+    const fields = parseFieldList(args.fields, CDR_FIELDS, 'fields', DEFAULT_FIELDS)
     const who = await resolveFilters(ctx.api, args, { tool: 'searchCdr', args: nonDefault(args) })
     if (!who.ok) return who.answer
     const digits = (value: string | undefined): string | undefined => value?.replace(/^\+/, '')
@@ -220,7 +206,8 @@ export const searchCdr = defineTool({
 
     return {
       summary: `${failures}${capped ? 'At least ' : ''}${plural(all.length, 'call')} for ${scope}: ${humanDuration(totals.billed_s * 1000)} billed` +
-        `${totals.acd_s === null ? '' : `, ACD ${humanDuration(totals.acd_s * 1000)}`}, charges ${formatMoney(totals.charges)}.` +
+        `${totals.acd_s === null ? '' : `, ACD ${humanDuration(totals.acd_s * 1000)}`}, charges ${formatMoney(totals.charges)}` +
+        `${totals.zero_duration === 0 ? '' : `; ${formatCount(totals.zero_duration)} of at most ${ZERO_DURATION_MAX_S} s (zero-duration)`}.` +
         (plain ? '' : ` ${words.charAt(0).toUpperCase()}${words.slice(1)} first${sortBy === 'profit' ? ` (${plural(rows.length, 'call')} with a profit in one currency)` : ''}.`) +
         limitNote,
       range: { start_date: range.start_date, end_date: range.end_date },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connexcs } from '../../src/connexcs/client'
-import { findCustomer, findRecentCall } from '../../src/selfTestDiscovery'
+import { findCallWith, findCustomer, findRecentCall } from '../../src/selfTestDiscovery'
 import { createMcpServer } from '../../src/mcp'
 import type { SelfTestCase } from '../../src/lib/selfTestCase'
 import { CASES, probePlatform, runSelfTest, type SelfTestOptions } from '../../src/selfTest'
@@ -32,7 +32,12 @@ async function selfTest (options: Partial<SelfTestOptions> = {}) {
   const report = await runSelfTest({
     server: createMcpServer(),
     cases: CASES,
-    discover: { call: () => findRecentCall(connexcs(), NOW_MS), customer: () => findCustomer(connexcs()) },
+    discover: {
+      call: () => findRecentCall(connexcs(), NOW_MS),
+      customer: () => findCustomer(connexcs()),
+      transcribedCall: () => findCallWith(connexcs(), NOW_MS, 'transcript'),
+      aiAgentCall: () => findCallWith(connexcs(), NOW_MS, 'ai_agent')
+    },
     nowMs: NOW_MS,
     log: (line, failed) => lines.push({ line, failed }),
     verbose: false,
@@ -56,10 +61,33 @@ describe('self-test', () => {
     expect(lines.at(-1)).toEqual({ line: report.summary, failed: false })
   })
 
+  it('exercises getTranscription and getAiAgentLogs on calls that have a transcript and an AI agent\'s log', async () => {
+    const { report } = await selfTest()
+    const transcribed = sw.data.calls.find(c => report.discovery.transcribedCall!.startsWith(`${c.callid} (`))!
+    const agent = sw.data.calls.find(c => report.discovery.aiAgentCall!.startsWith(`${c.callid} (`))!
+    expect([transcribed.class5 === 'ai_agent' || transcribed.class5 === 'voicemail', agent.class5]).toEqual([true, 'ai_agent'])
+    const detail = (name: string): string => report.results.find(r => r.name === name)!.detail
+    expect(detail('getTranscription').startsWith(`Transcript of call ${transcribed.callid}: `)).toBe(true)
+    expect(detail('getAiAgentLogs').startsWith(`AI agent log of call ${agent.callid} on ${new Date(agent.start_ms).toISOString().slice(0, 10)}: `)).toBe(true)
+    expect(detail('getAiAgentLogs')).toMatch(/: \d+ steps/)
+  })
+
+  it('reports a tool "not exercised" when the account has no call with what it reads, neither passed nor failed', async () => {
+    const none = (): Promise<{ how: string }> => Promise.resolve({ how: 'no such call in 7 days: none of the 8 newest calls answered has a transcript' })
+    const { report, failing, lines } = await selfTest({
+      discover: { call: () => findRecentCall(connexcs(), NOW_MS), customer: () => findCustomer(connexcs()), transcribedCall: none, aiAgentCall: none }
+    })
+    expect(failing).toEqual([])
+    expect(report.summary).toBe(`${tools.length} passed, 0 failed, 2 not exercised`)
+    expect([report.passed, report.failed, report.not_exercised]).toEqual([tools.length, 0, 2])
+    expect(lines.filter(l => l.line.startsWith('SKIP')).map(l => l.line)).toEqual(['getTranscription', 'getAiAgentLogs'].map(name =>
+      `SKIP ${name} (0 ms): not exercised: no such call in 7 days: none of the 8 newest calls answered has a transcript`))
+  })
+
   it('checks the "not found" answer when the account has nothing to ask about', async () => {
     const { report, failing } = await selfTest({ discover: { call: () => Promise.resolve({ how: 'no calls today' }), customer: () => Promise.resolve({ how: 'none' }) } })
     expect(failing).toEqual([])
-    expect(report.discovery).toEqual({ call: 'none: no calls today', customer: 'none: none' })
+    expect(report.discovery).toEqual({ call: 'none: no calls today', customer: 'none: none', transcribedCall: 'none: not looked for', aiAgentCall: 'none: not looked for' })
     expect(report.results.find(r => r.name === 'getSipTrace')!.detail).toBe('No SIP trace for Call-ID cx-mcp-self-test-no-such-call. (not-found answer checked)')
   })
 
@@ -190,6 +218,40 @@ describe('self-test: finding a recent call and a customer', () => {
       const found = await findRecentCall(connexcs(), NOW_MS)
       expect(found.found).toBeUndefined()
       expect(found.how).toMatch(/^the CDR search failed: The ConnexCS API \(POST cdr\) failed \(HTTP 503\): .*; no call from the IPs of the first 5 customers in the last 7 days$/)
+    } finally {
+      installBridge(sw.api)
+    }
+  })
+
+  it('finds a call with a transcript and one with an AI agent\'s log among the calls answered on the switch, a few requests each', async () => {
+    const sent: string[] = []
+    installBridge(request => {
+      sent.push(request.path.split('?')[0]!)
+      return sw.api(request)
+    })
+    try {
+      for (const feature of ['transcript', 'ai_agent'] as const) {
+        sent.length = 0
+        const found = await findCallWith(connexcs(), NOW_MS, feature)
+        const call = sw.data.calls.find(c => c.callid === found.found?.callid)!
+        expect(feature === 'ai_agent' ? call.class5 === 'ai_agent' : call.class5 === 'ai_agent' || call.class5 === 'voicemail').toBe(true)
+        expect(call.start_ms).toBeGreaterThan(NOW_MS - 7 * 86_400_000)
+        expect(found.found).toMatchObject({ callid: call.callid, start_time: Math.floor(call.start_ms / 1000), customer_id: call.customer_id })
+        expect(found.how).toBe(`the newest call with ${feature === 'ai_agent' ? 'an AI-agent log' : 'a transcript'} of 8 answered on the switch (Class 5) in the CDR`)
+        expect(sent.length).toBeLessThanOrEqual(1 + 8 + 1)
+      }
+    } finally {
+      installBridge(sw.api)
+    }
+  })
+
+  it('says "no such call in N days" when none of the calls asked has one', async () => {
+    installBridge(request => request.path.startsWith('transcribe') || request.path.startsWith('log/ai-agent')
+      ? Promise.resolve({ status: 200, statusText: 'OK', body: '[]' })
+      : sw.api(request))
+    try {
+      expect(await findCallWith(connexcs(), NOW_MS, 'transcript')).toEqual({ how: 'no such call in 7 days: none of the 8 newest calls answered on the switch (Class 5) has a transcript' })
+      expect(await findCallWith(connexcs(), NOW_MS, 'ai_agent', 3)).toEqual({ how: 'no such call in 3 days: none of the 8 newest calls answered on the switch (Class 5) has an AI-agent log' })
     } finally {
       installBridge(sw.api)
     }

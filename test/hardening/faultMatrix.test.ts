@@ -62,7 +62,6 @@ const FAULTS: Fault[] = [
  * lookupRate's {number} is not; and a source is one cell per path shape, so one card's rules.)
  */
 const FOUND_AT_MERGE: Record<string, string> = {
-  'getCallQuality × 500 × log/trace': 'an answer whose first sentence names no failure: "Audio of call 0a4a7aa6-9163-4b25-af7d-d8f70c5cdfd9@203.0.113…',
   'getCustomer × 500 × payment': 'an answer whose first sentence names no failure: "Adam Communications (105221): Active, GBP."',
   'getCustomer × 500 × package': 'an answer whose first sentence names no failure: "Adam Communications (105221): Active, GBP."',
   'getCustomer × 500 × routing': 'an answer whose first sentence names no failure: "Adam Communications (105221): Active, GBP."',
@@ -79,15 +78,6 @@ const FOUND_AT_MERGE: Record<string, string> = {
  * cell fails its test until it leaves this list. Keys are `tool × fault [× path shape | × arguments]`.
  */
 const KNOWN_FAILURES: Record<string, string> = {
-  'searchCallLogs × 500 × customer/*': 'the customer name lookup failed: the answer leaves the name out and does not say so',
-  'investigateCall × 500 × log': 'the routing log failed: the diagnosis reads as complete',
-  'investigateCall × 500 × log/trace': 'the SIP trace failed: "was answered", the failure only under unavailable',
-  'investigateCall × 500 × log/class5': 'Class 5 failed: not said first',
-  'investigateCall × 500 × log/rtcp': 'RTCP failed: not said first (issue 13: "No fault found")',
-  'investigateCall × 500 × transcribe': 'the transcript failed: not said first',
-  'investigateCall × 500 × customer/*': 'the customer lookup failed: not said first',
-  'investigateCall × 500 × log/ai-agent': 'the AI agent log failed: not said first',
-  'getCallQuality × 500 × log': 'the routing lookup failed: a quality verdict without saying so first',
   ...FOUND_AT_MERGE
 }
 

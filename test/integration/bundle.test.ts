@@ -95,7 +95,7 @@ describe('searchCallLogs through the bundle', () => {
         summary: 'No calls match "+4900000000".',
         found: false,
         why: 'The log search matches a number, a Call-ID or an IP exactly as the switch saw it; logs cover recent days only.',
-        next_steps: [{ tool: 'searchCallLogs', args: { search: '4900000000' }, why: 'Try the number without + or 00, or only its last digits.' }]
+        next_steps: [{ tool: 'searchCallLogs', args: { search: '4900000000' }, why: 'The number without + or 00, as the switch stores it.' }]
       }
     })
   })

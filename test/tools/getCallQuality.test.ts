@@ -102,11 +102,37 @@ describe('getCallQuality with the codec the call negotiated', () => {
       ? { status: 500, statusText: 'Internal Server Error', body: '{"error":"trace store down"}' }
       : await backend(rtcp, routing({ callid: 'q-a', sip_code: 200 }))(request)
     const { result } = await nodeRunner(traceDown).call(getCallQuality, { callid: 'q-a' })
-    expect(result.summary).toBe('The SIP trace could not be read (The ConnexCS API (GET log/trace) failed (HTTP 500): 500 Internal Server Error: trace store down), ' +
-      'so the MOS assumes G.711 where RTCP names no codec. Audio of call q-a was fair; worst stream leg A customer → switch: MOS 4.27, jitter 10 ms, loss 1 %, RTT 100 ms. 1 stream, 1 RTCP sample.')
-    expect([result.streams[0].codec, result.streams[0].assumed, result.source.trace_lookup_failed]).toEqual([
-      'G.711 with PLC', ['codec not reported: assumed G.711 with PLC'], expect.stringMatching(/^The ConnexCS API \(GET log\/trace\) failed \(HTTP 500\)/)
+    expect(result.summary).toBe('Could not read the SIP trace (HTTP 500), so this answer may be incomplete. Without the trace, the MOS assumes G.711 where RTCP names no codec. ' +
+      'Audio of call q-a was fair; worst stream leg A customer → switch: MOS 4.27, jitter 10 ms, loss 1 %, RTT 100 ms. 1 stream, 1 RTCP sample.')
+    expect([result.streams[0].codec, result.streams[0].assumed, result.partial, result.unread]).toEqual([
+      'G.711 with PLC', ['codec not reported: assumed G.711 with PLC'], true,
+      [{ source: 'the SIP trace', type: 'upstream', status: 500, message: 'The ConnexCS API (GET log/trace) failed (HTTP 500): 500 Internal Server Error: trace store down' }]
     ])
+  })
+
+  it('reads no trace when RTCP names every codec', async () => {
+    const paths: string[] = []
+    const rtcp = [{ callid: 'q-a', direction: 'in', codec: 'PCMA', jitter: 10, packet_loss: 1, rtt: 100 }]
+    const recording: ApiBackend = async request => {
+      paths.push(request.path.split('?')[0]!)
+      return await backend(rtcp, routing({ callid: 'q-a', sip_code: 200 }))(request)
+    }
+    const { result } = await nodeRunner(recording).call(getCallQuality, { callid: 'q-a' })
+    expect([result.overall, paths.toSorted()]).toEqual(['fair', ['log', 'log/rtcp']])
+  })
+
+  it('says first when the routing lookup failed; with no RTCP either, that is the failure, not "no RTCP"', async () => {
+    const logDown = (rtcp: unknown): ApiBackend => async request => request.path.split('?')[0] === 'log'
+      ? { status: 500, statusText: 'Internal Server Error', body: '{"error":"log down"}' }
+      : await backend(rtcp)(request)
+    const rtcp = [{ callid: 'q-a', direction: 'in', codec: 'PCMA', jitter: 10, packet_loss: 1, rtt: 100 }]
+    for (const runner of bothRunners(logDown(rtcp))) {
+      const { result, isError } = await runner.call(getCallQuality, { callid: 'q-a' })
+      expect(isError).toBe(false)
+      expect(result.summary).toMatch(/^Could not read the call log \(HTTP 500\), so this answer may be incomplete\. Audio of call q-a was fair; /)
+    }
+    const { result, isError } = await nodeRunner(logDown([])).call(getCallQuality, { callid: 'q-a' })
+    expect([isError, result.error.type, result.error.status]).toEqual([true, 'upstream', 500])
   })
 })
 
@@ -149,7 +175,11 @@ describe('getCallQuality on other answers', () => {
       ? { status: 200, statusText: 'OK', body: JSON.stringify([{ leg: 'A', direction: 'in', jitter: 3, packet_loss: 0, rtt: 40 }]) }
       : { status: 500, statusText: 'Internal Server Error', body: '{"error":"log search down"}' }
     const partial = await nodeRunner(logDown).call(getCallQuality, { callid: 'c1' })
-    expect([partial.isError, partial.result.overall, partial.result.source.routing_lookup_failed]).toEqual([false, 'good', 'The ConnexCS API (GET log) failed (HTTP 500): 500 Internal Server Error: log search down'])
+    expect([partial.isError, partial.result.overall, partial.result.unread.map((u: { source: string, message: string }) => [u.source, u.message])]).toEqual([false, 'good', [
+      ['the call log', 'The ConnexCS API (GET log) failed (HTTP 500): 500 Internal Server Error: log search down'],
+      ['the SIP trace', 'The ConnexCS API (GET log/trace) failed (HTTP 500): 500 Internal Server Error: log search down']
+    ]])
+    expect(partial.result.summary).toMatch(/^Could not read the call log \(HTTP 500\) or the SIP trace \(HTTP 500\), so this answer may be incomplete\. /)
     for (const runner of bothRunners(async () => ({ status: 503, statusText: 'Service Unavailable', body: '{"error":"maintenance"}' }))) {
       const { result, isError } = await runner.call(getCallQuality, { callid: 'c1' })
       expect(isError).toBe(true)

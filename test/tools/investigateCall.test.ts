@@ -60,11 +60,33 @@ describe.each(bothRunners(sw.api).map(r => [r.name, r] as [string, Runner]))('in
       rtcp: 'failed: The ConnexCS API (GET log/rtcp) failed (HTTP 500): 500 Internal Server Error: log/rtcp is down',
       class5: 'failed: The ConnexCS API (GET log/class5) failed (HTTP 500): 500 Internal Server Error: log/class5 is down'
     })
+    expect(result.summary).toMatch(/^Could not read RTCP \(HTTP 500\), the Class 5 log \(HTTP 500\) or the transcript \(HTTP 500\), so this answer may be incomplete\. Call \S+ failed: /)
+    expect([result.partial, result.unread.map((u: { source: string, type: string, status: number }) => [u.source, u.type, u.status])]).toEqual([true, [
+      ['RTCP', 'upstream', 500], ['the Class 5 log', 'upstream', 500], ['the transcript', 'upstream', 500]
+    ]])
     expect(result.missing).toEqual([
       'quality: failed: The ConnexCS API (GET log/rtcp) failed (HTTP 500): 500 Internal Server Error: log/rtcp is down',
       'class5: failed: The ConnexCS API (GET log/class5) failed (HTTP 500): 500 Internal Server Error: log/class5 is down',
       'transcription: failed: The ConnexCS API (GET transcribe) failed (HTTP 500): 500 Internal Server Error: transcribe is down'
     ])
+  })
+
+  it('says first that RTCP could not be read, never a plain "No fault found"; and that the trace failed, not that there is none', async () => {
+    const call = scenario(sw, 'ai_agent').calls[0]!
+    const noRtcp = bothRunners(failing(['log/rtcp'])).find(r => r.name === runner.name)!
+    const rtcp = (await noRtcp.call(investigateCall, { callid: call.callid })).result
+    expect(rtcp.summary).toMatch(/^Could not read RTCP \(HTTP 500\), so this answer may be incomplete\. Call \S+ was answered/)
+    const noTrace = bothRunners(failing(['log/trace'])).find(r => r.name === runner.name)!
+    const trace = (await noTrace.call(investigateCall, { callid: call.callid })).result
+    expect(trace.summary).toMatch(/^Could not read the SIP trace \(HTTP 500\), so this answer may be incomplete\. .* Diagnosed from the routing log alone\.$/)
+    expect(trace.summary).not.toMatch(/No SIP trace/)
+  })
+
+  it('answers a failure, not "not found", when a part failed and the others found nothing', async () => {
+    const down = bothRunners(failing(['log/trace'])).find(r => r.name === runner.name)!
+    const { result, isError } = await down.call(investigateCall, { callid: 'no-such-call' })
+    expect([isError, result.error.type, result.error.status]).toEqual([true, 'upstream', 500])
+    expect(result.error.message).toMatch(/^The ConnexCS API \(GET log\/trace\) failed \(HTTP 500\)/)
   })
 
   it('fails only when every part failed', async () => {

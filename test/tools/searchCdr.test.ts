@@ -69,7 +69,7 @@ describe('searchCdr', () => {
       range: { start_date: '2026-11-24', end_date: '2026-11-24' },
       filters: { dest_number: '447700900123' },
       total: 30,
-      totals: { billed_s: 2235, answered: 30, acd_s: 75, charges: { GBP: 14.5, USD: 1.25 } },
+      totals: { answered: 30, zero_duration: 0, billed_s: 2235, acd_s: 75, charges: { GBP: 14.5, USD: 1.25 } },
       calls: [{ callid: 'c0', duration: 60 }, { callid: 'c1', duration: 61 }],
       next_cursor: 'o2',
       next_steps: [

@@ -3,6 +3,7 @@
  * (IRSF, wangiri), answered calls that last no time (diallers, probes), and a day with many times
  * a customer's usual traffic. Each test holds its false alarms over every customer tested.
  */
+import { isAnsweredCode, isZeroDuration } from '../../lib/callOutcome'
 import { binomialAtLeast, poissonAtLeast } from '../significance'
 import { chance, count, DEFAULT_ALPHA, isoSeconds, pct, type AccountFinding, type CallRecord } from './types'
 
@@ -101,7 +102,7 @@ export interface ZeroDurationOptions {
 export function detectZeroDurationCalls (records: readonly CallRecord[], options: ZeroDurationOptions): AccountFinding[] {
   const min = options.minCount ?? 5
   const alpha = options.alpha ?? DEFAULT_ALPHA
-  const zero = records.filter(r => r.sip_code >= 200 && r.sip_code < 300 && (r.duration_s ?? 0) <= 1 && r.customer_id !== null && r.customer_id !== 0)
+  const zero = records.filter(r => isAnsweredCode(r.sip_code) && isZeroDuration(r.duration_s ?? 0) && r.customer_id !== null && r.customer_id !== 0)
   const answered = Object.values(options.answeredByCustomer).reduce((s, n) => s + n, 0)
   if (answered === 0) return []
   const share = Math.min(1, zero.length / answered)

@@ -1,4 +1,5 @@
 import type { FollowUp, FollowUpKind } from '../../analysis/diagnosis'
+import type { Part } from '../../lib/parts'
 import { nextStep, type NextStep } from '../../lib/result'
 
 /** The call a follow-up is about: what the next tools are called with. */
@@ -43,4 +44,12 @@ export function followUpSteps (followUps: readonly FollowUp[], call: CallRef, sk
 /** Adds a step unless one for the same tool is there already. */
 export function addStep (steps: NextStep[], step: NextStep): void {
   if (!steps.some(s => s.tool === step.tool)) steps.push(step)
+}
+
+/**
+ * A part as the list of what could not be read takes it (`unreadOf`): a 404 is an answer (no such
+ * record: nothing there), not a failure, so it is left out.
+ */
+export function failedUnlessNotFound<T> (p: Part<T> | undefined): Part<T> | undefined {
+  return p !== undefined && !p.ok && p.error.type === 'not_found' ? undefined : p
 }
