@@ -225,9 +225,9 @@ export const lookupRate = defineTool({
       throw invalidArgument(args.customer_id === undefined ? 'customer_id' : 'card_id', 'give customer_id (the customer whose rates apply) or card_id (a sell card), one of the two')
     }
     const api = ctx.api
-    // The card list only saves a request per card (getCard reads each otherwise); the carriers only name the carrier cards.
-    const [summaries, carrierList] = await Promise.all([part(() => listCards(api)), part(() => listCarriers(api))])
-    const byId = new Map((valueOf(summaries) ?? []).map(c => [c.id, c]))
+    // The carriers only name the carrier cards: without them the price is still whole.
+    const [summaries, carrierList] = await Promise.all([listCards(api), part(() => listCarriers(api))])
+    const byId = new Map(summaries.map(c => [c.id, c]))
     const carriers = new Map((valueOf(carrierList) ?? []).filter(c => c.card_id !== undefined).map(c => [c.card_id!, c]))
     const load = deckLoader(api, byId)
     // What the price itself depends on (the sell cards), and what only completes it (carriers).

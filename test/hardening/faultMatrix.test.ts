@@ -62,16 +62,7 @@ const FAULTS: Fault[] = [
  * lookupRate's {number} is not; and a source is one cell per path shape, so one card's rules.)
  */
 const FOUND_AT_MERGE: Record<string, string> = {
-  'getCallQuality × 500 × log/trace': 'an answer whose first sentence names no failure: "Audio of call 0a4a7aa6-9163-4b25-af7d-d8f70c5cdfd9@203.0.113…',
-  'getCustomer × 500 × payment': 'an answer whose first sentence names no failure: "Adam Communications (105221): Active, GBP."',
-  'getCustomer × 500 × package': 'an answer whose first sentence names no failure: "Adam Communications (105221): Active, GBP."',
-  'getCustomer × 500 × routing': 'an answer whose first sentence names no failure: "Adam Communications (105221): Active, GBP."',
-  'getCustomer × 500 × card': 'an answer whose first sentence names no failure: "Adam Communications (105221): Active, GBP."',
-  'getCustomer × 500 × switch/user': 'an answer whose first sentence names no failure: "Adam Communications (105221): Active, GBP."',
-  'getCustomer × 500 × switch/ip': 'an answer whose first sentence names no failure: "Adam Communications (105221): Active, GBP."',
-  'getProfitability × 500 × setup/account': 'an answer whose first sentence names no failure: "By customer, 2026-11-17 to 2026-11-24: revenue EUR 13.98, GB…',
-  'getProfitability × 500 × customer': 'an answer whose first sentence names no failure: "By customer, 2026-11-17 to 2026-11-24: revenue EUR 13.98, GB…',
-  'getDocumentation × malformed JSON': 'an answer whose first sentence names no failure: ""DIDs" (customer/did): the whole page, 440 characters."'
+  'getCallQuality × 500 × log/trace': 'an answer whose first sentence names no failure: "Audio of call 0a4a7aa6-9163-4b25-af7d-d8f70c5cdfd9@203.0.113…'
 }
 
 /**
