@@ -165,8 +165,8 @@ export async function getDoc (api: Connexcs, path: string, readText?: DocTextRea
       failure = readError instanceof ToolError ? readError : new ToolError('upstream', readError instanceof Error ? readError.message : String(readError))
     }
     if (markdown !== undefined && markdown.trim() !== '') return whole(path, markdown)
-    return excerpt(api, path, failure ?? new ToolError(readText === undefined ? 'configuration' : 'upstream',
-      readText === undefined ? 'no way to read a page\'s markdown here (cxRest parses every answer as JSON)' : `GET docs/${path} with fetch answered an empty page`))
+    if (readText === undefined) return excerpt(api, path, new ToolError('configuration', 'no way to read a page\'s markdown here (cxRest parses every answer as JSON)'))
+    return excerpt(api, path, failure ?? new ToolError('upstream', `GET docs/${path} with fetch answered an empty page`), true)
   }
   const markdown = textOf(answer)
   if (markdown !== undefined) return whole(path, markdown)
@@ -175,13 +175,14 @@ export async function getDoc (api: Connexcs, path: string, readText?: DocTextRea
 
 /**
  * The page's search hit, found by searching for the words of its path; `failure` is why the page
- * could not be read whole. A failed search leaves nothing to give: its error is thrown.
+ * could not be read whole (`read`: the reader's own failure, which `why` quotes). A failed search
+ * leaves nothing to give: its error is thrown.
  */
-async function excerpt (api: Connexcs, path: string, failure: ToolError): Promise<DocFetch> {
+async function excerpt (api: Connexcs, path: string, failure: ToolError, read = false): Promise<DocFetch> {
   const words = path.split(/[^A-Za-z0-9]+/).filter(w => w !== '').join(' ')
   const hit = (await searchDocs(api, words)).find(h => h.link === path)
-  const why = 'the documentation API answers pages as markdown, which the platform\'s cxRest cannot read (it parses every answer as JSON), ' +
-    `and reading it with fetch failed (${failure.message}); this is the page's search snippet: open public_url for the whole page`
+  const why = 'the documentation API answers pages as markdown, which the platform\'s cxRest cannot read (it parses every answer as JSON)' +
+    `${read ? `, and reading it with fetch failed (${failure.message})` : ''}; this is the page's search snippet: open public_url for the whole page`
   if (hit === undefined) {
     return { found: true, complete: false, path, excerpt: '', public_url: `https://docs.connexcs.com/${path}/`, why, failure }
   }

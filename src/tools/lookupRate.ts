@@ -15,6 +15,8 @@ import { resolveCard } from './shared/cards'
 
 /** Numbers one call prices; several come back one compact row each. */
 const MAX_NUMBERS = 20
+/** Failed carrier cards named one by one; more are named as one source. */
+const MAX_NAMED_CARDS = 3
 
 /** A card's active rules, ready for look-ups. */
 interface Deck {
@@ -138,7 +140,12 @@ async function price (
     const parents = hit.d.card.parent_card_ids ?? []
     // A carrier card that cannot be read leaves that carrier out, and the answer says so.
     const decks = await Promise.all(parents.map(id => part(() => load(id))))
-    const unread = unreadOf(decks.map((d, i) => [`carrier card ${parents[i]!} (its carrier is left out)`, d] as const))
+    const each = unreadOf(decks.map((d, i) => [`carrier card ${parents[i]!} (its carrier is left out)`, d] as const))
+    // Many failed carrier cards are one source, so that the first sentence stays a sentence.
+    const failedIds = parents.filter((_id, i) => !decks[i]!.ok)
+    const unread: Unread[] = each.length <= MAX_NAMED_CARDS
+      ? each
+      : [{ source: `${each.length} carrier cards (${failedIds.slice(0, MAX_NAMED_CARDS).join(', ')}, …; their carriers are left out)`, error: mainFailure(each) }]
     const routes: Route[] = []
     decks.forEach((read, i) => {
       const cardId = parents[i]!

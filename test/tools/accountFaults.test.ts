@@ -61,6 +61,15 @@ describe('lookupRate and getRateCard with a card\'s rules failing', () => {
     expect(result.numbers[0].carriers.map((c: any) => c.card_id)).not.toContain(broken)
   })
 
+  it('lookupRate: every carrier card failing is one source, named with the first few cards', async () => {
+    const parents = new Set(retail.parents)
+    const { result, isError } = await call(faulting(r => parents.has(pathOf(r).split('/')[1]!) && pathOf(r).includes('/rev/')), 'lookupRate', { number: '447700900123', card_id: retail.id })
+    expect(isError).toBe(false)
+    expect(firstSentence(result.summary)).toBe(`Could not read ${parents.size} carrier cards (${retail.parents.slice(0, 3).join(', ')}, …; their carriers are left out) (HTTP 500), ` +
+      'so this answer may be incomplete.')
+    expect([result.unread.length, result.numbers[0].carriers.length, result.numbers[0].sell.card_id]).toEqual([1, 0, retail.id])
+  })
+
   it('lookupRate: the carrier list failing leaves the carriers unnamed, and says so; a number with no rule does not depend on it', async () => {
     const carriers = (r: ApiRequest): boolean => pathOf(r) === 'carrier'
     const { result, isError } = await call(faulting(carriers), 'lookupRate', { number: '447700900123', card_id: retail.id })
