@@ -35,31 +35,84 @@ function hits (value: unknown, into: Map<string, DocSearchHit>): void {
   }
 }
 
-/**
- * `GET docs?s=`: the pages the API finds for `query`, in its order, each once. A query of several
- * words is also searched word by word (the {@link MAX_WORD_SEARCHES} longest words, concurrently),
- * so a search engine that wants every word still yields the pages holding some; ranking is the
- * caller's (`rankDocuments`).
- */
-export async function searchDocs (api: Connexcs, query: string): Promise<DocSearchHit[]> {
+/** The searches one query makes: the whole query, and its {@link MAX_WORD_SEARCHES} longest words apart when it has several. */
+export function docSearches (query: string): string[] {
   const text = query.trim()
   if (text === '') return []
   const words = [...new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter(w => w.length > 2))]
   const singles = words.length > 1 ? words.toSorted((a, b) => b.length - a.length || (a < b ? -1 : 1)).slice(0, MAX_WORD_SEARCHES) : []
-  const answers = await Promise.all([text, ...singles].map(s => api.get<unknown>('docs', { s })))
+  return [text, ...singles]
+}
+
+/** What the searches of one query found, and those that failed (each with its error). */
+export interface DocSearchOutcome {
+  hits: DocSearchHit[]
+  failed: { s: string, error: ToolError }[]
+  /** How many searches were made. */
+  searches: number
+}
+
+/**
+ * `GET docs?s=`: the pages the API finds for `query`, in its order, each once, from every search
+ * of {@link docSearches} (concurrently), so a search engine that wants every word still yields
+ * the pages holding some; ranking is the caller's (`rankDocuments`). A search that fails is
+ * listed in `failed` and the others still count.
+ */
+export async function searchDocsOutcome (api: Connexcs, query: string): Promise<DocSearchOutcome> {
+  const searches = docSearches(query)
+  const answers = await Promise.all(searches.map(async s => {
+    try {
+      return { s, value: await api.get<unknown>('docs', { s }) }
+    } catch (error) {
+      return { s, error: error instanceof ToolError ? error : new ToolError('upstream', error instanceof Error ? error.message : String(error)) }
+    }
+  }))
   const found = new Map<string, DocSearchHit>()
-  for (const answer of answers) hits(answer, found)
-  return [...found.values()]
+  const failed: DocSearchOutcome['failed'] = []
+  for (const answer of answers) {
+    if (answer.error === undefined) hits(answer.value, found)
+    else failed.push({ s: answer.s, error: answer.error })
+  }
+  return { hits: [...found.values()], failed, searches: searches.length }
+}
+
+/** {@link searchDocsOutcome}'s hits, all or nothing: the first failed search is thrown. */
+export async function searchDocs (api: Connexcs, query: string): Promise<DocSearchHit[]> {
+  const outcome = await searchDocsOutcome(api, query)
+  if (outcome.failed.length > 0) throw outcome.failed[0]!.error
+  return outcome.hits
 }
 
 /** Reads a page's markdown another way than `cxRest` (on ScriptForge, `fetch`); undefined when it cannot. */
 export type DocTextReader = (path: string) => Promise<string | undefined>
 
-/** A page: whole (`complete`), only its search snippet, or not found. */
+/**
+ * A page: whole (`complete`; `cut` when its text stops mid-line, see {@link looksCut}), only its
+ * search snippet (with the failure that kept the page from being read whole), or not found.
+ */
 export type DocFetch =
-  | { found: true, complete: true, path: string, markdown: string }
-  | { found: true, complete: false, path: string, excerpt: string, public_url: string, why: string }
+  | { found: true, complete: true, path: string, markdown: string, cut?: true }
+  | { found: true, complete: false, path: string, excerpt: string, public_url: string, why: string, failure: ToolError }
   | { found: false, path: string }
+
+/** Characters that end a finished last line of markdown: a sentence, a link, a table row, a tag, code, emphasis. */
+const LINE_ENDS = /[.!?:;,)\]}>|`*_"'\u2019\u201d]$/
+
+/**
+ * Whether a page's text looks cut off in transit: it does not end with a line break (a page is
+ * served as the file it is stored in, and a text file ends with one), and its last line does not
+ * end as a finished line does. An answer that stopped early cannot be told from a short page by
+ * its framing (the length matches what arrived), only by where it stops.
+ */
+export function looksCut (text: string): boolean {
+  if (text.trim() === '' || /\n[ \t]*$/.test(text)) return false
+  return !LINE_ENDS.test(text.slice(text.lastIndexOf('\n') + 1).trimEnd())
+}
+
+/** A page read whole, marked when it looks cut. */
+function whole (path: string, markdown: string): DocFetch {
+  return { found: true, complete: true, path, markdown, ...(looksCut(markdown) ? { cut: true as const } : {}) }
+}
 
 /**
  * Whether a failed call means the API answered 2xx with a body that is not JSON (the page's
@@ -104,31 +157,36 @@ export async function getDoc (api: Connexcs, path: string, readText?: DocTextRea
     if (error instanceof ToolError && error.type === 'not_found') return { found: false, path }
     if (!isNotJson(error)) throw error
     let markdown: string | undefined
-    let failure: string | undefined
+    let failure: ToolError | undefined
     try {
       markdown = readText === undefined ? undefined : await readText(path)
     } catch (readError) {
       // The page exists; only reading it whole failed: its snippet is still worth giving.
-      failure = readError instanceof Error ? readError.message : String(readError)
+      failure = readError instanceof ToolError ? readError : new ToolError('upstream', readError instanceof Error ? readError.message : String(readError))
     }
-    if (markdown !== undefined && markdown.trim() !== '') return { found: true, complete: true, path, markdown }
-    return excerpt(api, path, failure)
+    if (markdown !== undefined && markdown.trim() !== '') return whole(path, markdown)
+    if (readText === undefined) return excerpt(api, path, new ToolError('configuration', 'no way to read a page\'s markdown here (cxRest parses every answer as JSON)'))
+    return excerpt(api, path, failure ?? new ToolError('upstream', `GET docs/${path} with fetch answered an empty page`), true)
   }
   const markdown = textOf(answer)
-  if (markdown !== undefined) return { found: true, complete: true, path, markdown }
-  return excerpt(api, path)
+  if (markdown !== undefined) return whole(path, markdown)
+  return excerpt(api, path, new ToolError('upstream', `GET docs/${path} answered JSON without the page's text`))
 }
 
-/** The page's search hit, found by searching for the words of its path; `failure` says why the reader could not help. */
-async function excerpt (api: Connexcs, path: string, failure?: string): Promise<DocFetch> {
+/**
+ * The page's search hit, found by searching for the words of its path; `failure` is why the page
+ * could not be read whole (`read`: the reader's own failure, which `why` quotes). A failed search
+ * leaves nothing to give: its error is thrown.
+ */
+async function excerpt (api: Connexcs, path: string, failure: ToolError, read = false): Promise<DocFetch> {
   const words = path.split(/[^A-Za-z0-9]+/).filter(w => w !== '').join(' ')
   const hit = (await searchDocs(api, words)).find(h => h.link === path)
   const why = 'the documentation API answers pages as markdown, which the platform\'s cxRest cannot read (it parses every answer as JSON)' +
-    `${failure === undefined ? '' : `, and reading it with fetch failed (${failure})`}; this is the page's search snippet: open public_url for the whole page`
+    `${read ? `, and reading it with fetch failed (${failure.message})` : ''}; this is the page's search snippet: open public_url for the whole page`
   if (hit === undefined) {
-    return { found: true, complete: false, path, excerpt: '', public_url: `https://docs.connexcs.com/${path}/`, why }
+    return { found: true, complete: false, path, excerpt: '', public_url: `https://docs.connexcs.com/${path}/`, why, failure }
   }
-  return { found: true, complete: false, path, excerpt: hit.body, public_url: hit.public_url, why }
+  return { found: true, complete: false, path, excerpt: hit.body, public_url: hit.public_url, why, failure }
 }
 
 /** Options of {@link fetchReader}. */

@@ -7,9 +7,10 @@ import { listCards, listRouting, type CardSummary, type RoutingRecord } from '..
 import { dayOf } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
 import { formatAmount, plural } from '../lib/format'
-import { part, type Part } from '../lib/parts'
+import type { ToolError } from '../lib/errors'
+import { part, unreadOf, valueOf } from '../lib/parts'
 import { clip } from '../lib/records'
-import { nextStep, type NextStep, type ToolResult } from '../lib/result'
+import { nextStep, partialAnswer, type NextStep, type ToolResult } from '../lib/result'
 import { requiredCustomerParam } from '../lib/sharedParams'
 import { accountName, resolveAccount } from './shared/accounts'
 
@@ -21,11 +22,17 @@ const RECENT_PAYMENTS = 5
 const FIRST_FEW = 5
 const DAY_MS = 86_400_000
 
-/** Payments newest first, page after page until one holds a top-up (or the pages run out). */
-async function paymentsToTopUp (api: Connexcs, id: number): Promise<{ rows: PaymentRecord[], complete: boolean }> {
+/**
+ * Payments newest first, page after page until one holds a top-up (or the pages run out). A page
+ * after the first that fails ends the reading with what came before, and its error (`older`).
+ */
+async function paymentsToTopUp (api: Connexcs, id: number): Promise<{ rows: PaymentRecord[], complete: boolean, older?: ToolError }> {
   const rows: PaymentRecord[] = []
   for (let page = 0; page < PAYMENT_PAGES; page++) {
-    const got = await listPayments(api, id, { startRow: page * PAYMENT_PAGE, endRow: (page + 1) * PAYMENT_PAGE })
+    const query = { startRow: page * PAYMENT_PAGE, endRow: (page + 1) * PAYMENT_PAGE }
+    const read = page === 0 ? { ok: true as const, value: await listPayments(api, id, query) } : await part(() => listPayments(api, id, query))
+    if (!read.ok) return { rows, complete: false, older: read.error }
+    const got = read.value
     rows.push(...got)
     if (got.length < PAYMENT_PAGE) return { rows, complete: true }
     if (lastTopUp(got) !== undefined) return { rows, complete: false }
@@ -33,9 +40,12 @@ async function paymentsToTopUp (api: Connexcs, id: number): Promise<{ rows: Paym
   return { rows, complete: false }
 }
 
-/** Everything about one customer, each part fetched at once and allowed to fail alone. */
-async function fetchAccount (api: Connexcs, id: number) {
-  const record = part(() => getCustomerAccount(api, id))
+/**
+ * Everything about one customer, each part fetched at once and allowed to fail alone; the record
+ * only when the resolver did not read `customer/<id>` already (`known`).
+ */
+async function fetchAccount (api: Connexcs, id: number, known: CustomerAccount | undefined) {
+  const record = known === undefined ? part(() => getCustomerAccount(api, id)) : Promise.resolve({ ok: true as const, value: known })
   const payments = part(() => paymentsToTopUp(api, id))
   const packages = part(() => listPackages(api, id))
   const routing = part(() => listRouting(api, id))
@@ -125,21 +135,26 @@ export const getCustomer = defineTool({
     const who = await resolveAccount(ctx.api, 'customer', args.customer_id, { parameter: 'customer_id', retry: { tool: 'getCustomer', args }, checkId: true })
     if (!who.ok) return who.answer
     const id = who.account.id
-    const parts = await fetchAccount(ctx.api, id)
+    const parts = await fetchAccount(ctx.api, id, who.account.by === 'id' ? who.account.record : undefined)
+    // The record is the account: without it there is nothing to give but the failure.
     if (!parts.record.ok) throw parts.record.error
     const customer: CustomerAccount = parts.record.value ?? who.account.record!
-    const unavailable: { part: string, why: string }[] = []
-    const value = <T>(name: string, p: Part<T>): T | undefined => {
-      if (p.ok) return p.value
-      unavailable.push({ part: name, why: `failed: ${clip(p.error.message, 200)}` })
-      return undefined
-    }
-    const payments = value('payments', parts.payments)
-    const packages = value('packages', parts.packages)
-    const routing = value('rate_cards', parts.routing)
-    const cards = new Map((value('card names', parts.cards) ?? []).map(c => [c.id, c]))
-    const users = value('sip_users', parts.users)?.map(u => u.username) ?? customer.sip_users
-    const ips = value('ips', parts.ips)?.map(r => r.ip) ?? customer.ips
+    const payments = valueOf(parts.payments)
+    const packages = valueOf(parts.packages)
+    const routing = valueOf(parts.routing)
+    const cards = new Map((valueOf(parts.cards) ?? []).map(c => [c.id, c]))
+    // The record lists its SIP users and IPs too: the fallback when their own lists fail.
+    const users = valueOf(parts.users)?.map(u => u.username) ?? customer.sip_users
+    const ips = valueOf(parts.ips)?.map(r => r.ip) ?? customer.ips
+    const unread = unreadOf([
+      ['the payments', parts.payments],
+      ['the packages', parts.packages],
+      ['the routing (its rate cards)', parts.routing],
+      ['the rate card list (card names)', parts.cards],
+      ['the SIP users', parts.users],
+      ['the authorised IPs', parts.ips]
+    ])
+    if (payments?.older !== undefined) unread.push({ source: 'the older payments', error: payments.older })
 
     const balance = balanceOf(customer)
     const topUp = payments === undefined ? undefined : lastTopUp(payments.rows)
@@ -147,7 +162,7 @@ export const getCustomer = defineTool({
     const rateCards = (routing ?? []).map(r => cardLine(r, cards))
     const named = accountName({ id, ...(customer.name === undefined ? {} : { name: customer.name }) })
     const topUpText = payments === undefined
-      ? 'Payments could not be read.'
+      ? 'Last top-up unknown (payments unread).'
       : topUp === undefined
         ? `No top-up ${payments.complete ? 'on record' : `in the newest ${payments.rows.length} payments`}.`
         : `Last top-up ${money(topUp.total ?? topUp.amount, topUp.currency)} on ${topUp.payment_time ?? '?'}${topUp.method === undefined ? '' : ` (${topUp.method})`}.`
@@ -160,15 +175,16 @@ export const getCustomer = defineTool({
     steps.push(nextStep('searchCdr', { customer_id: id, start_date: dayOf(ctx.nowMs - 6 * DAY_MS), end_date: dayOf(ctx.nowMs), limit: 10 }, 'Its latest calls.'))
     if (!balance.can_call) steps.push(nextStep('getCallAnalytics', { customer_id: id }, 'How many of its calls were refused over the last 7 days.'))
 
-    if (unavailable.length === 0 && payments?.complete === false && topUp === undefined) {
-      unavailable.push({ part: 'last_top_up', why: `no top-up in the newest ${payments.rows.length} payments; older ones were not read` })
-    }
-    return {
+    // Not a failure: the newest pages hold no top-up, and older ones were not asked for.
+    const unavailable = payments?.complete === false && payments.older === undefined && topUp === undefined
+      ? [{ part: 'last_top_up', why: `no top-up in the newest ${payments.rows.length} payments; older ones were not read` }]
+      : []
+    return partialAnswer({
       summary: `${named}: ${customer.status ?? 'status unknown'}, ${customer.currency ?? 'currency unknown'}. ` +
         `Available ${money(balance.available, balance.currency)} (credit ${money(balance.credit, null)} + debit limit ${money(balance.debit_limit, null)}): ` +
         `${balance.can_call ? 'it can call' : `it cannot call (${customer.status !== undefined && customer.status.toLowerCase() !== 'active' ? `the account is ${customer.status}` : '403 Insufficient Balance'})`}. ` +
         `${topUpText} ${routing === undefined ? 'Rate cards unknown' : plural(cardNames.length, 'rate card')}${cardNames.length === 0 ? '' : ` (${cardNames.join(', ')})`}, ` +
-        `${packages === undefined ? 'packages unknown' : plural(packages.length, 'package')}, ${plural(users?.length ?? 0, 'SIP user')}, ${plural(ips?.length ?? 0, 'IP')}.`,
+        `${packages === undefined ? 'packages unknown' : plural(packages.length, 'package')}, ${users === undefined ? 'SIP users unknown' : plural(users.length, 'SIP user')}, ${ips === undefined ? 'IPs unknown' : plural(ips.length, 'IP')}.`,
       customer: { id, name: customer.name ?? null, status: customer.status ?? null, currency: customer.currency ?? null, ...(who.account.by === 'id' ? {} : { matched_by: who.account.by }) },
       balance,
       last_top_up: topUp === undefined ? null : paymentLine(topUp),
@@ -181,6 +197,6 @@ export const getCustomer = defineTool({
       ips: firstFew(ips ?? []),
       ...(unavailable.length === 0 ? {} : { unavailable }),
       next_steps: steps
-    }
+    }, unread)
   }
 })

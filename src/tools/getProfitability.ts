@@ -6,9 +6,8 @@ import { describeRange, resolveRange } from '../lib/dates'
 import { defineTool } from '../lib/defineTool'
 import { formatAmount, formatCount, plural } from '../lib/format'
 import { cursorAt, cursorOffset } from '../lib/pagination'
-import { part, valueOf } from '../lib/parts'
-import { clip } from '../lib/records'
-import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
+import { part, unreadOf, valueOf } from '../lib/parts'
+import { nextStep, notFound, partialAnswer, type NextStep, type ToolResult } from '../lib/result'
 import { customerIdParam, cursorParam, endDateParam, limitParam, providerIdParam, startDateParam } from '../lib/sharedParams'
 import { accountName, resolveFilters } from './shared/accounts'
 
@@ -118,9 +117,12 @@ export const getProfitability = defineTool({
     const notes: string[] = []
     const company = await account
     const accountCurrency = valueOf(company)?.currency?.toUpperCase()
-    if (!company.ok) notes.push(`the account's currency could not be read (${clip(company.error.message, 120)}): margins use same-currency groups only`)
-    const nameMap = names === undefined ? undefined : valueOf(await names)
-    if (names !== undefined && nameMap === undefined) notes.push(`${by} names could not be read: groups are shown by id`)
+    if (!company.ok) notes.push('without the account\'s currency, margins use same-currency groups only and profit ranks per currency')
+    const namesRead = names === undefined ? undefined : await names
+    const nameMap = namesRead === undefined ? undefined : valueOf(namesRead)
+    if (namesRead?.ok === false) notes.push(`without the ${by} names, groups are shown by id`)
+    // Names and the currency only label and rank the figures: the report alone says whether there was traffic.
+    const unread = unreadOf([['the account\'s currency (setup/account)', company], [`the ${by} names`, namesRead]])
     if (!read.value.complete) notes.push(`the report has more rows than the ${formatCount(read.value.rows.length)} read: the figures are a lower bound; narrow the period or add a filter`)
 
     const scope = [
@@ -180,7 +182,7 @@ export const getProfitability = defineTool({
     if (rest !== null) steps.push(nextStep('getProfitability', { ...(args as Record<string, string | number>), cursor: cursorAt(offset + limit) }, 'The next groups of the ranking.'))
     if (customerId !== undefined) steps.push(nextStep('getCallAnalytics', { customer_id: customerId }, 'Failure codes and findings of its traffic (last 7 days).'))
 
-    return {
+    return partialAnswer({
       summary: `${capitalise(by === 'day' ? 'by day' : `by ${by}`)}${scope === '' ? '' : ` for ${scope}`}, ${describeRange(range)}: revenue ${cents(totals.revenue)}; cost ${cents(totals.cost)}; ` +
         `${profitText}. ${plural(groups.length, by === 'day' ? 'day' : `${by === 'destination' ? 'destination' : by}`)}, ${formatCount(totals.connected)} connected of ${formatCount(totals.attempts)} attempts ` +
         `(ASR ${totals.asr_pct ?? '–'} %, ACD ${totals.acd_s ?? '–'} s, ${formatCount(Math.round(totals.minutes))} min). ` +
@@ -205,7 +207,7 @@ export const getProfitability = defineTool({
       definitions: DEFINITIONS,
       ...(rest === null ? {} : { next_cursor: cursorAt(offset + limit) }),
       next_steps: steps
-    }
+    }, unread)
   }
 })
 

@@ -7,14 +7,16 @@ import { getAllRules, getCard, listCards, listRouting, type CardRecord, type Car
 import { defineTool } from '../lib/defineTool'
 import { invalidArgument, ToolError } from '../lib/errors'
 import { plural } from '../lib/format'
-import { clip } from '../lib/records'
-import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
+import { part, unreadOf, valueOf, type Part } from '../lib/parts'
+import { mainFailure, nextStep, notFound, partialAnswer, type NextStep, type ToolResult, type Unread } from '../lib/result'
 import { customerIdParam } from '../lib/sharedParams'
 import { accountName, resolveAccount } from './shared/accounts'
 import { resolveCard } from './shared/cards'
 
 /** Numbers one call prices; several come back one compact row each. */
 const MAX_NUMBERS = 20
+/** Failed carrier cards named one by one; more are named as one source. */
+const MAX_NAMED_CARDS = 3
 
 /** A card's active rules, ready for look-ups. */
 interface Deck {
@@ -115,7 +117,10 @@ interface Priced {
   first?: Deck
   routes: Route[]
   traps: RateTrap[]
+  /** Cards with more rules than were read. */
   incomplete: string[]
+  /** Carrier cards that could not be read: their carriers are left out. */
+  unread: Unread[]
 }
 
 async function price (
@@ -129,20 +134,24 @@ async function price (
     const incomplete = sellDecks.filter(d => !d.complete).map(d => `card ${d.card.id}: more rules than were read`)
     if (hit === undefined) {
       const first = sellDecks[0]!
-      return { number: given, digits, first, routes: [], traps: rateTraps(digits, { deck: first.deck, match: undefined, currency: first.card.currency ?? '?' }, []), incomplete }
+      return { number: given, digits, first, routes: [], traps: rateTraps(digits, { deck: first.deck, match: undefined, currency: first.card.currency ?? '?' }, []), incomplete, unread: [] }
     }
     const sell = { deck: hit.d, match: hit.match!, currency: hit.d.card.currency ?? '?' }
     const parents = hit.d.card.parent_card_ids ?? []
     // A carrier card that cannot be read leaves that carrier out, and the answer says so.
-    const decks = await Promise.all(parents.map(id => load(id).then(
-      deck => ({ deck, error: undefined }),
-      (e: unknown) => ({ deck: undefined, error: e instanceof Error ? e.message : String(e) })
-    )))
+    const decks = await Promise.all(parents.map(id => part(() => load(id))))
+    const each = unreadOf(decks.map((d, i) => [`carrier card ${parents[i]!} (its carrier is left out)`, d] as const))
+    // Many failed carrier cards are one source, so that the first sentence stays a sentence.
+    const failedIds = parents.filter((_id, i) => !decks[i]!.ok)
+    const unread: Unread[] = each.length <= MAX_NAMED_CARDS
+      ? each
+      : [{ source: `${each.length} carrier cards (${failedIds.slice(0, MAX_NAMED_CARDS).join(', ')}, …; their carriers are left out)`, error: mainFailure(each) }]
     const routes: Route[] = []
-    decks.forEach(({ deck, error }, i) => {
+    decks.forEach((read, i) => {
       const cardId = parents[i]!
+      const deck = valueOf(read)
       if (deck === undefined) {
-        incomplete.push(`carrier card ${cardId} could not be read${error === undefined ? '' : `: ${clip(error, 160)}`}; its carrier is left out`)
+        if (read.ok) incomplete.push(`carrier card ${cardId} was not found or has no active revision; its carrier is left out`)
         return
       }
       if (!deck.complete) incomplete.push(`carrier card ${cardId}: more rules than were read`)
@@ -157,7 +166,7 @@ async function price (
     const ordered = [...byRateWithinCurrency(routes.filter(same)), ...byRateWithinCurrency(routes.filter(r => !same(r)))]
     const traps = rateTraps(digits, { deck: sell.deck.deck, match: sell.match, currency: sell.currency },
       active.map((r): CarrierRate => ({ carrier_id: r.label, currency: r.currency, match: r.match })))
-    return { number: given, digits, sell, routes: ordered, traps, incomplete }
+    return { number: given, digits, sell, routes: ordered, traps, incomplete, unread }
   }))
 }
 
@@ -223,10 +232,13 @@ export const lookupRate = defineTool({
       throw invalidArgument(args.customer_id === undefined ? 'customer_id' : 'card_id', 'give customer_id (the customer whose rates apply) or card_id (a sell card), one of the two')
     }
     const api = ctx.api
-    const [summaries, carrierList] = await Promise.all([listCards(api), listCarriers(api)])
+    // The carriers only name the carrier cards: without them the price is still whole.
+    const [summaries, carrierList] = await Promise.all([listCards(api), part(() => listCarriers(api))])
     const byId = new Map(summaries.map(c => [c.id, c]))
-    const carriers = new Map(carrierList.filter(c => c.card_id !== undefined).map(c => [c.card_id!, c]))
+    const carriers = new Map((valueOf(carrierList) ?? []).filter(c => c.card_id !== undefined).map(c => [c.card_id!, c]))
     const load = deckLoader(api, byId)
+    // What the price itself depends on (the sell cards), and what only completes it (carriers).
+    const sellUnread: Unread[] = []
 
     let who: { id: number, name?: string } | undefined
     let sellCards: CardRecord[]
@@ -235,9 +247,11 @@ export const lookupRate = defineTool({
       if (!found.ok) return found.answer
       who = found.account
       const rows = (await listRouting(api, who.id)).filter(r => isRateCardId(r.card_id) && (r.status === undefined || r.status.toLowerCase() === 'enabled'))
-      const records = await Promise.all(rows.map(r => getCard(api, r.card_id)))
-      sellCards = records.filter((c): c is CardRecord => c !== undefined)
+      const records = await Promise.all(rows.map(r => part(() => getCard(api, r.card_id))))
+      sellUnread.push(...unreadOf(records.map((r, i) => [`its rate card ${rows[i]!.card_id}`, r] as const)))
+      sellCards = records.map(r => valueOf(r)).filter((c): c is CardRecord => c !== undefined)
       if (sellCards.length === 0) {
+        if (sellUnread.length > 0) throw mainFailure(sellUnread)
         return notFound(`${accountName(who)} has no rate card to price a number with.`, 'none of its routing rows names a rate card (internal or IP routes only, or none)',
           [nextStep('getCustomer', { customer_id: who.id }, 'Its routing rows and account.')], { customer: { id: who.id, name: who.name ?? null } })
       }
@@ -247,11 +261,19 @@ export const lookupRate = defineTool({
       sellCards = [found.card]
     }
     const numbers = parseNumbers(args.number)
-    const sellDecks = (await Promise.all(sellCards.map(c => load(c.id, c)))).filter((d): d is Deck => d !== undefined)
+    const loaded: Part<Deck | undefined>[] = await Promise.all(sellCards.map(c => part(() => load(c.id, c))))
+    const failedSell = unreadOf(loaded.map((d, i) => [`the rules of ${sellCards[i]!.name ?? sellCards[i]!.id}`, d] as const))
+    const sellDecks = loaded.map(d => valueOf(d)).filter((d): d is Deck => d !== undefined)
+    // Without a sell card's rules there is no price to give.
+    if (sellDecks.length === 0 && failedSell.length > 0) throw mainFailure(failedSell)
     if (sellDecks.length === 0) throw new ToolError('upstream', `the rules of ${sellCards.map(c => c.id).join(', ')} could not be read: the cards have no active revision`)
+    sellUnread.push(...failedSell)
     const priced = await price(numbers, sellDecks, load, carriers)
     const forWhom = who === undefined ? `card ${sellCards[0]!.name ?? sellCards[0]!.id}` : accountName(who)
-    return priced.length === 1 ? one(priced[0]!, forWhom, who, sellDecks) : many(priced, forWhom, who)
+    const answer = priced.length === 1 ? one(priced[0]!, forWhom, who, sellDecks) : many(priced, forWhom, who)
+    // "No rule" depends on the sell cards only; a price on the carriers too. Each source once, however many numbers needed it.
+    const unread = answer.found === false ? sellUnread : [...sellUnread, ...unreadOf([['the carrier list (carrier names)', carrierList]]), ...priced.flatMap(p => p.unread)]
+    return partialAnswer(answer, [...new Map(unread.map(u => [u.source, u])).values()])
   }
 })
 

@@ -5,7 +5,7 @@ import { defineTool } from '../lib/defineTool'
 import { plural } from '../lib/format'
 import { paginate } from '../lib/pagination'
 import { part } from '../lib/parts'
-import { nextStep, notFound, type ToolResult } from '../lib/result'
+import { nextStep, notFound, partialAnswer, type ToolResult } from '../lib/result'
 import { cursorParam, limitParam } from '../lib/sharedParams'
 import { accountLabel } from './shared/accounts'
 
@@ -82,7 +82,7 @@ export const searchCarriers = defineTool({
     // One carrier: its buy card as well, where it helps ("what does it cost us?").
     const card = only?.card_id === undefined ? undefined : await part(() => getCard(ctx.api, only.card_id!))
     const shown = page.items.slice(0, 3).map(accountLabel).join(', ')
-    return {
+    return partialAnswer({
       summary: `${plural(matches.length, 'carrier')}${query === undefined ? '' : ` match "${query}"`}: ${shown}${matches.length > 3 ? ', …' : ''}.`,
       query: query ?? null,
       total: matches.length,
@@ -99,13 +99,13 @@ export const searchCarriers = defineTool({
                 rules: card.value.count ?? null
               }
             }
-          : { card_unavailable: card.ok ? `card ${only!.card_id} was not found` : card.error.message }),
+          : card.ok ? { card_unavailable: `card ${only!.card_id} was not found` } : {}),
       ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor }),
       next_steps: [
         ...(only === undefined ? [] : [nextStep('getProfitability', { provider_id: only.id, group_by: 'destination' }, `What ${only.name ?? only.id} cost and earned, by destination, over the last 30 days.`)]),
         ...(only?.card_id === undefined ? [] : [nextStep('getRateCard', { card_id: only.card_id }, 'Its buy rates.')]),
         ...(page.next_cursor === undefined ? [] : [nextStep('searchCarriers', { ...args, cursor: page.next_cursor }, 'Next page.')])
       ]
-    }
+    }, card === undefined || card.ok ? [] : [{ source: `its rate card ${only!.card_id}`, error: card.error }])
   }
 })

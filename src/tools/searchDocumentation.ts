@@ -1,10 +1,11 @@
 import { indexedTitle } from '../analysis/docsIndex'
 import { rankDocuments, type MatchWhy } from '../analysis/docsRanking'
-import { searchDocs } from '../connexcs/docs'
+import { searchDocsOutcome } from '../connexcs/docs'
 import { defineTool } from '../lib/defineTool'
 import { plural } from '../lib/format'
 import { paginate } from '../lib/pagination'
-import { nextStep, notFound, type NextStep, type ToolResult } from '../lib/result'
+import { clip } from '../lib/records'
+import { mainFailure, nextStep, notFound, partialAnswer, type NextStep, type ToolResult, type Unread } from '../lib/result'
 import { cursorParam, limitParam } from '../lib/sharedParams'
 
 /** The most results a page holds: each is a few hundred bytes. */
@@ -34,12 +35,16 @@ export const searchDocumentation = defineTool({
     cursor: cursorParam
   },
   async handler ({ query, limit, cursor }, ctx): Promise<ToolResult> {
-    const hits = await searchDocs(ctx.api, query)
+    const outcome = await searchDocsOutcome(ctx.api, query)
+    const hits = outcome.hits
+    // A query searches as a whole and word by word: a failed search leaves the others' pages, and says so.
+    const unread: Unread[] = outcome.failed.map(f => ({ source: `the search for "${clip(f.s, 40)}"`, error: f.error }))
+    if (outcome.searches > 0 && outcome.failed.length === outcome.searches) throw mainFailure(unread)
     const ranked = rankDocuments(query, hits.map(h => ({ path: h.link, title: indexedTitle(h.link), body: h.body })), { snippetChars: SNIPPET_CHARS })
     if (ranked.length === 0) {
-      return notFound(`No documentation page matches "${query}".`,
+      return partialAnswer(notFound(`No documentation page matches "${query}".`,
         hits.length === 0 ? 'The documentation search found nothing for these words.' : 'The pages the search gave hold none of the query\'s words.',
-        [], { query })
+        [], { query }), unread)
     }
     const page = paginate(ranked, cursor, limit)
     const urls = new Map(hits.map(h => [h.link, h.public_url]))
@@ -47,7 +52,7 @@ export const searchDocumentation = defineTool({
     const best = page.items.slice(0, 3).map(r => `${r.title} (${r.path})`).join('; ')
     const steps: NextStep[] = [nextStep('getDocumentation', { path: page.items[0]!.path }, 'Read the best page.')]
     if (page.next_cursor !== undefined) steps.push(nextStep('searchDocumentation', { query, limit, cursor: page.next_cursor }, 'The next page of results.'))
-    return {
+    return partialAnswer({
       summary: `${plural(ranked.length, 'page')} match "${query}"${allWords < ranked.length && allWords > 0 ? ` (${allWords} with every word)` : ''}; ` +
         `${cursor === undefined ? 'best' : 'here'}: ${best}.`,
       query,
@@ -62,6 +67,6 @@ export const searchDocumentation = defineTool({
       })),
       ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor }),
       next_steps: steps
-    }
+    }, unread)
   }
 })

@@ -121,9 +121,11 @@ describe('getCustomer', () => {
     const sent: ApiRequest[] = []
     const partial = await nodeRunner(recording(sent, r => r.path.startsWith('payment'))).call(getCustomer, { customer_id: adam.id })
     expect(partial.isError).toBe(false)
-    expect(partial.result.unavailable).toEqual([{ part: 'payments', why: expect.stringMatching(/^failed: The ConnexCS API \(GET payment\) failed \(HTTP 500\)/) as unknown as string }])
-    expect(partial.result.summary).toContain('Payments could not be read.')
-    expect(partial.result.last_top_up).toBe(null)
+    expect(partial.result.unread).toEqual([{ source: 'the payments', type: 'upstream', status: 500, message: expect.stringMatching(/^The ConnexCS API \(GET payment\) failed \(HTTP 500\)/) as unknown as string }])
+    expect(partial.result.summary).toMatch(/^Could not read the payments \(HTTP 500\), so this answer may be incomplete\. Adam Communications \(\d+\): Active, GBP\. .* Last top-up unknown \(payments unread\)\. /)
+    expect([partial.result.partial, partial.result.last_top_up, partial.result.unavailable]).toEqual([true, null, undefined])
+    // The record read to check the id is the account: not read twice.
+    expect(sent.filter(r => r.path === `customer/${adam.id}`)).toHaveLength(1)
     const failed = await nodeRunner(recording([], r => r.path.startsWith('customer/'))).call(getCustomer, { customer_id: adam.id })
     expect([failed.isError, failed.result.error.type, failed.result.error.status]).toEqual([true, 'upstream', 500])
   })
@@ -325,8 +327,9 @@ describe('lookupRate', () => {
     for (const runner of bothRunners(recording(sent, r => r.path.startsWith(`card/${broken}/rev/`)))) {
       const { result, isError } = await runner.call(lookupRate, { card_id: retail.id, number: '447700900123' })
       expect(isError).toBe(false)
-      expect(result.incomplete).toEqual([expect.stringMatching(new RegExp(`^carrier card ${broken} could not be read: The ConnexCS API \\(GET card/${broken}/rev/\\d+/rule\\) failed \\(HTTP 500\\)`))])
-      expect(result.summary).toMatch(/ Not whole: 1 card\(s\) could not be read in full \(see incomplete\)\.$/)
+      expect(result.unread).toEqual([{ source: `carrier card ${broken} (its carrier is left out)`, type: 'upstream', status: 500, message: expect.stringMatching(new RegExp(`^The ConnexCS API \\(GET card/${broken}/rev/\\d+/rule\\) failed \\(HTTP 500\\)`)) as unknown as string }])
+      expect(result.summary).toMatch(new RegExp(`^Could not read carrier card ${broken} \\(its carrier is left out\\) \\(HTTP 500\\), so this answer may be incomplete\\. 447700900123 for card Retail A-Z: sold at `))
+      expect(result.incomplete).toBeUndefined()
       expect(result.numbers[0].carriers.some((c: any) => c.card_id === broken)).toBe(false)
     }
     const failed = await nodeRunner(recording([], r => r.path.startsWith(`card/${retail.id}/rev/`))).call(lookupRate, { card_id: retail.id, number: '447700900123' })

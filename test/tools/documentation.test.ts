@@ -145,6 +145,10 @@ describe('getDocumentation where fetch cannot read the page (Node)', () => {
       expect(result).toMatchObject({ path: 'guides/nat-traversal', complete: false, public_url: 'https://docs.connexcs.com/guides/nat-traversal/' })
       expect(result.why).toContain('reading it with fetch failed (Cannot GET docs/guides/nat-traversal with fetch: this sandbox has no global fetch')
       expect(result.excerpt.length).toBeGreaterThan(50)
+      // Not read whole is a failure, said first, with its type.
+      expect(result.summary).toBe('Could not read the whole page (configuration error), so this answer may be incomplete. ' +
+        'Only a snippet of "NAT Traversal: Far-End NAT, Private Addresses and SIP ALG" (guides/nat-traversal) is here: open public_url for the whole page.')
+      expect(result.unread).toEqual([{ source: 'the whole page', type: 'configuration', message: expect.stringContaining('this sandbox has no global fetch') as unknown as string }])
     } finally {
       back()
       restore = installFetch(sw.api)
@@ -160,6 +164,8 @@ describe('getDocumentation where fetch cannot read the page (Node)', () => {
       const { result } = await runner.call(getDocumentation, { path: 'customer/did' })
       expect(result.complete).toBe(false)
       expect(result.why).toContain('GET docs/customer/did with fetch answered HTTP 401 Unauthorized (the sandbox\'s fetch carries no ConnexCS credentials of its own)')
+      expect(result.summary).toMatch(/^Could not read the whole page \(HTTP 401\), so this answer may be incomplete\. Only a snippet of "DIDs" \(customer\/did\)/)
+      expect([result.partial, result.unread[0].status]).toEqual([true, 401])
     } finally {
       back()
       restore = installFetch(sw.api)

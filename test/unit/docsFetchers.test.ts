@@ -59,9 +59,11 @@ describe('getDoc', () => {
     expect(page).toEqual({
       found: true, complete: false, path: 'guides/nat-traversal', excerpt: hit.body, public_url: 'https://docs.connexcs.com/guides/nat-traversal/',
       why: 'the documentation API answers pages as markdown, which the platform\'s cxRest cannot read (it parses every answer as JSON); ' +
-        'this is the page\'s search snippet: open public_url for the whole page'
+        'this is the page\'s search snippet: open public_url for the whole page',
+      // Not read whole: the failure a tool leads its answer with.
+      failure: expect.objectContaining({ type: 'configuration' }) as unknown as ToolError
     })
-    expect(await getDoc(api, 'routing', async () => undefined)).toMatchObject({ found: true, complete: false, path: 'routing' })
+    expect(await getDoc(api, 'routing', async () => undefined)).toMatchObject({ found: true, complete: false, path: 'routing', failure: { type: 'upstream', message: 'GET docs/routing with fetch answered an empty page' } })
   })
 
   it('answers found: false for a missing page, and encodes each segment', async () => {
