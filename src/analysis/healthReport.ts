@@ -4,6 +4,8 @@
  * health, and the traffic of each day; and which call-log searches can tell the detectors most,
  * since the call log cannot be listed. Facts only: the tool words and bounds them.
  */
+import { refusedForAddress } from './detectors/security'
+import type { CallRecord } from './detectors/types'
 import { countryCodeOf } from './numbers'
 import { percentile } from './stats'
 import {
@@ -170,7 +172,7 @@ export interface SearchableParty {
 /** One call-log search a report should make, and why. */
 export interface LogSearchTerm {
   term: string
-  why: 'refused_customer' | 'malformed_numbers' | 'worst_carrier'
+  why: 'refused_customer' | 'malformed_numbers' | 'worst_carrier' | 'unknown_address'
   customer_id?: number
   provider_id?: number
 }
@@ -235,6 +237,24 @@ export function callLogTerms (
     if (ip !== undefined) add({ term: ip, why: 'worst_carrier', provider_id: id })
   }
   return terms
+}
+
+/**
+ * The second round of call-log searches: the source addresses of the calls the first round met
+ * that were refused for their address or matched no customer, that no customer or carrier owns
+ * and that were not searched yet, most calls first (at most `max`, default 3). The traffic report
+ * counts such callers without their address; one of their calls met by chance names the address,
+ * and a search by it gives the rest.
+ */
+export function addressSearchTerms (records: readonly CallRecord[], owned: Iterable<string>, searched: Iterable<string>, max = 3): LogSearchTerm[] {
+  const skip = new Set([...owned, ...searched].map(ip => ip.toLowerCase()))
+  const counts = new Map<string, number>()
+  for (const r of records) {
+    const ip = r.source_ip ?? ''
+    if (ip === '' || skip.has(ip.toLowerCase()) || !(refusedForAddress(r) || ((r.customer_id ?? 0) === 0 && r.sip_code >= 400))) continue
+    counts.set(ip, (counts.get(ip) ?? 0) + 1)
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([term]) => ({ term, why: 'unknown_address' as const }))
 }
 
 /** One carrier try of a call, as the call log's routing lists them. */

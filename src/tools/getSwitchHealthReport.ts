@@ -1,5 +1,5 @@
 import { runDetectors, type AccountFinding } from '../analysis/detectors/index'
-import { callLogTerms, carrierCodes, cdrMoney, healthReport, type HealthFacts, type HealthRow, type LogSearchTerm, type Rankings } from '../analysis/healthReport'
+import { addressSearchTerms, callLogTerms, carrierCodes, cdrMoney, healthReport, type HealthFacts, type HealthRow, type LogSearchTerm, type Rankings } from '../analysis/healthReport'
 import type { Change } from '../analysis/trafficTotals'
 import { dailyTrafficCharts } from '../analysis/xyChart'
 import { scanAccount, type Scan } from '../connexcs/accountScan'
@@ -29,6 +29,7 @@ const MAX_DAYS = 31
 const FINDING_LAYOUTS = [
   { max: 14, meaning: 5, threshold: 2 },
   { max: 14, meaning: 3, threshold: 0 },
+  { max: 14, meaning: 1, threshold: 0 },
   { max: 10, meaning: 1, threshold: 0 },
   { max: 6, meaning: 0, threshold: 0 }
 ] as const
@@ -40,6 +41,8 @@ const TOP = 5
 const TOP_OTHER = 3
 /** API requests in flight at once: the CDR database takes fewer than four concurrent queries. */
 const MAX_IN_FLIGHT = 3
+/** Addresses of refused calls searched for in a second round of the call log. */
+const MAX_ADDRESS_SEARCHES = 3
 /** Carriers listed; an account with more lists the worst. */
 const MAX_CARRIERS = 15
 
@@ -109,10 +112,11 @@ interface LogSweep {
   capped: string[]
 }
 
-/** Runs the searches at once; a failed search is named, not fatal. */
-async function sweepCallLog (api: Connexcs, terms: LogSearchTerm[]): Promise<LogSweep> {
+/** Runs the searches at once (adding to `into` when given); a failed search is named, not fatal. */
+async function sweepCallLog (api: Connexcs, terms: LogSearchTerm[], into?: LogSweep): Promise<LogSweep> {
   const results = await Promise.all(terms.map(t => part(() => searchCallLogs(api, t.term))))
-  const sweep: LogSweep = { terms, entries: new Map(), bySearch: new Map(), failed: [], capped: [] }
+  const sweep: LogSweep = into ?? { terms: [], entries: new Map(), bySearch: new Map(), failed: [], capped: [] }
+  sweep.terms.push(...terms)
   results.forEach((r, i) => {
     const term = terms[i]!.term
     if (!r.ok) {
@@ -215,7 +219,13 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
       carriers: (valueOf(carriers) ?? []).map(c => ({ id: c.id, ips: c.ips ?? [] }))
     }, answered.map(r => String(r.dest_number ?? '')), first.carriers.filter(c => c.enough_data && (c.asr_gap_points ?? 0) < 0).map(c => c.provider_id))
     sweep = await sweepCallLog(api, terms)
-    records = [...sweep.entries.values()].filter(r => (r.start_time ?? 0) >= fromS && (r.start_time ?? 0) <= toS).map(r => logCallRecord(r))
+    const ofPeriod = (s: LogSweep): CallFacts[] =>
+      [...s.entries.values()].filter(r => (r.start_time ?? 0) >= fromS && (r.start_time ?? 0) <= toS).map(r => logCallRecord(r))
+    records = ofPeriod(sweep)
+    // Callers matched to no customer are counted without their address: one of their calls met above names it, and a search by it finds the rest.
+    const owned = [...(valueOf(customers) ?? []), ...(valueOf(carriers) ?? [])].flatMap(p => p.ips ?? [])
+    const addresses = addressSearchTerms(records, owned, sweep.terms.map(t => t.term), MAX_ADDRESS_SEARCHES)
+    if (addresses.length > 0) records = ofPeriod(await sweepCallLog(api, addresses, sweep))
   }
   const codes: Record<number, { code: number, reason: string, count: number }[]> = {}
   for (const t of sweep?.terms ?? []) {
@@ -232,7 +242,8 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
     ...(sweep === undefined ? {} : { callLog: records }),
     ...(users.ok ? { knownUsers: users.value.map(u => u.username) } : {}),
     ...(clis.ok ? { cliOwners: Object.fromEntries(clis.value.map(c => [c.cli, c.company_id])) } : {}),
-    examples: gapExamples(rows, records)
+    examples: gapExamples(rows, records),
+    callLogFrom: new Date(logStart * 1000).toISOString()
   })
   if (sweep === undefined) {
     partial.push(`call-log findings (no route per prefix, malformed and sequential numbers, authentication failures, addresses, carriers' failure codes): ` +
@@ -246,6 +257,21 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
       failed.push({ what: `the call-log search for ${f.term}`, message: f.message })
       partial.push(`the call-log search for ${f.term}: could not be read (${clip(f.message, 120)}): its calls are missing from the call-log findings`)
     }
+    for (const t of sweep.terms) {
+      if (t.why === 'unknown_address' && sweep.capped.includes(t.term)) {
+        partial.push(`calls from ${t.term}: the search returned the log's cap (${LOG_SEARCH_CAP} matches): its count is the newest ${LOG_SEARCH_CAP}, there may be more`)
+      }
+    }
+  }
+  for (const f of run.findings) {
+    if (f.code !== 'unauthorised_ip' || f.subject.source_ip !== undefined || !String(f.evidence.address).startsWith('unknown')) continue
+    const read = sweep === undefined
+      ? `the period is older than the call log's ${LOG_RETENTION_DAYS} days`
+      : String(f.evidence.address).includes('older')
+        ? `they are older than the call log's ${LOG_RETENTION_DAYS} days`
+        : `none of the report's ${plural(sweep.terms.length, 'call-log search', 'call-log searches')} met them (the API searches the log by number, Call-ID or IP, not by time)`
+    partial.push(`unknown addresses: ${plural(f.evidence.count as number, 'call')} from callers that match no customer (${f.window!.start} to ${f.window!.end}) ` +
+      `have no address in the report: the traffic report counts them without it, and ${read}`)
   }
   partial.push('NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)')
   const names = {
@@ -391,6 +417,8 @@ function stepsOf (r: Report): NextStep[] {
       add(nextStep('getCallAnalytics', { provider_id: f.subject.provider_id, start_date: f.window.start.slice(0, 10), group_by: 'hour' }, 'The carrier hour by hour on the day of the outage.'))
     } else if (f.subject.source_ip !== undefined) {
       add(nextStep('searchCallLogs', { search: f.subject.source_ip }, 'The calls from that address.'))
+    } else if (Array.isArray(f.evidence.addresses_in_call_log)) {
+      add(nextStep('searchCallLogs', { search: String(f.evidence.addresses_in_call_log[0]) }, 'Calls from an address that matches no customer.'))
     } else if (f.subject.customer_id !== undefined) {
       add(nextStep('getCallAnalytics', { customer_id: f.subject.customer_id, ...range }, `Customer ${f.subject.customer_id}'s traffic over the period.`))
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { callLogTerms, carrierCodes, cdrMoney, dailyTraffic, healthReport, rankings, type HealthRow } from '../../src/analysis/healthReport'
+import { addressSearchTerms, callLogTerms, carrierCodes, cdrMoney, dailyTraffic, healthReport, rankings, type HealthRow } from '../../src/analysis/healthReport'
+import type { CallRecord } from '../../src/analysis/detectors/types'
 import { destinationsOfPrefix } from '../../src/analysis/prefixDestinations'
 
 const row = (customer: number, provider: number, destination: string, attempts: number, connected: number, extra: Partial<HealthRow> = {}): HealthRow => ({
@@ -72,6 +73,22 @@ describe('callLogTerms', () => {
       { term: '192.0.2.20', why: 'worst_carrier', provider_id: 12 }
     ])
     expect(callLogTerms(ROWS, { customers: [], carriers: [] }, ['15551234567'], [], { max: 3 })).toEqual([])
+  })
+
+  it('searches next the addresses the first searches met refused or unidentified, that no customer or carrier owns, most calls first', () => {
+    const at = (i: number, ip: string, extra: Partial<CallRecord> = {}): CallRecord =>
+      ({ callid: `c${i}`, time: 1_763_900_000 + i, customer_id: 0, dest_number: '0097250000000', sip_code: 401, sip_reason: 'IP Not Authorised', source_ip: ip, ...extra })
+    const records = [
+      at(1, '198.51.100.9'), at(2, '192.0.2.201'), at(3, '192.0.2.201'), at(4, '203.0.113.250'), at(5, '203.0.113.10'), at(6, '192.0.2.99'),
+      // Refused for another reason by a known customer, answered, or with no address: not a lead.
+      at(7, '192.0.2.150', { customer_id: 105_001, sip_code: 503, sip_reason: 'No Routes Available (U)' }), at(8, '192.0.2.151', { customer_id: 0, sip_code: 200, sip_reason: 'OK' }),
+      at(9, '', {}), at(10, '203.0.113.250', { customer_id: null, sip_code: 403, sip_reason: 'Forbidden' })
+    ]
+    expect(addressSearchTerms(records, ['203.0.113.10', '192.0.2.20'], ['192.0.2.99', '4444'])).toEqual([
+      { term: '192.0.2.201', why: 'unknown_address' }, { term: '203.0.113.250', why: 'unknown_address' }, { term: '198.51.100.9', why: 'unknown_address' }
+    ])
+    expect(addressSearchTerms(records, [], [], 1)).toEqual([{ term: '192.0.2.201', why: 'unknown_address' }])
+    expect(addressSearchTerms(records.slice(6, 9), [], [])).toEqual([])
   })
 
   it('counts the final codes of one carrier\'s tries', () => {

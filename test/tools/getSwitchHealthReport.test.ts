@@ -77,10 +77,26 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     const auth = find('auth_failure_burst')
     expect(auth).toMatchObject({ about: `customer Maple Leaf Telecom (${scenario(sw, 'auth_failures').customer_id}), user mapleleaf-old`, evidence: { count: 12, user_exists: false } })
     expect(scenario(sw, 'auth_failures').calls.map(c => c.callid)).toContain(auth.example_callid)
-    // The API names no address of a caller it matched to no customer: the traffic report counts them, by hour.
-    const unknown = find('unauthorised_ip', f => f.evidence.busiest_hour_attempts === 40)
-    expect(unknown.title).toMatch(/^\d+ calls from callers that match no customer between 2026-11-19T11:00:00Z and 2026-11-19T12:00:00Z, none connected/)
-    expect(findings.filter(f => f.code === 'unauthorised_ip').map(f => f.evidence.attempts)).toEqual([40, 3])
+    // The scanner's calls, counted on the switch: every call from its address in the period (the call log holds them all: 5 days ago).
+    const scanner = sw.data.calls.filter(c => c.customer_ip === '192.0.2.201' && c.start_ms >= Date.UTC(2026, 9, 26) && c.start_ms <= NOW_MS)
+    expect(scanner.length).toBe(40)
+    expect(scanner.every(c => c.customer_id === 0)).toBe(true)
+    const named = find('unauthorised_ip', f => f.about === '192.0.2.201')
+    expect(named).toMatchObject({
+      title: `${scanner.length} calls from 192.0.2.201, which matches no customer (401 IP Not Authorised): a SIP scanner (User-Agent "friendly-scanner"), ${scanner.length} different numbers`,
+      action: expect.stringMatching(/^Block 192\.0\.2\.201 at the firewall or in the switch's ACL/),
+      evidence: { count: scanner.length, kind: 'scanner', user_agents: ['friendly-scanner'], distinct_numbers: new Set(scanner.map(c => c.dest_number)).size }
+    })
+    expect(scanner.map(c => c.callid)).toContain(named.example_callid)
+    // The traffic report's count of callers matched to no customer in that hour is explained by it, not reported again; the moved PBX's 3 calls
+    // (Kingfisher's, from 203.0.113.250) were met by no search: the finding says the address is unknown, and how to find it.
+    const unknown = findings.filter(f => f.code === 'unauthorised_ip' && f.about === undefined)
+    expect(unknown.map(f => [f.title, f.evidence.address])).toEqual([[
+      '3 calls from callers that match no customer between 2026-11-24T05:00:00Z and 2026-11-24T07:00:00Z, none connected; address unknown',
+      'unknown: not in the call-log records read'
+    ]])
+    expect(unknown[0]!.action).toMatch(/^Find the address in Logging \(ConnexCS control panel\): the calls between 2026-11-24T05:00:00Z and 2026-11-24T07:00:00Z refused 401 IP Not Authorised, or searchCallLogs with a number/)
+    expect(scenario(sw, 'ip_not_authorised').calls.map(c => [c.customer_id, c.time.slice(0, 13)])).toEqual([[0, '2026-11-24T06'], [0, '2026-11-24T06'], [0, '2026-11-24T05']])
     expect(findings.map(f => f.code)).toEqual(['carrier_outage', 'routing_gap', 'high_cost_burst', 'repeated_no_route', 'zero_duration_calls', 'malformed_numbers',
       'malformed_numbers', 'traffic_spike', 'auth_failure_burst', 'unauthorised_ip', 'unauthorised_ip'])
 
@@ -90,27 +106,37 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     }
     expect(result.carrier_health.rows[0]).toEqual(expect.arrayContaining([outage.provider_id, 'Crown Fixed Lines', 'carrier_outage']))
     expect(result.top.customers.by_minutes).toHaveLength(5)
-    expect(result.summary).toMatch(/ Partial figures \(see partial\): call-log findings .*; NER\.$/)
+    expect(result.summary).toMatch(/ Partial figures \(see partial\): call-log findings .*; unknown addresses; NER\.$/)
     expect(result.partial).toEqual([
-      expect.stringMatching(/^call-log findings .*: from 10 searches of the call log \(\d+ attempts of the period\), not every attempt: the log is searched by number or IP only/),
+      expect.stringMatching(/^call-log findings .*: from 11 searches of the call log \([\d,]+ attempts of the period\), not every attempt: the log is searched by number or IP only/),
+      'unknown addresses: 3 calls from callers that match no customer (2026-11-24T05:00:00Z to 2026-11-24T07:00:00Z) have no address in the report: the traffic ' +
+      'report counts them without it, and none of the report\'s 11 call-log searches met them (the API searches the log by number, Call-ID or IP, not by time)',
       'NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)'
     ])
     expect(result.next_steps[0]).toEqual({ tool: 'getCallAnalytics', args: { provider_id: outage.provider_id, start_date: '2026-11-23', group_by: 'hour' }, why: 'The carrier hour by hour on the day of the outage.' })
-    // The reports, CDR pages and lists (3 at a time), then the call-log searches they point to.
-    expect(sent.filter(r => r.path.startsWith('log?')).length).toBe(10)
-    expect(sent.length).toBe(26)
+    // The reports, CDR pages and lists (3 at a time), then the call-log searches they point to, then the address those met refused.
+    expect(sent.filter(r => r.path.startsWith('log?')).map(r => r.path).at(-1)).toBe('log?s=192.0.2.201')
+    expect(sent.filter(r => r.path.startsWith('log?')).length).toBe(11)
+    expect(sent.length).toBe(27)
   })
 })
 
-describe('getSwitchHealthReport', () => {
-  it('finds nothing on the scenario-free account, and its totals are still the CDR\'s', async () => {
-    const { result } = await nodeRunner(quiet.api).call(getSwitchHealthReport, { period: 'last_30_days' })
+describe.each(bothRunners(quiet.api).map((r, i) => [r.name, i] as [string, number]))('getSwitchHealthReport on the scenario-free account (%s)', (_name, index) => {
+  it('finds nothing, searches no address (no caller matched no customer), and its totals are still the CDR\'s', async () => {
+    const sent: ApiRequest[] = []
+    const { result } = await bothRunners(counted(quiet.api, sent))[index]!.call(getSwitchHealthReport, { period: 'last_30_days' })
+    expect(quiet.data.calls.filter(c => c.customer_id === 0)).toEqual([])
+    expect(sent.filter(r => r.path.startsWith('log?')).length).toBe(result.sources[2].split(', ').length)
     expect(result.findings).toEqual([])
     expect(result.totals).toMatchObject({ answered: cdrTotals(quiet.data).answered, revenue: cdrTotals(quiet.data).revenue })
     expect(result.summary).toContain('No findings: no detector found anything unusual.')
     expect(result.detectors).toEqual({ ran: 11 })
+    expect(result.sources[2]).toBe('call log (GET log): 4444, 440, 9191, 192.0.2.80, 192.0.2.130')
+    expect(sent.length).toBe(21)
   })
+})
 
+describe('getSwitchHealthReport', () => {
   it('compares with the previous period as long, and finds the carrier drifting against it', async () => {
     const { result, bytes } = await nodeRunner(sw.api).call(getSwitchHealthReport, { start_date: '2026-11-17', end_date: '2026-11-24' })
     expect(bytes).toBeLessThan(HARD_CAP_BYTES)
