@@ -375,6 +375,12 @@ function carrierTable (r: Report) {
   }
 }
 
+/** The previous period's days with traffic, when it had traffic on fewer days than the period has (an account that began trading within it). */
+function thinPrevious (r: Report): string[] | undefined {
+  const days = r.scan.previousDays
+  return days === undefined || r.facts.previous.attempts === 0 || days.length >= r.period.days ? undefined : days
+}
+
 function periodText (p: ReportPeriod): string {
   const until = p.to.endsWith('23:59:59') ? '' : `, to ${p.to.slice(11, 16)} UTC`
   return `${p.start_date} to ${p.end_date} (${plural(p.days, 'day')}${until})`
@@ -383,9 +389,11 @@ function periodText (p: ReportPeriod): string {
 function summaryOf (r: Report): string {
   const t = r.facts.totals
   const c = r.facts.change
+  const thin = thinPrevious(r)
   const previous = r.facts.previous.attempts === 0
     ? 'no traffic in the previous period to compare with'
-    : `ASR ${changeText(c.asr_pct) ?? 'unchanged'} and minutes ${changeText(c.minutes) ?? 'unchanged'} on the previous ${plural(r.period.days, 'day')}`
+    : `ASR ${changeText(c.asr_pct) ?? 'unchanged'} and minutes ${changeText(c.minutes) ?? 'unchanged'} on the previous ${plural(r.period.days, 'day')}` +
+      `${thin === undefined ? '' : ` (only ${thin.length} of which had traffic)`}`
   const critical = r.findings.filter(f => f.severity === 'critical').length
   const findings = r.findings.length === 0
     ? 'No findings: no detector found anything unusual.'
@@ -472,8 +480,14 @@ function present (r: Report, layout: (typeof FINDING_LAYOUTS)[number]): ToolResu
           asr_pct: changeFacts(facts.change.asr_pct),
           acd_s: changeFacts(facts.change.acd_s),
           minutes: changeFacts(facts.change.minutes),
-          profit: changeFacts(facts.change.account_profit),
-          revenue: Object.fromEntries(Object.entries(facts.change.revenue).map(([cur, c]) => [cur, changeFacts(c)]))
+          profit: changeFacts(facts.change.account_profit, true),
+          revenue: Object.fromEntries(Object.entries(facts.change.revenue).map(([cur, c]) => [cur, changeFacts(c, true)])),
+          ...(thinPrevious(r) === undefined
+            ? {}
+            : {
+                note: `the previous period had traffic on ${thinPrevious(r)!.length} of its ${r.period.days} days (from ${thinPrevious(r)![0]}): ` +
+                  'the changes in counts, minutes and money are not like for like; ASR and ACD are'
+              })
         },
     findings: r.findings.slice(0, layout.max).map((f, i) => findingFacts(f, r, i < layout.meaning, i < layout.threshold)),
     ...(r.findings.length > layout.max ? { findings_omitted: r.findings.slice(layout.max).map(f => `${f.severity} ${f.code}: ${clip(f.title, 100)}`) } : {}),

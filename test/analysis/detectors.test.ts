@@ -170,6 +170,16 @@ describe('detectTrafficSpikes', () => {
     expect(findings.map(f => f.title)).toEqual([`Customer 1: 300 attempts on ${days[27]}, 33 times its usual day (9 attempts)`])
     expect(findings[0]!.evidence).toMatchObject({ count: 300, usual_day: 9, day: days[27] })
   })
+
+  it('counts only the days the account carried traffic: a month that starts before it is not a spike on every customer', () => {
+    // The account's traffic begins on day 23: 7 ordinary days of 100 to 130 attempts, and a spike of 900 on day 28 for customer 1.
+    const rows = days.slice(23).flatMap((day, i) => [
+      { customer_id: 1, day, attempts: i === 5 ? 900 : 100 + 5 * i }, { customer_id: 2, day, attempts: 120 + (i % 2) * 10 }
+    ])
+    expect(detectTrafficSpikes(rows, { days }).map(f => [f.subject.customer_id, f.evidence.day, f.evidence.usual_day])).toEqual([[1, days[28], 110]])
+    // Three days with traffic are too few to know a usual day.
+    expect(detectTrafficSpikes(rows.filter(r => r.day >= days[27]!), { days })).toEqual([])
+  })
 })
 
 describe('detectAuthFailureBursts', () => {

@@ -156,9 +156,17 @@ describe('getSwitchHealthReport', () => {
     expect(month.result.period).toMatchObject({ start_date: '2026-10-01', end_date: '2026-10-31', days: 31, to: '2026-10-31 23:59:59', previous: { start_date: '2026-08-31', end_date: '2026-09-30' } })
     // The account's traffic starts on 2026-10-25: the call log (14 days) holds nothing of October.
     expect(month.result.partial[0]).toMatch(/^call-log findings .*: none: the call log keeps 14 days and the period ended before them$/)
+    // October before the account's traffic is no one's usual day: no customer's first week is a spike; the month's one finding is the Cuba gap.
+    const cuba = scenario(sw, 'routing_gap').calls.filter(c => c.time < '2026-11')
+    expect(month.result.findings.map((f: Finding) => [f.code, f.evidence.count])).toEqual([['routing_gap', cuba.length]])
     const now = await runner.call(getSwitchHealthReport, { period: 'this_month' })
     expect([month.bytes, now.bytes].every(b => b < HARD_CAP_BYTES)).toBe(true)
     expect(now.result.period).toMatchObject({ start_date: '2026-11-01', end_date: '2026-11-24', days: 24, to: '2026-11-24 12:00:00' })
+    // The previous 24 days (2026-10-08 to 10-31 12:00) hold the account's first days only: the comparison says so.
+    const before = new Set(sw.data.calls.filter(c => c.start_ms >= Date.UTC(2026, 9, 8) && c.start_ms <= Date.UTC(2026, 9, 31, 12)).map(c => new Date(c.start_ms).toISOString().slice(0, 10)))
+    expect(now.result.compared_with_previous.note).toBe(`the previous period had traffic on ${before.size} of its 24 days (from ${[...before].sort()[0]}): ` +
+      'the changes in counts, minutes and money are not like for like; ASR and ACD are')
+    expect(now.result.summary).toContain(` on the previous 24 days (only ${before.size} of which had traffic).`)
     const none = await runner.call(getSwitchHealthReport, { start_date: '2026-09-01', end_date: '2026-09-30' })
     expect(none.result).toMatchObject({ found: false, summary: 'No traffic on the switch in 2026-09-01 to 2026-09-30 (30 days).' })
   })
