@@ -300,3 +300,48 @@ export function cdrMoney (rows: readonly CdrMoneyRow[]): { revenue: Record<strin
     Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, v]) => [c, Math.round(v * 10_000) / 10_000]))
   return { revenue: round(revenue), cost: round(cost) }
 }
+
+/** Profit and margin in one currency, over the answered calls both sold and bought in it. */
+export interface CurrencyMargin {
+  currency: string
+  calls: number
+  revenue: number
+  cost: number
+  profit: number
+  /** Profit over revenue, %; null without revenue. */
+  margin_pct: number | null
+}
+
+/**
+ * Profit and margin per currency from the CDR: a call's profit is its charge less its cost only
+ * when both are in one currency, so each currency's figures cover the calls sold and bought in
+ * it, and the calls sold in one currency and bought in another are counted apart (their profit
+ * needs an exchange rate, which only the platform's `account_profit` applies).
+ */
+export function cdrMargins (rows: readonly CdrMoneyRow[]): { currencies: CurrencyMargin[], calls: number, mixed_calls: number } {
+  const by = new Map<string, { calls: number, revenue: number, cost: number }>()
+  let mixed = 0
+  for (const r of rows) {
+    const sold = String(r.customer_card_currency ?? '')
+    if (sold === '' || sold !== String(r.provider_card_currency ?? '')) {
+      mixed++
+      continue
+    }
+    const m = by.get(sold) ?? { calls: 0, revenue: 0, cost: 0 }
+    const [revenue, cost] = [Number(r.customer_charge ?? 0), Number(r.provider_charge ?? 0)]
+    m.calls++
+    m.revenue += Number.isFinite(revenue) ? revenue : 0
+    m.cost += Number.isFinite(cost) ? cost : 0
+    by.set(sold, m)
+  }
+  const round = (v: number): number => Math.round(v * 10_000) / 10_000
+  const currencies = [...by].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, m]) => ({
+    currency,
+    calls: m.calls,
+    revenue: round(m.revenue),
+    cost: round(m.cost),
+    profit: round(m.revenue - m.cost),
+    margin_pct: m.revenue > 0 ? Math.round((m.revenue - m.cost) / m.revenue * 10_000) / 100 : null
+  }))
+  return { currencies, calls: rows.length, mixed_calls: mixed }
+}

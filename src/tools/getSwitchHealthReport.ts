@@ -1,5 +1,5 @@
 import { runDetectors, type AccountFinding } from '../analysis/detectors/index'
-import { addressSearchTerms, callLogTerms, carrierCodes, cdrMoney, healthReport, type HealthFacts, type HealthRow, type LogSearchTerm, type Rankings } from '../analysis/healthReport'
+import { addressSearchTerms, callLogTerms, carrierCodes, cdrMargins, cdrMoney, healthReport, type HealthFacts, type HealthRow, type LogSearchTerm, type Rankings } from '../analysis/healthReport'
 import type { Change } from '../analysis/trafficTotals'
 import { dailyTrafficCharts } from '../analysis/xyChart'
 import { scanAccount, type Scan } from '../connexcs/accountScan'
@@ -145,6 +145,8 @@ interface Report {
   /** Sources that could not be read: the summary's first sentence names them. */
   failed: { what: string, message: string }[]
   currency: string | undefined
+  /** Profit and margin per currency, when every answered call of the CDR was read. */
+  margins: ReturnType<typeof cdrMargins> | undefined
 }
 
 /** A Call-ID for each routing gap, from a swept refusal of a customer whose only refused destination it is. */
@@ -280,7 +282,7 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
   }
   return {
     period, scan, facts, findings: run.findings, ran: run.ran.length, skipped: run.skipped, names, sweep, records, partial, failed,
-    currency: valueOf(currency)
+    currency: valueOf(currency), margins: scan.answered?.complete === true ? cdrMargins(answered) : undefined
   }
 }
 
@@ -335,6 +337,18 @@ function findingFacts (f: AccountFinding, r: Report, withMeaning: boolean, withT
   }
 }
 
+/** Profit and margin per currency, of the calls sold and bought in it. */
+function marginTable (m: ReturnType<typeof cdrMargins>) {
+  const same = m.calls - m.mixed_calls
+  const r2 = (v: number): number => Math.round(v * 100) / 100
+  return {
+    of: `the ${formatCount(same)} answered calls sold and bought in one currency, of ${formatCount(m.calls)}` +
+      (m.mixed_calls === 0 ? '' : `; the other ${formatCount(m.mixed_calls)}, bought in another currency, are only in profit (the platform converts them)`),
+    columns: ['currency', 'calls', 'revenue', 'cost', 'profit', 'margin_pct'],
+    rows: m.currencies.map(c => [c.currency, c.calls, r2(c.revenue), r2(c.cost), r2(c.profit), c.margin_pct])
+  }
+}
+
 /** Money for a table cell: `GBP 12.30`, several currencies joined. */
 function money (byCurrency: Readonly<Record<string, number>>): string {
   return Object.keys(byCurrency).length === 0 ? '' : formatMoney(byCurrency)
@@ -386,6 +400,12 @@ function periodText (p: ReportPeriod): string {
   return `${p.start_date} to ${p.end_date} (${plural(p.days, 'day')}${until})`
 }
 
+/** ` (margin EUR 8.45 %, USD -9.47 % on calls sold and bought in one currency)`, or nothing. */
+function marginText (r: Report): string {
+  const shown = (r.margins?.currencies ?? []).filter(c => c.margin_pct !== null)
+  return shown.length === 0 ? '' : ` (margin ${shown.map(c => `${c.currency} ${c.margin_pct} %`).join(', ')} on calls sold and bought in one currency)`
+}
+
 function summaryOf (r: Report): string {
   const t = r.facts.totals
   const c = r.facts.change
@@ -407,7 +427,7 @@ function summaryOf (r: Report): string {
     `Switch health, ${periodText(r.period)}: ${formatCount(t.connected)} answered calls of ${formatCount(t.attempts)} carrier attempts ` +
     `(ASR ${t.asr_pct ?? '–'} %), ${formatCount(t.minutes)} minutes${t.acd_s === null ? '' : `, ACD ${humanDuration(t.acd_s * 1000)}`}` +
     `${t.pdd_p50_ms === null ? '' : `, PDD median ${humanDuration(t.pdd_p50_ms)}`}; revenue ${formatMoney(t.revenue)}` +
-    `${t.margin_pct === null ? '' : ` (margin ${t.margin_pct} %)`}; ${plural(t.active_customers, 'active customer')}, ${plural(t.active_carriers, 'carrier')}; ${previous}.`,
+    `${t.margin_pct !== null ? ` (margin ${t.margin_pct} %)` : marginText(r)}; ${plural(t.active_customers, 'active customer')}, ${plural(t.active_carriers, 'carrier')}; ${previous}.`,
     findings,
     r.partial.length === 0 ? '' : `Partial figures (see partial): ${r.partial.map(p => p.slice(0, p.indexOf(':') < 0 ? 60 : p.indexOf(':'))).join('; ')}.`
   ].filter(s => s !== '').join(' ')
@@ -470,7 +490,8 @@ function present (r: Report, layout: (typeof FINDING_LAYOUTS)[number]): ToolResu
       active_carriers: t.active_carriers,
       revenue: round2(t.revenue),
       cost: round2(t.cost),
-      profit: { amount: t.account_profit === null ? null : Math.round(t.account_profit * 100) / 100, currency: r.currency ?? 'the account\'s', margin_pct: t.margin_pct }
+      profit: { amount: t.account_profit === null ? null : Math.round(t.account_profit * 100) / 100, currency: r.currency ?? 'the account\'s', margin_pct: t.margin_pct },
+      ...(r.margins === undefined ? {} : { margin_by_currency: marginTable(r.margins) })
     },
     compared_with_previous: facts.previous.attempts === 0
       ? { previous_period: 'no traffic' }
@@ -506,7 +527,8 @@ function present (r: Report, layout: (typeof FINDING_LAYOUTS)[number]): ToolResu
       'zero-length and high-cost calls',
       r.sweep === undefined ? 'call log: not read' : `call log (GET log): ${r.sweep.terms.map(s => s.term).join(', ')}`
     ],
-    definitions: 'ASR = answered / carrier attempts; ACD = seconds / answered calls; PDD = the customer\'s post-dial delay of answered calls, median; ' +
+    definitions: 'ASR = answered / carrier attempts; ACD = seconds / answered calls; PDD = post-dial delay of answered calls, median: the customer\'s in totals, ' +
+      'the carrier leg\'s in carrier_health; ' +
       'expected ASR = the account\'s ASR on the same destinations, weighted by the carrier\'s attempts; money per currency, never added across currencies',
     next_steps: stepsOf(r)
   }

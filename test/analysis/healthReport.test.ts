@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addressSearchTerms, callLogTerms, carrierCodes, cdrMoney, dailyTraffic, healthReport, rankings, type HealthRow } from '../../src/analysis/healthReport'
+import { addressSearchTerms, callLogTerms, carrierCodes, cdrMargins, cdrMoney, dailyTraffic, healthReport, rankings, type HealthRow } from '../../src/analysis/healthReport'
 import type { CallRecord } from '../../src/analysis/detectors/types'
 import { destinationsOfPrefix } from '../../src/analysis/prefixDestinations'
 
@@ -46,6 +46,20 @@ describe('healthReport', () => {
       { customer_charge: 0, customer_card_currency: 'EUR' }
     ])
     expect(money).toEqual({ revenue: { GBP: 0.6235 }, cost: { GBP: 0.2, USD: 0.1 } })
+    // Profit and margin only where a call is sold and bought in one currency; the GBP-sold, USD-bought call stands apart.
+    expect(cdrMargins([
+      { customer_charge: 0.123_45, customer_card_currency: 'GBP', provider_charge: 0.1, provider_card_currency: 'USD' },
+      { customer_charge: '0.5', customer_card_currency: 'GBP', provider_charge: 0.2, provider_card_currency: 'GBP' },
+      { customer_charge: 0.3, customer_card_currency: 'GBP', provider_charge: 0.35, provider_card_currency: 'GBP' },
+      { customer_charge: 0, customer_card_currency: 'EUR', provider_charge: 0, provider_card_currency: 'EUR' }
+    ])).toEqual({
+      currencies: [
+        { currency: 'EUR', calls: 1, revenue: 0, cost: 0, profit: 0, margin_pct: null },
+        { currency: 'GBP', calls: 2, revenue: 0.8, cost: 0.55, profit: 0.25, margin_pct: 31.25 }
+      ],
+      calls: 4,
+      mixed_calls: 1
+    })
     const gbp = healthReport({ rows: [row(1, 11, 'UK', 10, 5, { account_profit: 0.05 })], previous: [], dayRows: [], days: [], pddInMs: [], accountCurrency: 'GBP', money })
     expect(gbp.totals).toMatchObject({ revenue: { GBP: 0.6235 }, cost: { GBP: 0.2, USD: 0.1 }, margin_pct: 8.02 })
   })

@@ -49,9 +49,25 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     const cdr = cdrTotals(sw.data)
     expect(cdr.answered).toBe(12_608)
     expect(result.totals).toMatchObject({ answered: cdr.answered, minutes: cdr.minutes, revenue: cdr.revenue, active_customers: 47, active_carriers: 12 })
+    // Profit and margin per currency from the CDR's calls sold and bought in one currency, summed here.
+    const rows = cdrRows(sw.data).filter(r => String(r.dt) >= '2026-10-26 00:00:00' && String(r.dt) <= '2026-11-24 23:59:59')
+    const same = rows.filter(r => r.customer_card_currency === r.provider_card_currency)
+    const marginRows = [...new Set(same.map(r => String(r.customer_card_currency)))].sort().map(c => {
+      const of = same.filter(r => r.customer_card_currency === c)
+      const [revenue, cost] = [of.reduce((s, r) => s + Number(r.customer_charge), 0), of.reduce((s, r) => s + Number(r.provider_charge), 0)]
+      const r2 = (v: number): number => Math.round(v * 100) / 100
+      return [c, of.length, r2(revenue), r2(cost), r2(revenue - cost), Math.round((revenue - cost) / revenue * 10_000) / 100]
+    })
+    expect(result.totals.margin_by_currency).toEqual({
+      of: `the ${same.length.toLocaleString('en')} answered calls sold and bought in one currency, of 12,608; the other ${(rows.length - same.length).toLocaleString('en')}, ` +
+        'bought in another currency, are only in profit (the platform converts them)',
+      columns: ['currency', 'calls', 'revenue', 'cost', 'profit', 'margin_pct'],
+      rows: marginRows
+    })
+    expect(marginRows.map(r => r[0])).toEqual(['EUR', 'GBP', 'USD'])
     expect(result.period).toMatchObject({ start_date: '2026-10-26', end_date: '2026-11-24', days: 30, previous: { start_date: '2026-09-26', end_date: '2026-10-25' } })
     expect(result.summary).toMatch(/^Switch health, 2026-10-26 to 2026-11-24 \(30 days, to 12:00 UTC\): 12,608 answered calls of 26,925 carrier attempts \(ASR 46\.83 %\), 31,104 minutes/)
-    expect(result.summary).toContain('; revenue EUR 58.46, GBP 104.15, USD 218.86;')
+    expect(result.summary).toContain(`; revenue EUR 58.46, GBP 104.15, USD 218.86 (margin ${marginRows.map(r => `${r[0]} ${r[5]} %`).join(', ')} on calls sold and bought in one currency);`)
     expect(result.summary).toContain('11 findings, 3 critical: Carrier 376 connected 0 of 18 attempts')
 
     const findings = result.findings as Finding[]
