@@ -41,6 +41,8 @@ const TOP = 5
 const TOP_OTHER = 3
 /** API requests in flight at once: the CDR database takes fewer than four concurrent queries. */
 const MAX_IN_FLIGHT = 3
+/** What only the call log tells. */
+const CALL_LOG_FINDINGS = 'no route per prefix, malformed and sequential numbers, authentication failures, addresses and carriers\' failure codes'
 /** Addresses of refused calls searched for in a second round of the call log. */
 const MAX_ADDRESS_SEARCHES = 3
 /** Carriers listed; an account with more lists the worst. */
@@ -248,10 +250,9 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
     callLogFrom: new Date(logStart * 1000).toISOString()
   })
   if (sweep === undefined) {
-    partial.push(`call-log findings (no route per prefix, malformed and sequential numbers, authentication failures, addresses, carriers' failure codes): ` +
-      `none: the call log keeps ${LOG_RETENTION_DAYS} days and the period ended before them`)
+    partial.push(`call-log findings: none of ${CALL_LOG_FINDINGS}: the call log keeps ${LOG_RETENTION_DAYS} days and the period ended before them`)
   } else {
-    partial.push(`call-log findings (no route per prefix, malformed and sequential numbers, authentication failures, addresses, carriers' failure codes): ` +
+    partial.push(`call-log findings: ${CALL_LOG_FINDINGS} come ` +
       `from ${plural(sweep.terms.length, 'search', 'searches')} of the call log (${formatCount(records.length)} attempts of the period), not every attempt: ` +
       `the log is searched by number or IP only, ${LOG_SEARCH_CAP} matches a search, ${LOG_RETENTION_DAYS} days` +
       `${fromS < logStart ? ` (it starts ${isoFromUnix(Math.ceil(logStart))})` : ''}`)
@@ -267,13 +268,11 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
   }
   for (const f of run.findings) {
     if (f.code !== 'unauthorised_ip' || f.subject.source_ip !== undefined || !String(f.evidence.address).startsWith('unknown')) continue
-    const read = sweep === undefined
-      ? `the period is older than the call log's ${LOG_RETENTION_DAYS} days`
-      : String(f.evidence.address).includes('older')
-        ? `they are older than the call log's ${LOG_RETENTION_DAYS} days`
-        : `none of the report's ${plural(sweep.terms.length, 'call-log search', 'call-log searches')} met them (the API searches the log by number, Call-ID or IP, not by time)`
-    partial.push(`unknown addresses: ${plural(f.evidence.count as number, 'call')} from callers that match no customer (${f.window!.start} to ${f.window!.end}) ` +
-      `have no address in the report: the traffic report counts them without it, and ${read}`)
+    const read = sweep === undefined || String(f.evidence.address).includes('older')
+      ? `they are older than the call log's ${LOG_RETENTION_DAYS} days`
+      : `none of the ${plural(sweep.terms.length, 'call-log search', 'call-log searches')} met them (the log is searched by number, Call-ID or IP, not by time)`
+    partial.push(`unknown addresses: ${plural(f.evidence.count as number, 'call')} matching no customer, ${f.window!.start} to ${f.window!.end}: ` +
+      `the traffic report counts them without their address, and ${read}`)
   }
   partial.push('NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)')
   const names = {
@@ -342,8 +341,8 @@ function marginTable (m: ReturnType<typeof cdrMargins>) {
   const same = m.calls - m.mixed_calls
   const r2 = (v: number): number => Math.round(v * 100) / 100
   return {
-    of: `the ${formatCount(same)} answered calls sold and bought in one currency, of ${formatCount(m.calls)}` +
-      (m.mixed_calls === 0 ? '' : `; the other ${formatCount(m.mixed_calls)}, bought in another currency, are only in profit (the platform converts them)`),
+    of: `calls sold and bought in one currency (${formatCount(same)} of ${formatCount(m.calls)} answered)` +
+      (m.mixed_calls === 0 ? '' : `; the ${formatCount(m.mixed_calls)} others are in profit only (the platform converts them)`),
     columns: ['currency', 'calls', 'revenue', 'cost', 'profit', 'margin_pct'],
     rows: m.currencies.map(c => [c.currency, c.calls, r2(c.revenue), r2(c.cost), r2(c.profit), c.margin_pct])
   }
@@ -376,7 +375,7 @@ function carrierTable (r: Report) {
   const rank = (id: number): number => flagged.get(id)?.severity === 'critical' ? 0 : flagged.has(id) ? 1 : 2
   const carriers = r.facts.carriers.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c.provider_id) - rank(b.c.provider_id) || a.i - b.i).map(x => x.c)
   return {
-    ranked: 'carriers with a finding first, then by ASR gap: the carrier\'s ASR less the account\'s on the same destinations (weighted by its attempts)',
+    ranked: 'carriers with a finding first, then by asr_gap_points (its ASR less the expected ASR)',
     columns: ['provider_id', 'name', 'attempts', 'asr_pct', 'expected_asr_pct', 'asr_gap_points', 'acd_s', 'pdd_p50_ms', 'finding', 'failure_codes'],
     ...(carriers.length > MAX_CARRIERS ? { omitted: carriers.length - MAX_CARRIERS } : {}),
     rows: carriers.slice(0, MAX_CARRIERS).map(c => [
@@ -440,7 +439,7 @@ function stepsOf (r: Report): NextStep[] {
   }
   const range = { start_date: r.period.start_date, end_date: r.period.end_date }
   for (const f of r.findings) {
-    if (f.example_callid !== undefined) add(nextStep('investigateCall', { callid: f.example_callid }, `One call of: ${clip(f.title, 60)}`))
+    if (f.example_callid !== undefined) add(nextStep('investigateCall', { callid: f.example_callid }, `One call of the ${f.code} finding.`))
     if (f.code === 'carrier_outage' && f.window !== undefined) {
       add(nextStep('getCallAnalytics', { provider_id: f.subject.provider_id, start_date: f.window.start.slice(0, 10), group_by: 'hour' }, 'The carrier hour by hour on the day of the outage.'))
     } else if (f.subject.source_ip !== undefined) {

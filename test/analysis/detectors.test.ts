@@ -231,18 +231,17 @@ describe('detectUnidentifiedCallers', () => {
     ])
     expect(findings[1]).toMatchObject({
       subject: {},
-      evidence: { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, address: 'unknown: not in the call-log records read', hours: 2, busiest_hour: '2026-11-23T06:00:00Z' }
+      evidence: { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, address: 'unknown', hours: 2, busiest_hour: '2026-11-23T06:00:00Z' }
     })
-    expect(findings[1]!.action).toBe('Find the address in Logging (ConnexCS control panel): the calls between 2026-11-23T05:00:00Z and 2026-11-23T07:00:00Z refused 401 IP Not Authorised, ' +
-      'or searchCallLogs with a number one of them dialled or presented; then block it at the firewall if no customer knows it, or add it to the customer whose PBX it is ' +
-      '(the CLIs it presents tell whose).')
+    expect(findings[1]!.action).toBe('Find the address in Logging (ConnexCS control panel): the calls of this window refused 401 IP Not Authorised; or searchCallLogs ' +
+      'with a number one of them dialled or presented. Then block it at the firewall if no customer knows it, or add it to the customer whose PBX it is (its CLIs tell whose).')
     expect(findings[0]!.threshold).toMatch(/^3 or more attempts in a window from callers the switch matched to no customer/)
   })
 
   it('leaves out what the call log names by address, and gives the addresses it saw too seldom to name as leads', () => {
     const log = Array.from({ length: 38 }, (_, i) => refused(i, 11 * 3600 + i * 10))
     expect(detectUnidentifiedCallers(hours, log).map(f => f.evidence)).toEqual([
-      { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, address: 'unknown: not in the call-log records read', hours: 2, busiest_hour: '2026-11-23T06:00:00Z', busiest_hour_attempts: 2 }
+      { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, address: 'unknown', hours: 2, busiest_hour: '2026-11-23T06:00:00Z', busiest_hour_attempts: 2 }
     ])
     const run = runDetectors({ period: { start: '2026-11-23', end: '2026-11-24' }, unidentifiedHours: hours, callLog: [...log, refused(99, 11 * 3600 + 900)] })
     expect(run.findings.map(f => [f.code, f.subject.source_ip ?? '', f.evidence.count])).toEqual([['unauthorised_ip', '192.0.2.201', 39], ['unauthorised_ip', '', 3]])
@@ -253,7 +252,7 @@ describe('detectUnidentifiedCallers', () => {
       'the call log shows some from 192.0.2.201',
       '3 calls from callers that match no customer between 2026-11-23T05:00:00Z and 2026-11-23T07:00:00Z, none connected; address unknown'
     ])
-    expect(once.findings[0]).toMatchObject({ evidence: { count: 40, explained_by_call_log: 0, address: 'seen in the call log', addresses_in_call_log: ['192.0.2.201'] } })
+    expect(once.findings[0]).toMatchObject({ evidence: { count: 40, explained_by_call_log: 0, address: 'seen', addresses_in_call_log: ['192.0.2.201'] } })
     expect(once.findings[0]!.action).toMatch(/^Search the call log for 192\.0\.2\.201 \(searchCallLogs with search "192\.0\.2\.201"\) to see its calls, CLIs and User-Agent; then block it/)
   })
 
@@ -261,9 +260,9 @@ describe('detectUnidentifiedCallers', () => {
     const findings = detectUnidentifiedCallers(hours, [], { named: [], callLogFrom: '2026-11-23 09:00:00' })
     expect(findings.map(f => [f.title, f.evidence.address])).toEqual([
       ['40 calls from callers that match no customer between 2026-11-23T11:00:00Z and 2026-11-23T12:00:00Z, none connected (40 in the hour from 2026-11-23T11:00:00Z); address unknown',
-        'unknown: not in the call-log records read'],
+        'unknown'],
       ['3 calls from callers that match no customer between 2026-11-23T05:00:00Z and 2026-11-23T07:00:00Z, none connected; address unknown (older than the call log)',
-        'unknown: older than the call log']
+        'unknown, older than the call log']
     ])
     expect(findings[1]!.action).toMatch(/^The call log no longer holds these calls \(it starts 2026-11-23T09:00:00Z\), so their address cannot be found now; /)
   })

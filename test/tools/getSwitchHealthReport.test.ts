@@ -59,8 +59,8 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
       return [c, of.length, r2(revenue), r2(cost), r2(revenue - cost), Math.round((revenue - cost) / revenue * 10_000) / 100]
     })
     expect(result.totals.margin_by_currency).toEqual({
-      of: `the ${same.length.toLocaleString('en')} answered calls sold and bought in one currency, of 12,608; the other ${(rows.length - same.length).toLocaleString('en')}, ` +
-        'bought in another currency, are only in profit (the platform converts them)',
+      of: `calls sold and bought in one currency (${same.length.toLocaleString('en')} of 12,608 answered); ` +
+        `the ${(rows.length - same.length).toLocaleString('en')} others are in profit only (the platform converts them)`,
       columns: ['currency', 'calls', 'revenue', 'cost', 'profit', 'margin_pct'],
       rows: marginRows
     })
@@ -109,9 +109,9 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     const unknown = findings.filter(f => f.code === 'unauthorised_ip' && f.about === undefined)
     expect(unknown.map(f => [f.title, f.evidence.address])).toEqual([[
       '3 calls from callers that match no customer between 2026-11-24T05:00:00Z and 2026-11-24T07:00:00Z, none connected; address unknown',
-      'unknown: not in the call-log records read'
+      'unknown'
     ]])
-    expect(unknown[0]!.action).toMatch(/^Find the address in Logging \(ConnexCS control panel\): the calls between 2026-11-24T05:00:00Z and 2026-11-24T07:00:00Z refused 401 IP Not Authorised, or searchCallLogs with a number/)
+    expect(unknown[0]!.action).toMatch(/^Find the address in Logging \(ConnexCS control panel\): the calls of this window refused 401 IP Not Authorised; or searchCallLogs with a number/)
     expect(scenario(sw, 'ip_not_authorised').calls.map(c => [c.customer_id, c.time.slice(0, 13)])).toEqual([[0, '2026-11-24T06'], [0, '2026-11-24T06'], [0, '2026-11-24T05']])
     expect(findings.map(f => f.code)).toEqual(['carrier_outage', 'routing_gap', 'high_cost_burst', 'repeated_no_route', 'zero_duration_calls', 'malformed_numbers',
       'malformed_numbers', 'traffic_spike', 'auth_failure_burst', 'unauthorised_ip', 'unauthorised_ip'])
@@ -122,11 +122,11 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     }
     expect(result.carrier_health.rows[0]).toEqual(expect.arrayContaining([outage.provider_id, 'Crown Fixed Lines', 'carrier_outage']))
     expect(result.top.customers.by_minutes).toHaveLength(5)
-    expect(result.summary).toMatch(/ Partial figures \(see partial\): call-log findings .*; unknown addresses; NER\.$/)
+    expect(result.summary).toMatch(/ Partial figures \(see partial\): call-log findings; unknown addresses; NER\.$/)
     expect(result.partial).toEqual([
-      expect.stringMatching(/^call-log findings .*: from 11 searches of the call log \([\d,]+ attempts of the period\), not every attempt: the log is searched by number or IP only/),
-      'unknown addresses: 3 calls from callers that match no customer (2026-11-24T05:00:00Z to 2026-11-24T07:00:00Z) have no address in the report: the traffic ' +
-      'report counts them without it, and none of the report\'s 11 call-log searches met them (the API searches the log by number, Call-ID or IP, not by time)',
+      expect.stringMatching(/^call-log findings: no route per prefix, .* come from 11 searches of the call log \([\d,]+ attempts of the period\), not every attempt: the log is searched by number or IP only/),
+      'unknown addresses: 3 calls matching no customer, 2026-11-24T05:00:00Z to 2026-11-24T07:00:00Z: the traffic report counts them without their address, ' +
+      'and none of the 11 call-log searches met them (the log is searched by number, Call-ID or IP, not by time)',
       'NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)'
     ])
     expect(result.next_steps[0]).toEqual({ tool: 'getCallAnalytics', args: { provider_id: outage.provider_id, start_date: '2026-11-23', group_by: 'hour' }, why: 'The carrier hour by hour on the day of the outage.' })
@@ -171,7 +171,7 @@ describe('getSwitchHealthReport', () => {
     const month = await runner.call(getSwitchHealthReport, {})
     expect(month.result.period).toMatchObject({ start_date: '2026-10-01', end_date: '2026-10-31', days: 31, to: '2026-10-31 23:59:59', previous: { start_date: '2026-08-31', end_date: '2026-09-30' } })
     // The account's traffic starts on 2026-10-25: the call log (14 days) holds nothing of October.
-    expect(month.result.partial[0]).toMatch(/^call-log findings .*: none: the call log keeps 14 days and the period ended before them$/)
+    expect(month.result.partial[0]).toMatch(/^call-log findings: none of no route per prefix, .*: the call log keeps 14 days and the period ended before them$/)
     // October before the account's traffic is no one's usual day: no customer's first week is a spike; the month's one finding is the Cuba gap.
     const cuba = scenario(sw, 'routing_gap').calls.filter(c => c.time < '2026-11')
     expect(month.result.findings.map((f: Finding) => [f.code, f.evidence.count])).toEqual([['routing_gap', cuba.length]])

@@ -234,7 +234,7 @@ export function detectUnidentifiedCallers (
     const gone = end <= logFrom
     const busiest = window.reduce((a, b) => (b.attempts > a.attempts ? b : a))
     const when = `${isoSeconds(start)} and ${isoSeconds(end)}`
-    const fix = 'block it at the firewall if no customer knows it, or add it to the customer whose PBX it is (the CLIs it presents tell whose).'
+    const fix = 'block it at the firewall if no customer knows it, or add it to the customer whose PBX it is (its CLIs tell whose).'
     out.push({
       code: 'unauthorised_ip',
       severity: 'warning',
@@ -249,8 +249,8 @@ export function detectUnidentifiedCallers (
         : gone
           ? `The call log no longer holds these calls (it starts ${isoSeconds(logFrom)}), so their address cannot be found now; if callers matching no customer ` +
           'come back, find them in Logging (ConnexCS control panel) while the log still holds them, then ' + fix
-          : `Find the address in Logging (ConnexCS control panel): the calls between ${when} refused 401 IP Not Authorised, or searchCallLogs ` +
-            'with a number one of them dialled or presented; then ' + fix,
+          : 'Find the address in Logging (ConnexCS control panel): the calls of this window refused 401 IP Not Authorised; or searchCallLogs with a number ' +
+            'one of them dialled or presented. Then ' + fix,
       threshold: `${min} or more attempts in a window from callers the switch matched to no customer (customer 0 in the traffic report), after those the call log already names: ` +
         `one is a stray packet, ${min} is a device that keeps trying.`,
       subject: {},
@@ -259,7 +259,7 @@ export function detectUnidentifiedCallers (
         attempts,
         connected,
         explained_by_call_log: explained,
-        address: leads.length > 0 ? 'seen in the call log' : gone ? 'unknown: older than the call log' : 'unknown: not in the call-log records read',
+        address: leads.length > 0 ? 'seen' : gone ? 'unknown, older than the call log' : 'unknown',
         ...(leads.length > 0 ? { addresses_in_call_log: leads } : {}),
         hours: window.length,
         busiest_hour: isoSeconds(busiest.start),
