@@ -274,7 +274,8 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
     partial.push(`unknown addresses: ${plural(f.evidence.count as number, 'call')} matching no customer, ${f.window!.start} to ${f.window!.end}: ` +
       `the traffic report counts them without their address, and ${read}`)
   }
-  partial.push('NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)')
+  partial.push('NER: not given for the period: it needs every attempt\'s final SIP code, which the traffic report lacks and only the call log has ' +
+    '(searched, not listed); carrier_health gives each searched carrier\'s NER over its newest tries in the call log')
   const names = {
     customers: new Map((valueOf(customers) ?? []).filter(c => typeof c.name === 'string').map(c => [c.id, c.name!])),
     carriers: new Map((valueOf(carriers) ?? []).filter(c => typeof c.name === 'string').map(c => [c.id, c.name!]))

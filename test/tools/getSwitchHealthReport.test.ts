@@ -127,7 +127,8 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
       expect.stringMatching(/^call-log findings: no route per prefix, .* come from 11 searches of the call log \([\d,]+ attempts of the period\), not every attempt: the log is searched by number or IP only/),
       'unknown addresses: 3 calls matching no customer, 2026-11-24T05:00:00Z to 2026-11-24T07:00:00Z: the traffic report counts them without their address, ' +
       'and none of the 11 call-log searches met them (the log is searched by number, Call-ID or IP, not by time)',
-      'NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)'
+      'NER: not given for the period: it needs every attempt\'s final SIP code, which the traffic report lacks and only the call log has (searched, not listed); ' +
+      'carrier_health gives each searched carrier\'s NER over its newest tries in the call log'
     ])
     expect(result.next_steps[0]).toEqual({ tool: 'getCallAnalytics', args: { provider_id: outage.provider_id, start_date: '2026-11-23', group_by: 'hour' }, why: 'The carrier hour by hour on the day of the outage.' })
     // The reports, CDR pages and lists (3 at a time), then the call-log searches they point to, then the address those met refused.
