@@ -233,8 +233,8 @@ describe('detectUnidentifiedCallers', () => {
       subject: {},
       evidence: { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, address: 'unknown', hours: 2, busiest_hour: '2026-11-23T06:00:00Z' }
     })
-    expect(findings[1]!.action).toBe('Find the address in Logging (ConnexCS control panel): the calls of this window refused 401 IP Not Authorised; or searchCallLogs ' +
-      'with a number one of them dialled or presented. Then block it at the firewall if no customer knows it, or add it to the customer whose PBX it is (its CLIs tell whose).')
+    expect(findings[1]!.action).toBe('Find the address in Logging (ConnexCS control panel): the calls of this window refused 401 IP Not Authorised; or search the call log ' +
+      'by a number one of them dialled or presented. Then block it at the firewall if no customer knows it, or add it to the customer whose PBX it is (its CLIs tell whose).')
     expect(findings[0]!.threshold).toMatch(/^3 or more attempts in a window from callers the switch matched to no customer/)
   })
 
@@ -253,7 +253,7 @@ describe('detectUnidentifiedCallers', () => {
       '3 calls from callers that match no customer between 2026-11-23T05:00:00Z and 2026-11-23T07:00:00Z, none connected; address unknown'
     ])
     expect(once.findings[0]).toMatchObject({ evidence: { count: 40, explained_by_call_log: 0, address: 'seen', addresses_in_call_log: ['192.0.2.201'] } })
-    expect(once.findings[0]!.action).toMatch(/^Search the call log for 192\.0\.2\.201 \(searchCallLogs with search "192\.0\.2\.201"\) to see its calls, CLIs and User-Agent; then block it/)
+    expect(once.findings[0]!.action).toMatch(/^Search the call log for 192\.0\.2\.201 to see all its calls, CLIs and User-Agent; then block it/)
   })
 
   it('says when the call log no longer holds a window, so its address cannot be found', () => {

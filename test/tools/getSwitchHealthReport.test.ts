@@ -111,7 +111,7 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
       '3 calls from callers that match no customer between 2026-11-24T05:00:00Z and 2026-11-24T07:00:00Z, none connected; address unknown',
       'unknown'
     ]])
-    expect(unknown[0]!.action).toMatch(/^Find the address in Logging \(ConnexCS control panel\): the calls of this window refused 401 IP Not Authorised; or searchCallLogs with a number/)
+    expect(unknown[0]!.action).toMatch(/^Find the address in Logging \(ConnexCS control panel\): the calls of this window refused 401 IP Not Authorised; or search the call log by a number/)
     expect(scenario(sw, 'ip_not_authorised').calls.map(c => [c.customer_id, c.time.slice(0, 13)])).toEqual([[0, '2026-11-24T06'], [0, '2026-11-24T06'], [0, '2026-11-24T05']])
     expect(findings.map(f => f.code)).toEqual(['carrier_outage', 'routing_gap', 'high_cost_burst', 'repeated_no_route', 'zero_duration_calls', 'malformed_numbers',
       'malformed_numbers', 'traffic_spike', 'auth_failure_burst', 'unauthorised_ip', 'unauthorised_ip'])

@@ -245,11 +245,11 @@ export function detectUnidentifiedCallers (
         'Many in a short time are usually a SIP scanner probing for an open route; a few with real CLIs are usually a customer\'s PBX on a new address. ' +
         'The traffic report counts them without their address; only the call log has it, and the API searches it by number, Call-ID or IP, not by time.',
       action: leads.length > 0
-        ? `Search the call log for ${leads[0]} (searchCallLogs with search "${leads[0]}") to see its calls, CLIs and User-Agent; then ${fix}`
+        ? `Search the call log for ${leads[0]} to see all its calls, CLIs and User-Agent; then ${fix}`
         : gone
           ? `The call log no longer holds these calls (it starts ${isoSeconds(logFrom)}), so their address cannot be found now; if callers matching no customer ` +
           'come back, find them in Logging (ConnexCS control panel) while the log still holds them, then ' + fix
-          : 'Find the address in Logging (ConnexCS control panel): the calls of this window refused 401 IP Not Authorised; or searchCallLogs with a number ' +
+          : 'Find the address in Logging (ConnexCS control panel): the calls of this window refused 401 IP Not Authorised; or search the call log by a number ' +
             'one of them dialled or presented. Then ' + fix,
       threshold: `${min} or more attempts in a window from callers the switch matched to no customer (customer 0 in the traffic report), after those the call log already names: ` +
         `one is a stray packet, ${min} is a device that keeps trying.`,
