@@ -4,6 +4,8 @@
  * health, and the traffic of each day; and which call-log searches can tell the detectors most,
  * since the call log cannot be listed. Facts only: the tool words and bounds them.
  */
+import { refusedForAddress } from './detectors/security'
+import type { CallRecord } from './detectors/types'
 import { countryCodeOf } from './numbers'
 import { percentile } from './stats'
 import {
@@ -170,7 +172,7 @@ export interface SearchableParty {
 /** One call-log search a report should make, and why. */
 export interface LogSearchTerm {
   term: string
-  why: 'refused_customer' | 'malformed_numbers' | 'worst_carrier'
+  why: 'refused_customer' | 'malformed_numbers' | 'worst_carrier' | 'unknown_address'
   customer_id?: number
   provider_id?: number
 }
@@ -237,6 +239,24 @@ export function callLogTerms (
   return terms
 }
 
+/**
+ * The second round of call-log searches: the source addresses of the calls the first round met
+ * that were refused for their address or matched no customer, that no customer or carrier owns
+ * and that were not searched yet, most calls first (at most `max`, default 3). The traffic report
+ * counts such callers without their address; one of their calls met by chance names the address,
+ * and a search by it gives the rest.
+ */
+export function addressSearchTerms (records: readonly CallRecord[], owned: Iterable<string>, searched: Iterable<string>, max = 3): LogSearchTerm[] {
+  const skip = new Set([...owned, ...searched].map(ip => ip.toLowerCase()))
+  const counts = new Map<string, number>()
+  for (const r of records) {
+    const ip = r.source_ip ?? ''
+    if (ip === '' || skip.has(ip.toLowerCase()) || !(refusedForAddress(r) || ((r.customer_id ?? 0) === 0 && r.sip_code >= 400))) continue
+    counts.set(ip, (counts.get(ip) ?? 0) + 1)
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([term]) => ({ term, why: 'unknown_address' as const }))
+}
+
 /** One carrier try of a call, as the call log's routing lists them. */
 export interface CarrierTry {
   provider_id: number
@@ -279,4 +299,49 @@ export function cdrMoney (rows: readonly CdrMoneyRow[]): { revenue: Record<strin
   const round = (m: Record<string, number>): Record<string, number> =>
     Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, v]) => [c, Math.round(v * 10_000) / 10_000]))
   return { revenue: round(revenue), cost: round(cost) }
+}
+
+/** Profit and margin in one currency, over the answered calls both sold and bought in it. */
+export interface CurrencyMargin {
+  currency: string
+  calls: number
+  revenue: number
+  cost: number
+  profit: number
+  /** Profit over revenue, %; null without revenue. */
+  margin_pct: number | null
+}
+
+/**
+ * Profit and margin per currency from the CDR: a call's profit is its charge less its cost only
+ * when both are in one currency, so each currency's figures cover the calls sold and bought in
+ * it, and the calls sold in one currency and bought in another are counted apart (their profit
+ * needs an exchange rate, which only the platform's `account_profit` applies).
+ */
+export function cdrMargins (rows: readonly CdrMoneyRow[]): { currencies: CurrencyMargin[], calls: number, mixed_calls: number } {
+  const by = new Map<string, { calls: number, revenue: number, cost: number }>()
+  let mixed = 0
+  for (const r of rows) {
+    const sold = String(r.customer_card_currency ?? '')
+    if (sold === '' || sold !== String(r.provider_card_currency ?? '')) {
+      mixed++
+      continue
+    }
+    const m = by.get(sold) ?? { calls: 0, revenue: 0, cost: 0 }
+    const [revenue, cost] = [Number(r.customer_charge ?? 0), Number(r.provider_charge ?? 0)]
+    m.calls++
+    m.revenue += Number.isFinite(revenue) ? revenue : 0
+    m.cost += Number.isFinite(cost) ? cost : 0
+    by.set(sold, m)
+  }
+  const round = (v: number): number => Math.round(v * 10_000) / 10_000
+  const currencies = [...by].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, m]) => ({
+    currency,
+    calls: m.calls,
+    revenue: round(m.revenue),
+    cost: round(m.cost),
+    profit: round(m.revenue - m.cost),
+    margin_pct: m.revenue > 0 ? Math.round((m.revenue - m.cost) / m.revenue * 10_000) / 100 : null
+  }))
+  return { currencies, calls: rows.length, mixed_calls: mixed }
 }

@@ -57,10 +57,12 @@ export interface ScanQuery {
 /** The detectors' input, the reports it came from, and what could not be had whole. */
 export interface Scan {
   input: ScanInput
-  /** `previous`: the previous period's traffic report by carrier, when a previous period was given. */
+  /** `previous`: the previous period's traffic report by carrier and day, when a previous period was given. */
   reports: { carrierHours: HourlyReport, destinations: ReportResult, customerDays: ReportResult, unidentified: HourlyReport, previous?: ReportResult }
   /** Every answered call of the period with `provider_id`, `pdd_out` and the `answeredFields`, when asked for. */
   answered?: CdrPages
+  /** The days of the previous period with traffic (`YYYY-MM-DD`), when a previous period was given. */
+  previousDays?: string[]
   round_trips: number
   /** One line per figure that is partial, and why. */
   partial: string[]
@@ -102,7 +104,8 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
     cdrToEnd(api, { period, fields: CALL_RECORD_FIELDS, rules: [{ field: 'duration', condition: '<=', data: ZERO_DURATION_MAX_S }] }),
     cdrToEnd(api, { period, fields: CALL_RECORD_FIELDS, rules: [{ field: 'customer_card_rate', condition: '>=', data: minRate }] }),
     previous === undefined && query.answeredFields === undefined ? undefined : pddOf(period, query.answeredFields),
-    previous === undefined ? undefined : fetchTrafficReport(api, { period: previous, groupBy: ['provider_id'] }),
+    // By day too: which of its days carried traffic (a comparison with a period the account only partly traded in says so).
+    previous === undefined ? undefined : fetchTrafficReport(api, { period: previous, groupBy: ['provider_id', 'dt'] }),
     previous === undefined ? undefined : pddOf(previous)
   ])
   const partial: string[] = []
@@ -147,15 +150,26 @@ export async function scanAccount (api: Connexcs, query: ScanQuery): Promise<Sca
       now.set(r.provider_id!, c)
     }
     const [pNow, pBefore] = [pdds(pddNow), pdds(pddBefore)]
+    const then = new Map<number, CarrierFigures>()
+    for (const r of before.rows) {
+      if (r.provider_id === 0) continue
+      const c = then.get(r.provider_id!) ?? { provider_id: r.provider_id!, attempts: 0, connected: 0, pdd_ms: pBefore.get(r.provider_id!) ?? [] }
+      c.attempts += r.attempts
+      c.connected += r.connected
+      then.set(r.provider_id!, c)
+    }
     input.carriers = {
       current: [...now.values()].map(c => ({ ...c, pdd_ms: pNow.get(c.provider_id) ?? [] })),
-      previous: before.rows.filter(r => r.provider_id !== 0)
-        .map(r => ({ provider_id: r.provider_id!, attempts: r.attempts, connected: r.connected, pdd_ms: pBefore.get(r.provider_id!) ?? [] }))
+      previous: [...then.values()]
     }
     if (!before.complete) partial.push('carrier drift: the previous period\'s traffic report was cut at its row limit')
   }
   const trips = carrierHours.round_trips + destinations.round_trips + customerDays.round_trips + unidentified.round_trips + zero.round_trips +
     high.round_trips + (pddNow?.round_trips ?? 0) + (before?.round_trips ?? 0) + (pddBefore?.round_trips ?? 0)
   const reports = { carrierHours, destinations, customerDays, unidentified, ...(before === undefined ? {} : { previous: before }) }
-  return { input, reports, ...(pddNow === undefined ? {} : { answered: pddNow }), round_trips: trips, partial }
+  const previousDays = before === undefined
+    ? undefined
+    : [...new Set(before.rows.filter(r => r.attempts > 0).map(r => String(r.dt ?? '').slice(0, 10)))].sort()
+  const more = { ...(pddNow === undefined ? {} : { answered: pddNow }), ...(previousDays === undefined ? {} : { previousDays }) }
+  return { input, reports, ...more, round_trips: trips, partial }
 }

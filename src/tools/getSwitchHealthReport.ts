@@ -1,5 +1,5 @@
 import { runDetectors, type AccountFinding } from '../analysis/detectors/index'
-import { callLogTerms, carrierCodes, cdrMoney, healthReport, type HealthFacts, type HealthRow, type LogSearchTerm, type Rankings } from '../analysis/healthReport'
+import { addressSearchTerms, callLogTerms, carrierCodes, cdrMargins, cdrMoney, healthReport, type HealthFacts, type HealthRow, type LogSearchTerm, type Rankings } from '../analysis/healthReport'
 import type { Change } from '../analysis/trafficTotals'
 import { dailyTrafficCharts } from '../analysis/xyChart'
 import { scanAccount, type Scan } from '../connexcs/accountScan'
@@ -29,6 +29,7 @@ const MAX_DAYS = 31
 const FINDING_LAYOUTS = [
   { max: 14, meaning: 5, threshold: 2 },
   { max: 14, meaning: 3, threshold: 0 },
+  { max: 14, meaning: 1, threshold: 0 },
   { max: 10, meaning: 1, threshold: 0 },
   { max: 6, meaning: 0, threshold: 0 }
 ] as const
@@ -40,6 +41,10 @@ const TOP = 5
 const TOP_OTHER = 3
 /** API requests in flight at once: the CDR database takes fewer than four concurrent queries. */
 const MAX_IN_FLIGHT = 3
+/** What only the call log tells. */
+const CALL_LOG_FINDINGS = 'no route per prefix, malformed and sequential numbers, authentication failures, addresses and carriers\' failure codes'
+/** Addresses of refused calls searched for in a second round of the call log. */
+const MAX_ADDRESS_SEARCHES = 3
 /** Carriers listed; an account with more lists the worst. */
 const MAX_CARRIERS = 15
 
@@ -109,10 +114,11 @@ interface LogSweep {
   capped: string[]
 }
 
-/** Runs the searches at once; a failed search is named, not fatal. */
-async function sweepCallLog (api: Connexcs, terms: LogSearchTerm[]): Promise<LogSweep> {
+/** Runs the searches at once (adding to `into` when given); a failed search is named, not fatal. */
+async function sweepCallLog (api: Connexcs, terms: LogSearchTerm[], into?: LogSweep): Promise<LogSweep> {
   const results = await Promise.all(terms.map(t => part(() => searchCallLogs(api, t.term))))
-  const sweep: LogSweep = { terms, entries: new Map(), bySearch: new Map(), failed: [], capped: [] }
+  const sweep: LogSweep = into ?? { terms: [], entries: new Map(), bySearch: new Map(), failed: [], capped: [] }
+  sweep.terms.push(...terms)
   results.forEach((r, i) => {
     const term = terms[i]!.term
     if (!r.ok) {
@@ -141,6 +147,8 @@ interface Report {
   /** Sources that could not be read: the summary's first sentence names them. */
   failed: { what: string, message: string }[]
   currency: string | undefined
+  /** Profit and margin per currency, when every answered call of the CDR was read. */
+  margins: ReturnType<typeof cdrMargins> | undefined
 }
 
 /** A Call-ID for each routing gap, from a swept refusal of a customer whose only refused destination it is. */
@@ -215,7 +223,13 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
       carriers: (valueOf(carriers) ?? []).map(c => ({ id: c.id, ips: c.ips ?? [] }))
     }, answered.map(r => String(r.dest_number ?? '')), first.carriers.filter(c => c.enough_data && (c.asr_gap_points ?? 0) < 0).map(c => c.provider_id))
     sweep = await sweepCallLog(api, terms)
-    records = [...sweep.entries.values()].filter(r => (r.start_time ?? 0) >= fromS && (r.start_time ?? 0) <= toS).map(r => logCallRecord(r))
+    const ofPeriod = (s: LogSweep): CallFacts[] =>
+      [...s.entries.values()].filter(r => (r.start_time ?? 0) >= fromS && (r.start_time ?? 0) <= toS).map(r => logCallRecord(r))
+    records = ofPeriod(sweep)
+    // Callers matched to no customer are counted without their address: one of their calls met above names it, and a search by it finds the rest.
+    const owned = [...(valueOf(customers) ?? []), ...(valueOf(carriers) ?? [])].flatMap(p => p.ips ?? [])
+    const addresses = addressSearchTerms(records, owned, sweep.terms.map(t => t.term), MAX_ADDRESS_SEARCHES)
+    if (addresses.length > 0) records = ofPeriod(await sweepCallLog(api, addresses, sweep))
   }
   const codes: Record<number, { code: number, reason: string, count: number }[]> = {}
   for (const t of sweep?.terms ?? []) {
@@ -232,13 +246,13 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
     ...(sweep === undefined ? {} : { callLog: records }),
     ...(users.ok ? { knownUsers: users.value.map(u => u.username) } : {}),
     ...(clis.ok ? { cliOwners: Object.fromEntries(clis.value.map(c => [c.cli, c.company_id])) } : {}),
-    examples: gapExamples(rows, records)
+    examples: gapExamples(rows, records),
+    callLogFrom: new Date(logStart * 1000).toISOString()
   })
   if (sweep === undefined) {
-    partial.push(`call-log findings (no route per prefix, malformed and sequential numbers, authentication failures, addresses, carriers' failure codes): ` +
-      `none: the call log keeps ${LOG_RETENTION_DAYS} days and the period ended before them`)
+    partial.push(`call-log findings: none of ${CALL_LOG_FINDINGS}: the call log keeps ${LOG_RETENTION_DAYS} days and the period ended before them`)
   } else {
-    partial.push(`call-log findings (no route per prefix, malformed and sequential numbers, authentication failures, addresses, carriers' failure codes): ` +
+    partial.push(`call-log findings: ${CALL_LOG_FINDINGS} come ` +
       `from ${plural(sweep.terms.length, 'search', 'searches')} of the call log (${formatCount(records.length)} attempts of the period), not every attempt: ` +
       `the log is searched by number or IP only, ${LOG_SEARCH_CAP} matches a search, ${LOG_RETENTION_DAYS} days` +
       `${fromS < logStart ? ` (it starts ${isoFromUnix(Math.ceil(logStart))})` : ''}`)
@@ -246,15 +260,29 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
       failed.push({ what: `the call-log search for ${f.term}`, message: f.message })
       partial.push(`the call-log search for ${f.term}: could not be read (${clip(f.message, 120)}): its calls are missing from the call-log findings`)
     }
+    for (const t of sweep.terms) {
+      if (t.why === 'unknown_address' && sweep.capped.includes(t.term)) {
+        partial.push(`calls from ${t.term}: the search returned the log's cap (${LOG_SEARCH_CAP} matches): its count is the newest ${LOG_SEARCH_CAP}, there may be more`)
+      }
+    }
   }
-  partial.push('NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)')
+  for (const f of run.findings) {
+    if (f.code !== 'unauthorised_ip' || f.subject.source_ip !== undefined || !String(f.evidence.address).startsWith('unknown')) continue
+    const read = sweep === undefined || String(f.evidence.address).includes('older')
+      ? `they are older than the call log's ${LOG_RETENTION_DAYS} days`
+      : `none of the ${plural(sweep.terms.length, 'call-log search', 'call-log searches')} met them (the log is searched by number, Call-ID or IP, not by time)`
+    partial.push(`unknown addresses: ${plural(f.evidence.count as number, 'call')} matching no customer, ${f.window!.start} to ${f.window!.end}: ` +
+      `the traffic report counts them without their address, and ${read}`)
+  }
+  partial.push('NER: not given for the period: it needs every attempt\'s final SIP code, which the traffic report lacks and only the call log has ' +
+    '(searched, not listed); carrier_health gives each searched carrier\'s NER over its newest tries in the call log')
   const names = {
     customers: new Map((valueOf(customers) ?? []).filter(c => typeof c.name === 'string').map(c => [c.id, c.name!])),
     carriers: new Map((valueOf(carriers) ?? []).filter(c => typeof c.name === 'string').map(c => [c.id, c.name!]))
   }
   return {
     period, scan, facts, findings: run.findings, ran: run.ran.length, skipped: run.skipped, names, sweep, records, partial, failed,
-    currency: valueOf(currency)
+    currency: valueOf(currency), margins: scan.answered?.complete === true ? cdrMargins(answered) : undefined
   }
 }
 
@@ -309,6 +337,18 @@ function findingFacts (f: AccountFinding, r: Report, withMeaning: boolean, withT
   }
 }
 
+/** Profit and margin per currency, of the calls sold and bought in it. */
+function marginTable (m: ReturnType<typeof cdrMargins>) {
+  const same = m.calls - m.mixed_calls
+  const r2 = (v: number): number => Math.round(v * 100) / 100
+  return {
+    of: `calls sold and bought in one currency (${formatCount(same)} of ${formatCount(m.calls)} answered)` +
+      (m.mixed_calls === 0 ? '' : `; the ${formatCount(m.mixed_calls)} others are in profit only (the platform converts them)`),
+    columns: ['currency', 'calls', 'revenue', 'cost', 'profit', 'margin_pct'],
+    rows: m.currencies.map(c => [c.currency, c.calls, r2(c.revenue), r2(c.cost), r2(c.profit), c.margin_pct])
+  }
+}
+
 /** Money for a table cell: `GBP 12.30`, several currencies joined. */
 function money (byCurrency: Readonly<Record<string, number>>): string {
   return Object.keys(byCurrency).length === 0 ? '' : formatMoney(byCurrency)
@@ -336,7 +376,7 @@ function carrierTable (r: Report) {
   const rank = (id: number): number => flagged.get(id)?.severity === 'critical' ? 0 : flagged.has(id) ? 1 : 2
   const carriers = r.facts.carriers.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c.provider_id) - rank(b.c.provider_id) || a.i - b.i).map(x => x.c)
   return {
-    ranked: 'carriers with a finding first, then by ASR gap: the carrier\'s ASR less the account\'s on the same destinations (weighted by its attempts)',
+    ranked: 'carriers with a finding first, then by asr_gap_points (its ASR less the expected ASR)',
     columns: ['provider_id', 'name', 'attempts', 'asr_pct', 'expected_asr_pct', 'asr_gap_points', 'acd_s', 'pdd_p50_ms', 'finding', 'failure_codes'],
     ...(carriers.length > MAX_CARRIERS ? { omitted: carriers.length - MAX_CARRIERS } : {}),
     rows: carriers.slice(0, MAX_CARRIERS).map(c => [
@@ -349,17 +389,31 @@ function carrierTable (r: Report) {
   }
 }
 
+/** The previous period's days with traffic, when it had traffic on fewer days than the period has (an account that began trading within it). */
+function thinPrevious (r: Report): string[] | undefined {
+  const days = r.scan.previousDays
+  return days === undefined || r.facts.previous.attempts === 0 || days.length >= r.period.days ? undefined : days
+}
+
 function periodText (p: ReportPeriod): string {
   const until = p.to.endsWith('23:59:59') ? '' : `, to ${p.to.slice(11, 16)} UTC`
   return `${p.start_date} to ${p.end_date} (${plural(p.days, 'day')}${until})`
 }
 
+/** ` (margin EUR 8.45 %, USD -9.47 % on calls sold and bought in one currency)`, or nothing. */
+function marginText (r: Report): string {
+  const shown = (r.margins?.currencies ?? []).filter(c => c.margin_pct !== null)
+  return shown.length === 0 ? '' : ` (margin ${shown.map(c => `${c.currency} ${c.margin_pct} %`).join(', ')} on calls sold and bought in one currency)`
+}
+
 function summaryOf (r: Report): string {
   const t = r.facts.totals
   const c = r.facts.change
+  const thin = thinPrevious(r)
   const previous = r.facts.previous.attempts === 0
     ? 'no traffic in the previous period to compare with'
-    : `ASR ${changeText(c.asr_pct) ?? 'unchanged'} and minutes ${changeText(c.minutes) ?? 'unchanged'} on the previous ${plural(r.period.days, 'day')}`
+    : `ASR ${changeText(c.asr_pct) ?? 'unchanged'} and minutes ${changeText(c.minutes) ?? 'unchanged'} on the previous ${plural(r.period.days, 'day')}` +
+      `${thin === undefined ? '' : ` (only ${thin.length} of which had traffic)`}`
   const critical = r.findings.filter(f => f.severity === 'critical').length
   const findings = r.findings.length === 0
     ? 'No findings: no detector found anything unusual.'
@@ -373,7 +427,7 @@ function summaryOf (r: Report): string {
     `Switch health, ${periodText(r.period)}: ${formatCount(t.connected)} answered calls of ${formatCount(t.attempts)} carrier attempts ` +
     `(ASR ${t.asr_pct ?? '–'} %), ${formatCount(t.minutes)} minutes${t.acd_s === null ? '' : `, ACD ${humanDuration(t.acd_s * 1000)}`}` +
     `${t.pdd_p50_ms === null ? '' : `, PDD median ${humanDuration(t.pdd_p50_ms)}`}; revenue ${formatMoney(t.revenue)}` +
-    `${t.margin_pct === null ? '' : ` (margin ${t.margin_pct} %)`}; ${plural(t.active_customers, 'active customer')}, ${plural(t.active_carriers, 'carrier')}; ${previous}.`,
+    `${t.margin_pct !== null ? ` (margin ${t.margin_pct} %)` : marginText(r)}; ${plural(t.active_customers, 'active customer')}, ${plural(t.active_carriers, 'carrier')}; ${previous}.`,
     findings,
     r.partial.length === 0 ? '' : `Partial figures (see partial): ${r.partial.map(p => p.slice(0, p.indexOf(':') < 0 ? 60 : p.indexOf(':'))).join('; ')}.`
   ].filter(s => s !== '').join(' ')
@@ -386,11 +440,13 @@ function stepsOf (r: Report): NextStep[] {
   }
   const range = { start_date: r.period.start_date, end_date: r.period.end_date }
   for (const f of r.findings) {
-    if (f.example_callid !== undefined) add(nextStep('investigateCall', { callid: f.example_callid }, `One call of: ${clip(f.title, 60)}`))
+    if (f.example_callid !== undefined) add(nextStep('investigateCall', { callid: f.example_callid }, `One call of the ${f.code} finding.`))
     if (f.code === 'carrier_outage' && f.window !== undefined) {
       add(nextStep('getCallAnalytics', { provider_id: f.subject.provider_id, start_date: f.window.start.slice(0, 10), group_by: 'hour' }, 'The carrier hour by hour on the day of the outage.'))
     } else if (f.subject.source_ip !== undefined) {
       add(nextStep('searchCallLogs', { search: f.subject.source_ip }, 'The calls from that address.'))
+    } else if (Array.isArray(f.evidence.addresses_in_call_log)) {
+      add(nextStep('searchCallLogs', { search: String(f.evidence.addresses_in_call_log[0]) }, 'Calls from an address that matches no customer.'))
     } else if (f.subject.customer_id !== undefined) {
       add(nextStep('getCallAnalytics', { customer_id: f.subject.customer_id, ...range }, `Customer ${f.subject.customer_id}'s traffic over the period.`))
     }
@@ -434,7 +490,8 @@ function present (r: Report, layout: (typeof FINDING_LAYOUTS)[number]): ToolResu
       active_carriers: t.active_carriers,
       revenue: round2(t.revenue),
       cost: round2(t.cost),
-      profit: { amount: t.account_profit === null ? null : Math.round(t.account_profit * 100) / 100, currency: r.currency ?? 'the account\'s', margin_pct: t.margin_pct }
+      profit: { amount: t.account_profit === null ? null : Math.round(t.account_profit * 100) / 100, currency: r.currency ?? 'the account\'s', margin_pct: t.margin_pct },
+      ...(r.margins === undefined ? {} : { margin_by_currency: marginTable(r.margins) })
     },
     compared_with_previous: facts.previous.attempts === 0
       ? { previous_period: 'no traffic' }
@@ -444,8 +501,14 @@ function present (r: Report, layout: (typeof FINDING_LAYOUTS)[number]): ToolResu
           asr_pct: changeFacts(facts.change.asr_pct),
           acd_s: changeFacts(facts.change.acd_s),
           minutes: changeFacts(facts.change.minutes),
-          profit: changeFacts(facts.change.account_profit),
-          revenue: Object.fromEntries(Object.entries(facts.change.revenue).map(([cur, c]) => [cur, changeFacts(c)]))
+          profit: changeFacts(facts.change.account_profit, true),
+          revenue: Object.fromEntries(Object.entries(facts.change.revenue).map(([cur, c]) => [cur, changeFacts(c, true)])),
+          ...(thinPrevious(r) === undefined
+            ? {}
+            : {
+                note: `the previous period had traffic on ${thinPrevious(r)!.length} of its ${r.period.days} days (from ${thinPrevious(r)![0]}): ` +
+                  'the changes in counts, minutes and money are not like for like; ASR and ACD are'
+              })
         },
     findings: r.findings.slice(0, layout.max).map((f, i) => findingFacts(f, r, i < layout.meaning, i < layout.threshold)),
     ...(r.findings.length > layout.max ? { findings_omitted: r.findings.slice(layout.max).map(f => `${f.severity} ${f.code}: ${clip(f.title, 100)}`) } : {}),
@@ -464,7 +527,8 @@ function present (r: Report, layout: (typeof FINDING_LAYOUTS)[number]): ToolResu
       'zero-length and high-cost calls',
       r.sweep === undefined ? 'call log: not read' : `call log (GET log): ${r.sweep.terms.map(s => s.term).join(', ')}`
     ],
-    definitions: 'ASR = answered / carrier attempts; ACD = seconds / answered calls; PDD = the customer\'s post-dial delay of answered calls, median; ' +
+    definitions: 'ASR = answered / carrier attempts; ACD = seconds / answered calls; PDD = post-dial delay of answered calls, median: the customer\'s in totals, ' +
+      'the carrier leg\'s in carrier_health; ' +
       'expected ASR = the account\'s ASR on the same destinations, weighted by the carrier\'s attempts; money per currency, never added across currencies',
     next_steps: stepsOf(r)
   }

@@ -170,6 +170,16 @@ describe('detectTrafficSpikes', () => {
     expect(findings.map(f => f.title)).toEqual([`Customer 1: 300 attempts on ${days[27]}, 33 times its usual day (9 attempts)`])
     expect(findings[0]!.evidence).toMatchObject({ count: 300, usual_day: 9, day: days[27] })
   })
+
+  it('counts only the days the account carried traffic: a month that starts before it is not a spike on every customer', () => {
+    // The account's traffic begins on day 23: 7 ordinary days of 100 to 130 attempts, and a spike of 900 on day 28 for customer 1.
+    const rows = days.slice(23).flatMap((day, i) => [
+      { customer_id: 1, day, attempts: i === 5 ? 900 : 100 + 5 * i }, { customer_id: 2, day, attempts: 120 + (i % 2) * 10 }
+    ])
+    expect(detectTrafficSpikes(rows, { days }).map(f => [f.subject.customer_id, f.evidence.day, f.evidence.usual_day])).toEqual([[1, days[28], 110]])
+    // Three days with traffic are too few to know a usual day.
+    expect(detectTrafficSpikes(rows.filter(r => r.day >= days[27]!), { days })).toEqual([])
+  })
 })
 
 describe('detectAuthFailureBursts', () => {
@@ -216,20 +226,45 @@ describe('detectUnidentifiedCallers', () => {
   it('reports windows of refused callers the report cannot name, an hour apart at most; two attempts are not a window', () => {
     const findings = detectUnidentifiedCallers(hours)
     expect(findings.map(f => [f.code, f.severity, f.title])).toEqual([
-      ['unauthorised_ip', 'warning', '40 calls from callers that match no customer between 2026-11-23T11:00:00Z and 2026-11-23T12:00:00Z, none connected (40 in the hour from 2026-11-23T11:00:00Z)'],
-      ['unauthorised_ip', 'warning', '3 calls from callers that match no customer between 2026-11-23T05:00:00Z and 2026-11-23T07:00:00Z, none connected']
+      ['unauthorised_ip', 'warning', '40 calls from callers that match no customer between 2026-11-23T11:00:00Z and 2026-11-23T12:00:00Z, none connected (40 in the hour from 2026-11-23T11:00:00Z); address unknown'],
+      ['unauthorised_ip', 'warning', '3 calls from callers that match no customer between 2026-11-23T05:00:00Z and 2026-11-23T07:00:00Z, none connected; address unknown']
     ])
-    expect(findings[1]).toMatchObject({ subject: {}, evidence: { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, hours: 2, busiest_hour: '2026-11-23T06:00:00Z' } })
+    expect(findings[1]).toMatchObject({
+      subject: {},
+      evidence: { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, address: 'unknown', hours: 2, busiest_hour: '2026-11-23T06:00:00Z' }
+    })
+    expect(findings[1]!.action).toBe('Find the address in Logging (ConnexCS control panel): the calls of this window refused 401 IP Not Authorised; or search the call log ' +
+      'by a number one of them dialled or presented. Then block it at the firewall if no customer knows it, or add it to the customer whose PBX it is (its CLIs tell whose).')
     expect(findings[0]!.threshold).toMatch(/^3 or more attempts in a window from callers the switch matched to no customer/)
   })
 
-  it('leaves out what the call log already names by address', () => {
+  it('leaves out what the call log names by address, and gives the addresses it saw too seldom to name as leads', () => {
     const log = Array.from({ length: 38 }, (_, i) => refused(i, 11 * 3600 + i * 10))
     expect(detectUnidentifiedCallers(hours, log).map(f => f.evidence)).toEqual([
-      { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, hours: 2, busiest_hour: '2026-11-23T06:00:00Z', busiest_hour_attempts: 2 }
+      { count: 3, attempts: 3, connected: 0, explained_by_call_log: 0, address: 'unknown', hours: 2, busiest_hour: '2026-11-23T06:00:00Z', busiest_hour_attempts: 2 }
     ])
     const run = runDetectors({ period: { start: '2026-11-23', end: '2026-11-24' }, unidentifiedHours: hours, callLog: [...log, refused(99, 11 * 3600 + 900)] })
     expect(run.findings.map(f => [f.code, f.subject.source_ip ?? '', f.evidence.count])).toEqual([['unauthorised_ip', '192.0.2.201', 39], ['unauthorised_ip', '', 3]])
+    // One call met from an address: too few to name it (3 make a finding), so it explains nothing, and the window points at it.
+    const once = runDetectors({ period: { start: '2026-11-23', end: '2026-11-24' }, unidentifiedHours: hours, callLog: [refused(1, 11 * 3600 + 60)] })
+    expect(once.findings.map(f => f.title)).toEqual([
+      '40 calls from callers that match no customer between 2026-11-23T11:00:00Z and 2026-11-23T12:00:00Z, none connected (40 in the hour from 2026-11-23T11:00:00Z); ' +
+      'the call log shows some from 192.0.2.201',
+      '3 calls from callers that match no customer between 2026-11-23T05:00:00Z and 2026-11-23T07:00:00Z, none connected; address unknown'
+    ])
+    expect(once.findings[0]).toMatchObject({ evidence: { count: 40, explained_by_call_log: 0, address: 'seen', addresses_in_call_log: ['192.0.2.201'] } })
+    expect(once.findings[0]!.action).toMatch(/^Search the call log for 192\.0\.2\.201 to see all its calls, CLIs and User-Agent; then block it/)
+  })
+
+  it('says when the call log no longer holds a window, so its address cannot be found', () => {
+    const findings = detectUnidentifiedCallers(hours, [], { named: [], callLogFrom: '2026-11-23 09:00:00' })
+    expect(findings.map(f => [f.title, f.evidence.address])).toEqual([
+      ['40 calls from callers that match no customer between 2026-11-23T11:00:00Z and 2026-11-23T12:00:00Z, none connected (40 in the hour from 2026-11-23T11:00:00Z); address unknown',
+        'unknown'],
+      ['3 calls from callers that match no customer between 2026-11-23T05:00:00Z and 2026-11-23T07:00:00Z, none connected; address unknown (older than the call log)',
+        'unknown, older than the call log']
+    ])
+    expect(findings[1]!.action).toMatch(/^The call log no longer holds these calls \(it starts 2026-11-23T09:00:00Z\), so their address cannot be found now; /)
   })
 })
 

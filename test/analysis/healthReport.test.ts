@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { callLogTerms, carrierCodes, cdrMoney, dailyTraffic, healthReport, rankings, type HealthRow } from '../../src/analysis/healthReport'
+import { addressSearchTerms, callLogTerms, carrierCodes, cdrMargins, cdrMoney, dailyTraffic, healthReport, rankings, type HealthRow } from '../../src/analysis/healthReport'
+import type { CallRecord } from '../../src/analysis/detectors/types'
 import { destinationsOfPrefix } from '../../src/analysis/prefixDestinations'
 
 const row = (customer: number, provider: number, destination: string, attempts: number, connected: number, extra: Partial<HealthRow> = {}): HealthRow => ({
@@ -45,6 +46,20 @@ describe('healthReport', () => {
       { customer_charge: 0, customer_card_currency: 'EUR' }
     ])
     expect(money).toEqual({ revenue: { GBP: 0.6235 }, cost: { GBP: 0.2, USD: 0.1 } })
+    // Profit and margin only where a call is sold and bought in one currency; the GBP-sold, USD-bought call stands apart.
+    expect(cdrMargins([
+      { customer_charge: 0.123_45, customer_card_currency: 'GBP', provider_charge: 0.1, provider_card_currency: 'USD' },
+      { customer_charge: '0.5', customer_card_currency: 'GBP', provider_charge: 0.2, provider_card_currency: 'GBP' },
+      { customer_charge: 0.3, customer_card_currency: 'GBP', provider_charge: 0.35, provider_card_currency: 'GBP' },
+      { customer_charge: 0, customer_card_currency: 'EUR', provider_charge: 0, provider_card_currency: 'EUR' }
+    ])).toEqual({
+      currencies: [
+        { currency: 'EUR', calls: 1, revenue: 0, cost: 0, profit: 0, margin_pct: null },
+        { currency: 'GBP', calls: 2, revenue: 0.8, cost: 0.55, profit: 0.25, margin_pct: 31.25 }
+      ],
+      calls: 4,
+      mixed_calls: 1
+    })
     const gbp = healthReport({ rows: [row(1, 11, 'UK', 10, 5, { account_profit: 0.05 })], previous: [], dayRows: [], days: [], pddInMs: [], accountCurrency: 'GBP', money })
     expect(gbp.totals).toMatchObject({ revenue: { GBP: 0.6235 }, cost: { GBP: 0.2, USD: 0.1 }, margin_pct: 8.02 })
   })
@@ -72,6 +87,22 @@ describe('callLogTerms', () => {
       { term: '192.0.2.20', why: 'worst_carrier', provider_id: 12 }
     ])
     expect(callLogTerms(ROWS, { customers: [], carriers: [] }, ['15551234567'], [], { max: 3 })).toEqual([])
+  })
+
+  it('searches next the addresses the first searches met refused or unidentified, that no customer or carrier owns, most calls first', () => {
+    const at = (i: number, ip: string, extra: Partial<CallRecord> = {}): CallRecord =>
+      ({ callid: `c${i}`, time: 1_763_900_000 + i, customer_id: 0, dest_number: '0097250000000', sip_code: 401, sip_reason: 'IP Not Authorised', source_ip: ip, ...extra })
+    const records = [
+      at(1, '198.51.100.9'), at(2, '192.0.2.201'), at(3, '192.0.2.201'), at(4, '203.0.113.250'), at(5, '203.0.113.10'), at(6, '192.0.2.99'),
+      // Refused for another reason by a known customer, answered, or with no address: not a lead.
+      at(7, '192.0.2.150', { customer_id: 105_001, sip_code: 503, sip_reason: 'No Routes Available (U)' }), at(8, '192.0.2.151', { customer_id: 0, sip_code: 200, sip_reason: 'OK' }),
+      at(9, '', {}), at(10, '203.0.113.250', { customer_id: null, sip_code: 403, sip_reason: 'Forbidden' })
+    ]
+    expect(addressSearchTerms(records, ['203.0.113.10', '192.0.2.20'], ['192.0.2.99', '4444'])).toEqual([
+      { term: '192.0.2.201', why: 'unknown_address' }, { term: '203.0.113.250', why: 'unknown_address' }, { term: '198.51.100.9', why: 'unknown_address' }
+    ])
+    expect(addressSearchTerms(records, [], [], 1)).toEqual([{ term: '192.0.2.201', why: 'unknown_address' }])
+    expect(addressSearchTerms(records.slice(6, 9), [], [])).toEqual([])
   })
 
   it('counts the final codes of one carrier\'s tries', () => {

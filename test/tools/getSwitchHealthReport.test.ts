@@ -49,9 +49,25 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     const cdr = cdrTotals(sw.data)
     expect(cdr.answered).toBe(12_608)
     expect(result.totals).toMatchObject({ answered: cdr.answered, minutes: cdr.minutes, revenue: cdr.revenue, active_customers: 47, active_carriers: 12 })
+    // Profit and margin per currency from the CDR's calls sold and bought in one currency, summed here.
+    const rows = cdrRows(sw.data).filter(r => String(r.dt) >= '2026-10-26 00:00:00' && String(r.dt) <= '2026-11-24 23:59:59')
+    const same = rows.filter(r => r.customer_card_currency === r.provider_card_currency)
+    const marginRows = [...new Set(same.map(r => String(r.customer_card_currency)))].sort().map(c => {
+      const of = same.filter(r => r.customer_card_currency === c)
+      const [revenue, cost] = [of.reduce((s, r) => s + Number(r.customer_charge), 0), of.reduce((s, r) => s + Number(r.provider_charge), 0)]
+      const r2 = (v: number): number => Math.round(v * 100) / 100
+      return [c, of.length, r2(revenue), r2(cost), r2(revenue - cost), Math.round((revenue - cost) / revenue * 10_000) / 100]
+    })
+    expect(result.totals.margin_by_currency).toEqual({
+      of: `calls sold and bought in one currency (${same.length.toLocaleString('en')} of 12,608 answered); ` +
+        `the ${(rows.length - same.length).toLocaleString('en')} others are in profit only (the platform converts them)`,
+      columns: ['currency', 'calls', 'revenue', 'cost', 'profit', 'margin_pct'],
+      rows: marginRows
+    })
+    expect(marginRows.map(r => r[0])).toEqual(['EUR', 'GBP', 'USD'])
     expect(result.period).toMatchObject({ start_date: '2026-10-26', end_date: '2026-11-24', days: 30, previous: { start_date: '2026-09-26', end_date: '2026-10-25' } })
     expect(result.summary).toMatch(/^Switch health, 2026-10-26 to 2026-11-24 \(30 days, to 12:00 UTC\): 12,608 answered calls of 26,925 carrier attempts \(ASR 46\.83 %\), 31,104 minutes/)
-    expect(result.summary).toContain('; revenue EUR 58.46, GBP 104.15, USD 218.86;')
+    expect(result.summary).toContain(`; revenue EUR 58.46, GBP 104.15, USD 218.86 (margin ${marginRows.map(r => `${r[0]} ${r[5]} %`).join(', ')} on calls sold and bought in one currency);`)
     expect(result.summary).toContain('11 findings, 3 critical: Carrier 376 connected 0 of 18 attempts')
 
     const findings = result.findings as Finding[]
@@ -77,10 +93,26 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     const auth = find('auth_failure_burst')
     expect(auth).toMatchObject({ about: `customer Maple Leaf Telecom (${scenario(sw, 'auth_failures').customer_id}), user mapleleaf-old`, evidence: { count: 12, user_exists: false } })
     expect(scenario(sw, 'auth_failures').calls.map(c => c.callid)).toContain(auth.example_callid)
-    // The API names no address of a caller it matched to no customer: the traffic report counts them, by hour.
-    const unknown = find('unauthorised_ip', f => f.evidence.busiest_hour_attempts === 40)
-    expect(unknown.title).toMatch(/^\d+ calls from callers that match no customer between 2026-11-19T11:00:00Z and 2026-11-19T12:00:00Z, none connected/)
-    expect(findings.filter(f => f.code === 'unauthorised_ip').map(f => f.evidence.attempts)).toEqual([40, 3])
+    // The scanner's calls, counted on the switch: every call from its address in the period (the call log holds them all: 5 days ago).
+    const scanner = sw.data.calls.filter(c => c.customer_ip === '192.0.2.201' && c.start_ms >= Date.UTC(2026, 9, 26) && c.start_ms <= NOW_MS)
+    expect(scanner.length).toBe(40)
+    expect(scanner.every(c => c.customer_id === 0)).toBe(true)
+    const named = find('unauthorised_ip', f => f.about === '192.0.2.201')
+    expect(named).toMatchObject({
+      title: `${scanner.length} calls from 192.0.2.201, which matches no customer (401 IP Not Authorised): a SIP scanner (User-Agent "friendly-scanner"), ${scanner.length} different numbers`,
+      action: expect.stringMatching(/^Block 192\.0\.2\.201 at the firewall or in the switch's ACL/),
+      evidence: { count: scanner.length, kind: 'scanner', user_agents: ['friendly-scanner'], distinct_numbers: new Set(scanner.map(c => c.dest_number)).size }
+    })
+    expect(scanner.map(c => c.callid)).toContain(named.example_callid)
+    // The traffic report's count of callers matched to no customer in that hour is explained by it, not reported again; the moved PBX's 3 calls
+    // (Kingfisher's, from 203.0.113.250) were met by no search: the finding says the address is unknown, and how to find it.
+    const unknown = findings.filter(f => f.code === 'unauthorised_ip' && f.about === undefined)
+    expect(unknown.map(f => [f.title, f.evidence.address])).toEqual([[
+      '3 calls from callers that match no customer between 2026-11-24T05:00:00Z and 2026-11-24T07:00:00Z, none connected; address unknown',
+      'unknown'
+    ]])
+    expect(unknown[0]!.action).toMatch(/^Find the address in Logging \(ConnexCS control panel\): the calls of this window refused 401 IP Not Authorised; or search the call log by a number/)
+    expect(scenario(sw, 'ip_not_authorised').calls.map(c => [c.customer_id, c.time.slice(0, 13)])).toEqual([[0, '2026-11-24T06'], [0, '2026-11-24T06'], [0, '2026-11-24T05']])
     expect(findings.map(f => f.code)).toEqual(['carrier_outage', 'routing_gap', 'high_cost_burst', 'repeated_no_route', 'zero_duration_calls', 'malformed_numbers',
       'malformed_numbers', 'traffic_spike', 'auth_failure_burst', 'unauthorised_ip', 'unauthorised_ip'])
 
@@ -90,27 +122,38 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     }
     expect(result.carrier_health.rows[0]).toEqual(expect.arrayContaining([outage.provider_id, 'Crown Fixed Lines', 'carrier_outage']))
     expect(result.top.customers.by_minutes).toHaveLength(5)
-    expect(result.summary).toMatch(/ Partial figures \(see partial\): call-log findings .*; NER\.$/)
+    expect(result.summary).toMatch(/ Partial figures \(see partial\): call-log findings; unknown addresses; NER\.$/)
     expect(result.partial).toEqual([
-      expect.stringMatching(/^call-log findings .*: from 10 searches of the call log \(\d+ attempts of the period\), not every attempt: the log is searched by number or IP only/),
-      'NER: not given for the period: it needs every attempt\'s final SIP code, which only the call log has (the traffic report has none)'
+      expect.stringMatching(/^call-log findings: no route per prefix, .* come from 11 searches of the call log \([\d,]+ attempts of the period\), not every attempt: the log is searched by number or IP only/),
+      'unknown addresses: 3 calls matching no customer, 2026-11-24T05:00:00Z to 2026-11-24T07:00:00Z: the traffic report counts them without their address, ' +
+      'and none of the 11 call-log searches met them (the log is searched by number, Call-ID or IP, not by time)',
+      'NER: not given for the period: it needs every attempt\'s final SIP code, which the traffic report lacks and only the call log has (searched, not listed); ' +
+      'carrier_health gives each searched carrier\'s NER over its newest tries in the call log'
     ])
     expect(result.next_steps[0]).toEqual({ tool: 'getCallAnalytics', args: { provider_id: outage.provider_id, start_date: '2026-11-23', group_by: 'hour' }, why: 'The carrier hour by hour on the day of the outage.' })
-    // The reports, CDR pages and lists (3 at a time), then the call-log searches they point to.
-    expect(sent.filter(r => r.path.startsWith('log?')).length).toBe(10)
-    expect(sent.length).toBe(26)
+    // The reports, CDR pages and lists (3 at a time), then the call-log searches they point to, then the address those met refused.
+    expect(sent.filter(r => r.path.startsWith('log?')).map(r => r.path).at(-1)).toBe('log?s=192.0.2.201')
+    expect(sent.filter(r => r.path.startsWith('log?')).length).toBe(11)
+    expect(sent.length).toBe(27)
   })
 })
 
-describe('getSwitchHealthReport', () => {
-  it('finds nothing on the scenario-free account, and its totals are still the CDR\'s', async () => {
-    const { result } = await nodeRunner(quiet.api).call(getSwitchHealthReport, { period: 'last_30_days' })
+describe.each(bothRunners(quiet.api).map((r, i) => [r.name, i] as [string, number]))('getSwitchHealthReport on the scenario-free account (%s)', (_name, index) => {
+  it('finds nothing, searches no address (no caller matched no customer), and its totals are still the CDR\'s', async () => {
+    const sent: ApiRequest[] = []
+    const { result } = await bothRunners(counted(quiet.api, sent))[index]!.call(getSwitchHealthReport, { period: 'last_30_days' })
+    expect(quiet.data.calls.filter(c => c.customer_id === 0)).toEqual([])
+    expect(sent.filter(r => r.path.startsWith('log?')).length).toBe(result.sources[2].split(', ').length)
     expect(result.findings).toEqual([])
     expect(result.totals).toMatchObject({ answered: cdrTotals(quiet.data).answered, revenue: cdrTotals(quiet.data).revenue })
     expect(result.summary).toContain('No findings: no detector found anything unusual.')
     expect(result.detectors).toEqual({ ran: 11 })
+    expect(result.sources[2]).toBe('call log (GET log): 4444, 440, 9191, 192.0.2.80, 192.0.2.130')
+    expect(sent.length).toBe(21)
   })
+})
 
+describe('getSwitchHealthReport', () => {
   it('compares with the previous period as long, and finds the carrier drifting against it', async () => {
     const { result, bytes } = await nodeRunner(sw.api).call(getSwitchHealthReport, { start_date: '2026-11-17', end_date: '2026-11-24' })
     expect(bytes).toBeLessThan(HARD_CAP_BYTES)
@@ -129,10 +172,18 @@ describe('getSwitchHealthReport', () => {
     const month = await runner.call(getSwitchHealthReport, {})
     expect(month.result.period).toMatchObject({ start_date: '2026-10-01', end_date: '2026-10-31', days: 31, to: '2026-10-31 23:59:59', previous: { start_date: '2026-08-31', end_date: '2026-09-30' } })
     // The account's traffic starts on 2026-10-25: the call log (14 days) holds nothing of October.
-    expect(month.result.partial[0]).toMatch(/^call-log findings .*: none: the call log keeps 14 days and the period ended before them$/)
+    expect(month.result.partial[0]).toMatch(/^call-log findings: none of no route per prefix, .*: the call log keeps 14 days and the period ended before them$/)
+    // October before the account's traffic is no one's usual day: no customer's first week is a spike; the month's one finding is the Cuba gap.
+    const cuba = scenario(sw, 'routing_gap').calls.filter(c => c.time < '2026-11')
+    expect(month.result.findings.map((f: Finding) => [f.code, f.evidence.count])).toEqual([['routing_gap', cuba.length]])
     const now = await runner.call(getSwitchHealthReport, { period: 'this_month' })
     expect([month.bytes, now.bytes].every(b => b < HARD_CAP_BYTES)).toBe(true)
     expect(now.result.period).toMatchObject({ start_date: '2026-11-01', end_date: '2026-11-24', days: 24, to: '2026-11-24 12:00:00' })
+    // The previous 24 days (2026-10-08 to 10-31 12:00) hold the account's first days only: the comparison says so.
+    const before = new Set(sw.data.calls.filter(c => c.start_ms >= Date.UTC(2026, 9, 8) && c.start_ms <= Date.UTC(2026, 9, 31, 12)).map(c => new Date(c.start_ms).toISOString().slice(0, 10)))
+    expect(now.result.compared_with_previous.note).toBe(`the previous period had traffic on ${before.size} of its 24 days (from ${[...before].sort()[0]}): ` +
+      'the changes in counts, minutes and money are not like for like; ASR and ACD are')
+    expect(now.result.summary).toContain(` on the previous 24 days (only ${before.size} of which had traffic).`)
     const none = await runner.call(getSwitchHealthReport, { start_date: '2026-09-01', end_date: '2026-09-30' })
     expect(none.result).toMatchObject({ found: false, summary: 'No traffic on the switch in 2026-09-01 to 2026-09-30 (30 days).' })
   })

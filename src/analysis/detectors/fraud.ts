@@ -158,32 +158,42 @@ export interface SpikeOptions {
   factor?: number
   /** Attempts a spike day must have at least (default 50). */
   minAttempts?: number
+  /** Other days with traffic on the account needed to know a customer's usual day (default 3). */
+  minDays?: number
   alpha?: number
 }
 
 /**
  * A sudden traffic spike on one customer: a day with `factor` times the customer's usual day (the
  * median of its other days, which one spike cannot move) and a Poisson chance below `alpha` over
- * every customer-day. Weekends halve traffic and weekdays double it back: under the factor.
+ * every customer-day. Weekends halve traffic and weekdays double it back: under the factor. Only
+ * days on which the account carried traffic count: a period that starts before the account's
+ * traffic (a new switch, a month asked for in full) would otherwise make every customer's usual
+ * day 0; fewer than `minDays` other such days are too few to know a usual day.
  */
 export function detectTrafficSpikes (rows: readonly CustomerDayRow[], options: SpikeOptions): AccountFinding[] {
   const factor = options.factor ?? 4
   const minAttempts = options.minAttempts ?? 50
+  const minDays = options.minDays ?? 3
   const alpha = options.alpha ?? DEFAULT_ALPHA
   const byCustomer = new Map<number, Map<string, number>>()
+  const busy = new Set<string>()
   for (const r of rows) {
+    if (r.attempts > 0) busy.add(r.day)
     if (r.customer_id === 0) continue
     const days = byCustomer.get(r.customer_id) ?? new Map<string, number>()
     days.set(r.day, (days.get(r.day) ?? 0) + r.attempts)
     byCustomer.set(r.customer_id, days)
   }
-  const level = alpha / Math.max(1, byCustomer.size * options.days.length)
+  const tested = options.days.filter(d => busy.has(d))
+  if (tested.length <= minDays) return []
+  const level = alpha / Math.max(1, byCustomer.size * tested.length)
   const out: AccountFinding[] = []
   for (const [customer, days] of byCustomer) {
-    for (const day of options.days) {
+    for (const day of tested) {
       const attempts = days.get(day) ?? 0
       if (attempts < minAttempts) continue
-      const others = options.days.filter(d => d !== day).map(d => days.get(d) ?? 0).sort((a, b) => a - b)
+      const others = tested.filter(d => d !== day).map(d => days.get(d) ?? 0).sort((a, b) => a - b)
       const usual = Math.max(1, others.length === 0 ? 0 : others[(others.length - 1) >> 1]!)
       if (attempts < usual * factor) continue
       const p = poissonAtLeast(attempts, usual)
@@ -194,7 +204,8 @@ export function detectTrafficSpikes (rows: readonly CustomerDayRow[], options: S
         title: `Customer ${customer}: ${count(attempts, 'attempt')} on ${day}, ${Math.round(attempts / usual)} times its usual day (${count(usual, 'attempt')})`,
         meaning: 'One customer suddenly sent many times its usual traffic: a new campaign, a dialler let loose, or a compromised PBX. Until it is known which, it is a risk to the customer\'s balance and to the routes\' capacity.',
         action: 'Ask the customer whether the traffic is expected; if not, suspend it or cap its channels and calls per second, and look at where the calls went (high-cost destinations, sequential numbers).',
-        threshold: `A day with ${factor} times the customer's median day, ${minAttempts} attempts or more, at a chance below ${chance(level)} (${alpha} over ${count(byCustomer.size * options.days.length, 'customer-day')}): weekday and weekend swings stay within twice the median.`,
+        threshold: `A day with ${factor} times the customer's median day (of the days the account carried traffic), ${minAttempts} attempts or more, at a chance ` +
+          `below ${chance(level)} (${alpha} over ${count(byCustomer.size * tested.length, 'customer-day')}): weekday and weekend swings stay within twice the median.`,
         subject: { customer_id: customer },
         evidence: { count: attempts, attempts, usual_day: usual, day, p_value: Number(p.toPrecision(3)) },
         window: { start: `${day}T00:00:00Z`, end: `${day}T23:59:59Z` }

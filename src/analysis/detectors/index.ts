@@ -38,6 +38,8 @@ export interface DetectorInput {
   highCostCalls?: readonly CallRecord[]
   /** Call-log attempts (every attempt, with its final code): no route, numbers, authentication, addresses. */
   callLog?: readonly CallRecord[]
+  /** The oldest time the call log holds (`YYYY-MM-DD HH:MM:SS` or ISO 8601, UTC): older unidentified callers cannot be looked up. */
+  callLogFrom?: string
   /** More calls whose numbers to check (e.g. the CDR's), merged with the call log by Call-ID. */
   answeredCalls?: readonly CallRecord[]
   /** Traffic report attempts of customer 0 (callers matched to no customer) by hour: unknown addresses, with the call log or without it. */
@@ -96,10 +98,13 @@ export function runDetectors (input: DetectorInput): DetectorRun {
   run('unauthorised_ip', log === undefined && input.unidentifiedHours === undefined
     ? 'needs call-log attempts (refused calls are not in the CDR) or the traffic report of unidentified callers by hour'
     : undefined,
-  () => [
-    ...(log === undefined ? [] : detectUnauthorisedIps(log, input.cliOwners === undefined ? {} : { cliOwners: input.cliOwners })),
-    ...(input.unidentifiedHours === undefined ? [] : detectUnidentifiedCallers(input.unidentifiedHours, log ?? []))
-  ])
+  () => {
+    const named = log === undefined ? [] : detectUnauthorisedIps(log, input.cliOwners === undefined ? {} : { cliOwners: input.cliOwners })
+    if (input.unidentifiedHours === undefined) return named
+    // A window of unidentified callers is explained by the addresses named above, not reported twice.
+    const options = { named: named.map(f => f.subject.source_ip!), ...(input.callLogFrom === undefined ? {} : { callLogFrom: input.callLogFrom }) }
+    return [...named, ...detectUnidentifiedCallers(input.unidentifiedHours, log ?? [], options)]
+  })
   run('carrier_drift', input.carriers === undefined ? 'needs each carrier\'s figures for this period and the previous one' : undefined,
     () => detectCarrierDrift(input.carriers!.current, input.carriers!.previous))
   return { findings: rankAccountFindings(findings), ran, skipped }

@@ -11,6 +11,11 @@ const HOUR_S = 3600
 /** Reasons the switch gives when digest credentials fail (not "IP Not Authorised": that is an address). */
 const AUTH_FAILURE = /unknown\s+user|wrong\s+password|invalid\s+(password|credentials)|auth(entication)?\s+fail/i
 const IP_REFUSED = /ip\s+not\s+authori[sz]ed/i
+/** Whether the switch refused a call because its source address is on no customer's account (401/403 IP Not Authorised). */
+export function refusedForAddress (r: CallRecord): boolean {
+  return IP_REFUSED.test(r.sip_reason ?? '')
+}
+
 /** User-Agents of the usual SIP scanners (SIPVicious and its kin). */
 const SCANNER_AGENTS = /friendly-scanner|sipvicious|sipcli|sip-scan|sipsak|sundayddr|pplsip|vaxsipuseragent|iWar|smap/i
 
@@ -107,7 +112,7 @@ export function detectUnauthorisedIps (records: readonly CallRecord[], options: 
   const scannerNumbers = options.scannerNumbers ?? 10
   const groups = new Map<string, CallRecord[]>()
   for (const r of records) {
-    if (!IP_REFUSED.test(r.sip_reason ?? '') || r.source_ip === undefined || r.source_ip === null) continue
+    if (!refusedForAddress(r) || r.source_ip === undefined || r.source_ip === null) continue
     groups.set(r.source_ip, [...(groups.get(r.source_ip) ?? []), r])
   }
   const out: AccountFinding[] = []
@@ -138,7 +143,7 @@ export function detectUnauthorisedIps (records: readonly CallRecord[], options: 
           ? `The calls present customer ${owner}'s own CLIs from an address not on its account: its PBX most likely moved to a new public IP, and all its calls fail until the address is added.`
           : 'Calls arrive from an address no customer authenticates from: a customer\'s device on a new address, or someone trying the switch.',
       action: scanner
-        ? 'Block the address at the firewall or in the switch\'s ACL; check that no customer is authenticated by IP alone on a wide range, and that SIP users have strong passwords.'
+        ? `Block ${ip} at the firewall or in the switch's ACL; check that no customer is authenticated by IP alone on a wide range, and that SIP users have strong passwords.`
         : pbx
           ? `Confirm with customer ${owner} that ${ip} is theirs, then add it to the customer's IP authentication (or let it authenticate with a SIP user).`
           : 'Find out whose device it is (the CLIs and numbers it sends help); add the address to that customer, or block it.',
@@ -171,15 +176,31 @@ export interface UnidentifiedHourRow {
 export interface UnidentifiedCallerOptions {
   /** Attempts in one window before it is reported (default 3, as {@link detectUnauthorisedIps}). */
   minCount?: number
+  /**
+   * The addresses {@link detectUnauthorisedIps} reports: only their calls explain a window's
+   * attempts (a call from an address seen too seldom to be named is a lead, not an explanation).
+   * Without it, every refused call of the call log explains one.
+   */
+  named?: Iterable<string>
+  /** The oldest time the call log still holds (`YYYY-MM-DD HH:MM:SS` or ISO 8601, UTC): a window before it cannot be looked up. */
+  callLogFrom?: string
+}
+
+/** Addresses of refused calls, most calls first, then in text order. */
+function addressesByCount (calls: readonly CallRecord[]): string[] {
+  const counts = new Map<string, number>()
+  for (const c of calls) if (c.source_ip !== undefined && c.source_ip !== null && c.source_ip !== '') counts.set(c.source_ip, (counts.get(c.source_ip) ?? 0) + 1)
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([ip]) => ip)
 }
 
 /**
  * Calls from callers the switch could not match to any customer, from the traffic report, which
  * counts them under customer 0 whatever their address: hours with such attempts (an hour apart at
  * most) make one window. The report has no addresses, so the call-log records given, which do,
- * explain what they can: attempts of a window that the call log shows refused for their address
- * (and so {@link detectUnauthorisedIps} names) are left out, and a window is reported when at
- * least `minCount` remain unexplained.
+ * explain what they can: attempts of a window from an address {@link detectUnauthorisedIps} names
+ * are left out, and a window is reported when at least `minCount` remain unexplained, with the
+ * addresses the call log shows for some of them (leads to search), or saying that the address is
+ * unknown and how to find it.
  */
 export function detectUnidentifiedCallers (
   hours: readonly UnidentifiedHourRow[],
@@ -187,6 +208,8 @@ export function detectUnidentifiedCallers (
   options: UnidentifiedCallerOptions = {}
 ): AccountFinding[] {
   const min = options.minCount ?? 3
+  const named = options.named === undefined ? undefined : new Set(options.named)
+  const logFrom = options.callLogFrom === undefined ? Number.NaN : timeMs(options.callLogFrom) / 1000
   const cells = hours.map(h => ({ start: timeMs(h.hour) / 1000, attempts: h.attempts, connected: h.connected }))
     .filter(c => !Number.isNaN(c.start) && c.attempts > 0)
     .sort((a, b) => a.start - b.start)
@@ -196,27 +219,38 @@ export function detectUnidentifiedCallers (
     if (last !== undefined && cell.start - last.at(-1)!.start <= 2 * HOUR_S) last.push(cell)
     else windows.push([cell])
   }
-  const refused = callLog.filter(r => IP_REFUSED.test(r.sip_reason ?? '') || ((r.customer_id ?? 0) === 0 && r.sip_code >= 400))
+  const refused = callLog.filter(r => refusedForAddress(r) || ((r.customer_id ?? 0) === 0 && r.sip_code >= 400))
   const out: AccountFinding[] = []
   for (const window of windows) {
     const start = window[0]!.start
     const end = window.at(-1)!.start + HOUR_S
     const attempts = window.reduce((s, c) => s + c.attempts, 0)
     const connected = window.reduce((s, c) => s + c.connected, 0)
-    const explained = refused.filter(r => r.time >= start && r.time < end).length
+    const inWindow = refused.filter(r => r.time >= start && r.time < end)
+    const explained = inWindow.filter(r => named === undefined || named.has(r.source_ip ?? '')).length
     const unexplained = attempts - explained
     if (unexplained < min) continue
+    const leads = addressesByCount(inWindow.filter(r => named !== undefined && !named.has(r.source_ip ?? ''))).slice(0, 3)
+    const gone = end <= logFrom
     const busiest = window.reduce((a, b) => (b.attempts > a.attempts ? b : a))
+    const when = `${isoSeconds(start)} and ${isoSeconds(end)}`
+    const fix = 'block it at the firewall if no customer knows it, or add it to the customer whose PBX it is (its CLIs tell whose).'
     out.push({
       code: 'unauthorised_ip',
       severity: 'warning',
-      title: `${count(unexplained, 'call')} from callers that match no customer between ${isoSeconds(start)} and ${isoSeconds(end)}` +
-        `${connected === 0 ? ', none connected' : `, ${connected} connected`}${busiest.attempts >= 10 ? ` (${busiest.attempts} in the hour from ${isoSeconds(busiest.start)})` : ''}`,
+      title: `${count(unexplained, 'call')} from callers that match no customer between ${when}` +
+        `${connected === 0 ? ', none connected' : `, ${connected} connected`}${busiest.attempts >= 10 ? ` (${busiest.attempts} in the hour from ${isoSeconds(busiest.start)})` : ''}` +
+        (leads.length > 0 ? `; the call log shows some from ${leads.join(', ')}` : gone ? '; address unknown (older than the call log)' : '; address unknown'),
       meaning: 'The switch could not tell who was calling: the source address (or SIP user) is on no customer\'s account, so the calls were refused. ' +
         'Many in a short time are usually a SIP scanner probing for an open route; a few with real CLIs are usually a customer\'s PBX on a new address. ' +
-        'The traffic report counts them without their address; the call log, searched by number or IP, has it.',
-      action: 'Find the address in the call log (search a number dialled or the address itself for that hour); block it at the firewall if no customer knows it, ' +
-        'or add it to the customer whose PBX it is.',
+        'The traffic report counts them without their address; only the call log has it, and the API searches it by number, Call-ID or IP, not by time.',
+      action: leads.length > 0
+        ? `Search the call log for ${leads[0]} to see all its calls, CLIs and User-Agent; then ${fix}`
+        : gone
+          ? `The call log no longer holds these calls (it starts ${isoSeconds(logFrom)}), so their address cannot be found now; if callers matching no customer ` +
+          'come back, find them in Logging (ConnexCS control panel) while the log still holds them, then ' + fix
+          : 'Find the address in Logging (ConnexCS control panel): the calls of this window refused 401 IP Not Authorised; or search the call log by a number ' +
+            'one of them dialled or presented. Then ' + fix,
       threshold: `${min} or more attempts in a window from callers the switch matched to no customer (customer 0 in the traffic report), after those the call log already names: ` +
         `one is a stray packet, ${min} is a device that keeps trying.`,
       subject: {},
@@ -225,6 +259,8 @@ export function detectUnidentifiedCallers (
         attempts,
         connected,
         explained_by_call_log: explained,
+        address: leads.length > 0 ? 'seen' : gone ? 'unknown, older than the call log' : 'unknown',
+        ...(leads.length > 0 ? { addresses_in_call_log: leads } : {}),
         hours: window.length,
         busiest_hour: isoSeconds(busiest.start),
         busiest_hour_attempts: busiest.attempts
