@@ -303,6 +303,17 @@ function changeFacts (c: Change, money = false) {
 
 const who = (names: Map<number, string>, id: number): string => names.has(id) ? `${names.get(id)} (${id})` : String(id)
 
+/**
+ * A finding's title with names: the analysis knows ids only ("Carrier 376 connected 0 of 18…"),
+ * a manager reading the report knows names ("Carrier Crown Fixed Lines (376) connected…").
+ */
+function titleOf (f: AccountFinding, r: Report): string {
+  return f.title.replace(/\b([Cc]ustomer|[Cc]arrier) (\d+)\b(?! \()/g, (whole, kind: string, id: string) => {
+    const names = kind.toLowerCase() === 'customer' ? r.names.customers : r.names.carriers
+    return names.has(Number(id)) ? `${kind} ${who(names, Number(id))}` : whole
+  })
+}
+
 /** A finding's subject in words, with names. */
 function subjectText (f: AccountFinding, r: Report): string {
   const s = f.subject
@@ -327,7 +338,7 @@ function findingFacts (f: AccountFinding, r: Report, withMeaning: boolean, withT
     severity: f.severity,
     code: f.code,
     ...(about === '' ? {} : { about }),
-    title: f.title,
+    title: titleOf(f, r),
     ...(withMeaning ? { meaning: f.meaning } : {}),
     action: f.action,
     evidence: shortEvidence(f.evidence),
@@ -417,7 +428,7 @@ function summaryOf (r: Report): string {
   const critical = r.findings.filter(f => f.severity === 'critical').length
   const findings = r.findings.length === 0
     ? 'No findings: no detector found anything unusual.'
-    : `${plural(r.findings.length, 'finding')}${critical === 0 ? '' : `, ${critical} critical`}: ${r.findings.slice(0, 3).map(f => clip(f.title, 170)).join('; ')}` +
+    : `${plural(r.findings.length, 'finding')}${critical === 0 ? '' : `, ${critical} critical`}: ${r.findings.slice(0, 3).map(f => clip(titleOf(f, r), 170)).join('; ')}` +
       `${r.findings.length > 3 ? '; …' : ''}.`
   const failures = r.failed.length === 0
     ? ''
@@ -511,7 +522,7 @@ function present (r: Report, layout: (typeof FINDING_LAYOUTS)[number]): ToolResu
               })
         },
     findings: r.findings.slice(0, layout.max).map((f, i) => findingFacts(f, r, i < layout.meaning, i < layout.threshold)),
-    ...(r.findings.length > layout.max ? { findings_omitted: r.findings.slice(layout.max).map(f => `${f.severity} ${f.code}: ${clip(f.title, 100)}`) } : {}),
+    ...(r.findings.length > layout.max ? { findings_omitted: r.findings.slice(layout.max).map(f => `${f.severity} ${f.code}: ${clip(titleOf(f, r), 100)}`) } : {}),
     detectors: { ran: r.ran, ...(r.skipped.length === 0 ? {} : { skipped: r.skipped }) },
     charts: { attempts_per_day: charts.attempts, asr_per_day: charts.asr },
     top: {

@@ -68,7 +68,9 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     expect(result.period).toMatchObject({ start_date: '2026-10-26', end_date: '2026-11-24', days: 30, previous: { start_date: '2026-09-26', end_date: '2026-10-25' } })
     expect(result.summary).toMatch(/^Switch health, 2026-10-26 to 2026-11-24 \(30 days, to 12:00 UTC\): 12,608 answered calls of 26,925 carrier attempts \(ASR 46\.83 %\), 31,104 minutes/)
     expect(result.summary).toContain(`; revenue EUR 58.46, GBP 104.15, USD 218.86 (margin ${marginRows.map(r => `${r[0]} ${r[5]} %`).join(', ')} on calls sold and bought in one currency);`)
-    expect(result.summary).toContain('11 findings, 3 critical: Carrier 376 connected 0 of 18 attempts')
+    // Titles carry names: the analysis says "Carrier 376", the report the switch's name for it.
+    const outageCarrier = sw.data.carriers.find(c => c.id === 376)!.name
+    expect(result.summary).toContain(`11 findings, 3 critical: Carrier ${outageCarrier} (376) connected 0 of 18 attempts`)
 
     const findings = result.findings as Finding[]
     const find = (code: string, test: (f: Finding) => boolean = () => true): Finding => {
@@ -89,6 +91,8 @@ describe.each(bothRunners(sw.api).map((r, i) => [r.name, i] as [string, number])
     const dup = find('malformed_numbers', f => f.evidence.kind === 'duplicated_country_code')
     expect(dup.about).toContain(`(${duplication.customer_id})`)
     expect(dup.evidence.count).toBe(3)
+    const dupName = sw.data.customers.find(c => c.id === duplication.customer_id)!.name
+    expect(dup.title).toMatch(new RegExp(`^Customer ${dupName} \\(${duplication.customer_id}\\): 3 calls`))
     expect(duplication.calls.map(c => c.callid)).toContain(dup.example_callid)
     const auth = find('auth_failure_burst')
     expect(auth).toMatchObject({ about: `customer Maple Leaf Telecom (${scenario(sw, 'auth_failures').customer_id}), user mapleleaf-old`, evidence: { count: 12, user_exists: false } })
