@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
@@ -12,9 +12,9 @@ import { builtinSources } from '../platform/scriptforge/builtins'
 import { clockFrom } from '../platform/scriptforge/clock'
 import { ScriptForgeHost } from '../platform/scriptforge/host'
 import { createSwitch } from '../platform/switch/index'
-import { bundle } from './lib/bundle'
+import { appFiles, bundle, partName } from './lib/bundle'
 import { longCallTrace } from './lib/benchTraces'
-import { loadConfig, ROOT } from './lib/config'
+import { loadConfig, ROOT, type CxConfig } from './lib/config'
 import { printAndExit, quietOnClosedOutput } from './lib/output'
 
 // `npm run bench`: what ScriptForge pays on every request, in the QuickJS host. Each request runs
@@ -34,11 +34,11 @@ const TARGET = { trace5000Ms: 300, coldStartMs: 7 }
 const SIZES = [1000, 5000, 10_000]
 
 const config = loadConfig()
-await bundle(config)
+const built = await bundle(config)
 const entry = config.entries[0]!
-const source = readFileSync(resolve(ROOT, config.outDir, `${entry.name}.js`), 'utf8')
+const files = appFiles(config)
+const source = files[entry.name]!
 const bytes = Buffer.byteLength(source)
-const files = { [entry.name]: source }
 const host = new ScriptForgeHost({ backend: createSwitch().api, env: { API_USERNAME: 'bench@example.com' }, timeLimitMs: 120_000, memoryLimitBytes: 512 * 1024 * 1024 })
 
 function median (samples: number[]): number {
@@ -88,15 +88,17 @@ const list = { jsonrpc: '2.0', id: 2, method: 'tools/list' }
 const empty = { empty: 'export function main () { return null }' }
 
 // The cold start's parts, measured in a fresh QuickJS-ng context each time (the host's engine and
-// built-ins): compiling the bundle, evaluating it (its module body: tables, tool definitions), then
-// answering initialize and tools/list. The built-ins are loaded first: they are the platform's.
+// built-ins): compiling the startup file, evaluating it (its module body: the tools' metadata),
+// then answering initialize and tools/list; then what a first tools/call adds by loading the
+// tool's own file (compiling and evaluating it). The built-ins are loaded first: they are the platform's.
 const wasm = await WebAssembly.compile(readFileSync(createRequire(import.meta.url).resolve('@jitl/quickjs-ng-wasmfile-release-sync/wasm')))
 const builtins = await builtinSources()
-async function coldStartParts (code = source): Promise<Record<'compile' | 'evaluate' | 'initialize' | 'list', number>> {
+type Part = 'compile' | 'evaluate' | 'initialize' | 'list'
+async function coldStartParts (app: Record<string, string> = files, load: string[] = []): Promise<Record<Part, number> & Record<string, number>> {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 2048 })
   const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm, wasmMemory: memory }))
   const runtime = quickjs.newRuntime()
-  runtime.setModuleLoader(name => builtins[name] ?? (name === entry.name ? code : { error: new Error(`no module ${name}`) }), (_base, name) => name.replace(/^\.\//, ''))
+  runtime.setModuleLoader(name => builtins[name] ?? app[name] ?? { error: new Error(`no module ${name}`) }, (_base, name) => name.replace(/^\.\//, ''))
   const vm = runtime.newContext()
   const run = (text: string, name: string, type: 'global' | 'module'): void => {
     const result = vm.evalCode(text, name, { type })
@@ -108,25 +110,61 @@ async function coldStartParts (code = source): Promise<Record<'compile' | 'evalu
   run('import "cxMcpServer"; import "cxRest"', 'builtins.js', 'module')
   let t = performance.now()
   // Compiled under its module name, the import below finds it compiled and only evaluates it.
-  const compiled = vm.evalCode(code, entry.name, { type: 'module', compileOnly: true })
+  const compiled = vm.evalCode(app[entry.name]!, entry.name, { type: 'module', compileOnly: true })
   const compile = performance.now() - t
   if (compiled.error !== undefined) throw new Error(JSON.stringify(vm.dump(compiled.error)))
   compiled.value.dispose()
   t = performance.now()
   run(`import * as m from ${JSON.stringify(entry.name)}; globalThis.__m = m`, 'load.js', 'module')
   const evaluate = performance.now() - t
-  const ask = (request: unknown): number => {
+  const timed = (code: string): number => {
     const started = performance.now()
-    const call = vm.evalCode(`globalThis.__m.main(${JSON.stringify(request)}).then(v => { globalThis.__out = JSON.stringify(v) })`, 'ask.js')
+    const call = vm.evalCode(code, 'ask.js')
     if (call.error !== undefined) throw new Error(JSON.stringify(vm.dump(call.error)))
     call.value.dispose()
     runtime.executePendingJobs()
     return performance.now() - started
   }
-  return { compile, evaluate, initialize: ask(initialize), list: ask(list) }
+  const ask = (request: unknown): number => timed(`globalThis.__m.main(${JSON.stringify(request)}).then(v => { globalThis.__out = JSON.stringify(v) })`)
+  const parts: Record<Part, number> & Record<string, number> = { compile, evaluate, initialize: ask(initialize), list: ask(list) }
+  // A tool's first call: its file loaded the way the front loads it (import()), before the tool runs.
+  for (const tool of load) parts[tool] = timed(`globalThis.__m.loadTool(${JSON.stringify(tool)}).then(c => { if (typeof c.tool.handler !== 'function') throw new Error('no handler') })`)
+  return parts
 }
 
-console.log(`bundle ${entry.name}.js: ${(bytes / 1024).toFixed(1)} KiB, ${(gzipSync(source).length / 1024).toFixed(1)} KiB gzipped`)
+/**
+ * Medians of `runs` cold starts of each app (after a warm-up), with the first load of each tool in
+ * `load`; the apps take turns, so that the machine's load weighs on each alike.
+ */
+async function coldStarts (apps: Record<string, string>[], load: string[] = []): Promise<Record<string, number>[]> {
+  const samples: Record<string, number[]>[] = apps.map(() => ({}))
+  for (let i = 0; i <= runs; i++) {
+    for (const [a, app] of apps.entries()) {
+      const p = await coldStartParts(app, a === 0 ? load : [])
+      if (i > 0) for (const [k, v] of Object.entries(p)) (samples[a]![k] ??= []).push(v)
+    }
+  }
+  return samples.map(s => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)])))
+}
+const total = (p: Record<string, number>): number => p.compile! + p.evaluate! + p.initialize! + p.list!
+const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`
+
+/** The same app built another way, in a folder of its own under outDir (removed after). */
+async function builtAs (name: string, change: Partial<CxConfig>, only?: readonly string[]): Promise<Record<string, string>> {
+  const other = { ...config, ...change, outDir: `${config.outDir}/bench-${name}` }
+  try {
+    await bundle(other, ROOT, only === undefined ? {} : { only })
+    return appFiles(other)
+  } finally {
+    rmSync(resolve(ROOT, other.outDir), { recursive: true, force: true })
+  }
+}
+
+const parts = built.filter(b => b.part)
+console.log(`startup file ${entry.name}.js: ${kib(bytes)}, ${kib(gzipSync(source).length)} gzipped (${config.loading ?? 'lazy'} loading` +
+  (parts.length === 0
+    ? ')'
+    : `; ${parts.length} more files loaded on demand, ${kib(parts.reduce((n, b) => n + b.bytes, 0))} in all, ${kib(Math.min(...parts.map(b => b.bytes)))} to ${kib(Math.max(...parts.map(b => b.bytes)))} each)`))
 console.log(`\ncold start, fresh QuickJS context per request, ${runs} runs each:`)
 const baseline = await measure(runs, async () => {
   await hostRun({}, empty, 'empty')
@@ -140,60 +178,35 @@ const withList = await measure(runs, async () => {
 console.log(`  empty script (sandbox only)         ${stats(baseline)}`)
 console.log(`  load + initialize                   ${stats(withInit)}`)
 console.log(`  load + tools/list                   ${stats(withList)}`)
-const parts: Record<string, number[]> = { compile: [], evaluate: [], initialize: [], list: [] }
-for (let i = 0; i <= runs; i++) {
-  const p = await coldStartParts()
-  if (i > 0) for (const [k, v] of Object.entries(p)) parts[k]!.push(v)
+const SMALL = 'getRtpServerGroups'
+const toolFiles = built.filter(b => b.part && b.source.startsWith('src/tools/'))
+const BIG = toolFiles.toSorted((a, b) => b.bytes - a.bytes)[0]?.source.slice('src/tools/'.length, -3) ?? 'investigateCall'
+const lazyTools = files[partName(entry.name, SMALL)] === undefined ? [] : [SMALL, BIG]
+// Against the same front with half the tools (how it grows per tool) and the one-file build (the
+// fallback for a platform without dynamic import(), and what every request compiled before).
+const names = toolFiles.map(b => b.source.slice('src/tools/'.length, -3))
+const halfCount = Math.ceil(names.length / 2)
+const half = lazyTools.length === 0 ? undefined : await builtAs('half', {}, names.slice(0, halfCount))
+const oneFile = lazyTools.length === 0 ? undefined : await builtAs('bundle', { loading: 'bundle' })
+const [partMedians, halfMedians, oneMedians] = await coldStarts([files, ...(half === undefined ? [] : [half, oneFile!])], lazyTools)
+const coldStartMs = total(partMedians!)
+console.log(`  the startup file's own parts (medians): compile ${partMedians!.compile!.toFixed(2)} ms, evaluate ${partMedians!.evaluate!.toFixed(2)} ms, ` +
+  `initialize ${partMedians!.initialize!.toFixed(2)} ms, tools/list ${partMedians!.list!.toFixed(2)} ms`)
+console.log(`  cold start (compile + evaluate + initialize + tools/list): ${coldStartMs.toFixed(2)} ms ` +
+  `(target ≤ ${TARGET.coldStartMs} ms: ${coldStartMs <= TARGET.coldStartMs ? 'met' : 'not met'})`)
+for (const tool of lazyTools) {
+  const file = partName(entry.name, tool)
+  console.log(`  first tools/call of ${tool} loads ${file}.js (${kib(Buffer.byteLength(files[file]!))}): +${partMedians![tool]!.toFixed(2)} ms before the tool runs`)
 }
-const partMedians = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, median(v)])) as Record<string, number>
-const coldStart = partMedians.compile! + partMedians.evaluate! + partMedians.initialize! + partMedians.list!
-console.log(`  the bundle's own parts (medians):   compile ${partMedians.compile!.toFixed(2)} ms, evaluate ${partMedians.evaluate!.toFixed(2)} ms, ` +
-  `initialize ${partMedians.initialize!.toFixed(2)} ms, tools/list ${partMedians.list!.toFixed(2)} ms`)
-console.log(`  cold start (compile + evaluate + initialize + tools/list): ${coldStart.toFixed(2)} ms ` +
-  `(target ≤ ${TARGET.coldStartMs} ms: ${coldStart <= TARGET.coldStartMs ? 'met' : 'not met'})`)
-
-// What the cold start would be if a request compiled only the front, the tools' definitions and
-// their presentation, and a tool's analysis and API code came with its call (a measure for a
-// lazy-loading design; not what is deployed): the bundle with src/analysis and src/connexcs stubbed.
-const stubbed = (await build({
-  entryPoints: [resolve(ROOT, entry.source)],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2023',
-  minify: true,
-  write: false,
-  external: ['cxMcpServer', 'cxRest'],
-  logLevel: 'silent',
-  plugins: [{
-    name: 'stub-tool-code',
-    setup (b) {
-      b.onLoad({ filter: /src\/(analysis|connexcs)\/.*\.ts$/ }, args => {
-        const names = [...readFileSync(args.path, 'utf8').matchAll(/^export (?:async )?(?:function|const|let|class) (\w+)/gm)].map(m => m[1])
-        // Whatever the module body of a tool reads from them (a threshold, a table) is there, and empty.
-        const any = 'const S: any = new Proxy(function () {}, { get: (_t, k) => k === Symbol.iterator ? function * () { yield S; yield S } : S, apply: () => S, construct: () => S })'
-        return { contents: [any, ...names.map(n => `export const ${n} = S`)].join('\n'), loader: 'ts' }
-      })
-    }
-  }]
-})).outputFiles[0]!.text
-// Only its compilation is measured: stubbed, the front's own start-up (resources, prompts) has no data to work on.
-const lazy: number[] = []
-for (let i = 0; i <= runs; i++) {
-  const memory = new WebAssembly.Memory({ initial: 256, maximum: 2048 })
-  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm, wasmMemory: memory }))
-  const runtime = quickjs.newRuntime()
-  runtime.setModuleLoader(name => builtins[name] ?? { error: new Error(`no module ${name}`) })
-  const vm = runtime.newContext()
-  const started = performance.now()
-  const compiled = vm.evalCode(stubbed, entry.name, { type: 'module', compileOnly: true })
-  if (i > 0) lazy.push(performance.now() - started)
-  if (compiled.error !== undefined) throw new Error(JSON.stringify(vm.dump(compiled.error)))
-  compiled.value.dispose()
+if (half !== undefined && halfMedians !== undefined && oneMedians !== undefined) {
+  const added = names.length - halfCount
+  const halfBytes = Buffer.byteLength(half[entry.name]!)
+  console.log(`  growth: with ${halfCount} of the ${names.length} tools the startup file is ${kib(halfBytes)}, cold start ${total(halfMedians).toFixed(2)} ms ` +
+    `(compile ${halfMedians.compile!.toFixed(2)} ms); each tool adds ${((bytes - halfBytes) / added / 1024).toFixed(2)} KiB of metadata and ` +
+    `${((total(partMedians!) - total(halfMedians)) / added).toFixed(3)} ms to it, none of its code`)
+  console.log(`  the one-file build (cx.config.json "loading": "bundle", for a platform without import()): ${kib(Buffer.byteLength(oneFile![entry.name]!))}, ` +
+    `cold start ${total(oneMedians).toFixed(2)} ms (compile ${oneMedians.compile!.toFixed(2)} ms), growing with every tool's code`)
 }
-const rest = partMedians.evaluate! + partMedians.initialize! + partMedians.list!
-console.log(`  compile of the bundle without src/analysis and src/connexcs (${(Buffer.byteLength(stubbed) / 1024).toFixed(1)} KiB): ${median(lazy).toFixed(2)} ms; ` +
-  `with the rest as above, ${(median(lazy) + rest).toFixed(2)} ms: what loading a tool's code only when it is called would leave`)
 
 // The trace analysis: getSipTrace on a long answered call (in-dialog OPTIONS and their 200s), end to
 // end in the host (the request's cold start, the API answer parsed in the sandbox, analysis,

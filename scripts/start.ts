@@ -9,7 +9,7 @@ import { startHttpFront } from '../platform/scriptforge/httpFront'
 import { BundleFile } from '../platform/scriptforge/mcpEndpoint'
 import { serveStdio } from '../platform/scriptforge/stdioFront'
 import { createSwitch, DEFAULT_SEED } from '../platform/switch/index'
-import { bundle, isStale } from './lib/bundle'
+import { appFiles, bundle, isStale } from './lib/bundle'
 import { terminalIo } from './lib/cli'
 import { loadConfig, ROOT } from './lib/config'
 import { liveSettings, variable } from './lib/live'
@@ -144,10 +144,8 @@ if (args.live) {
   const simulated = createSwitch({ seed, nowMs })
   sandboxClock = clockFrom(nowMs)
   // The app's files, so that a script the app allows runs on the fake ScriptForge API, as on ConnexCS.
-  const files = config.entries.flatMap(e => {
-    const built = resolve(ROOT, config.outDir, `${e.name}.js`)
-    return existsSync(built) ? [{ app_id: LOCAL_APP_ID, name: e.name, code: readFileSync(built, 'utf8') }] : []
-  })
+  // Every built file: the entries and the files the server loads on demand.
+  const files = Object.entries(appFiles(config)).map(([name, code]) => ({ app_id: LOCAL_APP_ID, name, code }))
   for (const file of args.script ?? []) {
     const name = basename(file).replace(/\.m?js$/, '')
     if (!existsSync(file)) fail(`--script ${file}: no such file`)

@@ -1,16 +1,16 @@
-import { McpServer } from 'cxMcpServer'
-import { connexcs, type Connexcs } from './connexcs/client'
+import { McpServer, type McpToolResponse } from 'cxMcpServer'
 import { toBoundedJson } from './lib/bounded'
 import type { ToolContext } from './lib/context'
-import { annotationsOf, registerTools, type ToolDefinition } from './lib/defineTool'
+import { annotationsOf, registerToolHandlers, type ToolMetadata } from './lib/defineTool'
 import { ToolError } from './lib/errors'
 import { closestName, parseArgs } from './lib/params'
 import { errorResult } from './lib/result'
-import { PromptError, PROMPTS, renderPrompt, toolCatalog } from './prompts'
-import { DOC_TEMPLATE, docPathOf, readDoc, ResourceError, RESOURCES } from './resources'
+import { CATALOG, LOADING, loadPrompts, loadResources, loadTool, type ResourcesModule } from './loading'
 import { ALIASES, resolveAlias } from './tools/aliases'
-import { optInTools, tools as alwaysOn } from './tools/index'
+import { OPT_IN } from './tools/optIn'
 import { VERSION } from './version'
+
+export { LOADING, loadTool }
 
 /** The app's environment variables. */
 type Env = Readonly<Record<string, string | undefined>>
@@ -19,15 +19,15 @@ type Env = Readonly<Record<string, string | undefined>>
  * The tools a server registers for the app's variables: every tool of `src/tools`, then the
  * opt-in ones the variables turn on (runScriptForgeFunction with MCP_RUNNABLE_SCRIPTS).
  */
-export function activeTools (env: Env = process.env): readonly ToolDefinition[] {
-  return [...alwaysOn, ...optInTools.filter(o => o.enabled(env)).map(o => o.tool)]
+export function activeTools (env: Env = process.env): readonly ToolMetadata[] {
+  return CATALOG.filter(t => OPT_IN[t.name]?.(env) ?? true)
 }
 
 /**
  * The tools this context serves, read from `process.env` once, when the file loads (once per
  * request on ScriptForge): the self-test imports it rather than a copy of the tools.
  */
-export const tools: readonly ToolDefinition[] = activeTools()
+export const tools: readonly ToolMetadata[] = activeTools()
 
 /**
  * The MCP front (README, "Architecture"): `main(data)` owns what the platform's `cxMcpServer` may
@@ -49,40 +49,48 @@ export const INSTRUCTIONS = [
   'Dates are YYYY-MM-DD in UTC. Every answer starts with a plain summary and ends with next_steps to follow.'
 ].join('\n')
 
-/** The context of one request: the clock and the app's variables read once, the API client made when first used. */
-function requestContext (): ToolContext {
-  const nowMs = Date.now()
-  let api: Connexcs | undefined
-  return {
-    nowMs,
-    env: process.env,
-    // Made on first use, so that a missing API_USERNAME is a tool error of the call that needs it.
-    get api () {
-      api ??= connexcs()
-      return api
-    }
-  }
-}
-
 /** What the front knows of a server it made: its tools by name, and how to make a request's context. */
 interface Served {
-  byName: Map<string, ToolDefinition>
-  context: () => ToolContext
+  byName: Map<string, ToolMetadata>
+  /** The caller's context for each call; without one, the context of the loaded code's own build. */
+  context: (() => ToolContext) | undefined
+  /** The resources, once a `resources/*` request has loaded (and registered) them. */
+  resources?: ResourcesModule
 }
 
 const served = new WeakMap<McpServer, Served>()
 
+/** A tool error: the tool's code could not be loaded (a platform without dynamic `import()`). */
+function loadFailure (name: string, error: unknown): McpToolResponse {
+  const why = error instanceof Error ? error.message : String(error)
+  const failure = new ToolError('configuration', `The code of ${name} could not be loaded on this platform (${why}). ` +
+    'This build loads each tool\'s file with import() on its first call; deploy the one-file build instead: ' +
+    'set "loading": "bundle" in cx.config.json, then npm run deploy.')
+  return { content: [{ type: 'text', text: toBoundedJson(errorResult(failure)) }], isError: true }
+}
+
+/** A tool's handler: loads the tool's code on its first call, then runs it with the call's context. */
+function handlerOf (tool: ToolMetadata, context: (() => ToolContext) | undefined) {
+  return async (args: Record<string, unknown>): Promise<McpToolResponse> => {
+    let code
+    try {
+      code = await loadTool(tool.name)
+    } catch (error) {
+      return loadFailure(tool.name, error)
+    }
+    return code.runTool(code.tool, args, context === undefined ? code.requestContext() : context())
+  }
+}
+
 /**
- * A new MCP server with the tools `env` turns on (read once, here) and the resources registered
- * (with `addResource` where the platform has it); `context` builds each call's context.
+ * A new MCP server with the tools `env` turns on (read once, here), from their metadata: each
+ * tool's code is loaded when it is called, and the resources when a `resources/*` request comes.
+ * `context` builds each call's context (default: the request's clock, variables and API client).
  */
-export function createMcpServer (context: () => ToolContext = requestContext, env: Env = process.env): McpServer {
+export function createMcpServer (context?: () => ToolContext, env: Env = process.env): McpServer {
   const server = new McpServer('ConnexCS', VERSION)
   const active = activeTools(env)
-  registerTools(server, active, context)
-  if (typeof server.addResource === 'function') {
-    for (const r of RESOURCES) server.addResource(r.uri, r.name, () => r.read(context()), { description: r.description, mimeType: r.mimeType })
-  }
+  registerToolHandlers(server, active, tool => handlerOf(tool, context))
   served.set(server, { byName: new Map(active.map(t => [t.name, t])), context })
   return server
 }
@@ -90,11 +98,37 @@ export function createMcpServer (context: () => ToolContext = requestContext, en
 type Message = Record<string, unknown>
 type Response = Record<string, unknown> | null
 
-const alwaysOnByName = new Map<string, ToolDefinition>(alwaysOn.map(t => [t.name, t]))
+const alwaysOnByName = new Map<string, ToolMetadata>(activeTools({}).map(t => [t.name, t]))
+const elsewhere = new WeakMap<McpServer, Served>()
 
 /** The tools of a server by name (for a server made elsewhere, the tools every server has), and its context. */
 function servedBy (mcp: McpServer): Served {
-  return served.get(mcp) ?? { byName: alwaysOnByName, context: requestContext }
+  const ours = served.get(mcp)
+  if (ours !== undefined) return ours
+  let theirs = elsewhere.get(mcp)
+  if (theirs === undefined) elsewhere.set(mcp, theirs = { byName: alwaysOnByName, context: undefined })
+  return theirs
+}
+
+/**
+ * The resources of a server, loaded on the first `resources/*` request and registered with
+ * `addResource` where the platform has it.
+ */
+async function resourcesOf (mcp: McpServer): Promise<{ module: ResourcesModule, context: () => ToolContext }> {
+  const state = servedBy(mcp)
+  if (state.resources === undefined) {
+    const module = await loadResources()
+    if (state.resources === undefined) {
+      state.resources = module
+      if (typeof mcp.addResource === 'function') {
+        const context = state.context ?? module.requestContext
+        for (const r of module.RESOURCES) {
+          mcp.addResource(r.uri, r.name, () => r.read(context()), { description: r.description, mimeType: r.mimeType })
+        }
+      }
+    }
+  }
+  return { module: state.resources, context: state.context ?? state.resources.requestContext }
 }
 
 function isObject (value: unknown): value is Record<string, unknown> {
@@ -107,7 +141,7 @@ function errorAnswer (id: unknown, error: unknown): Response {
 }
 
 /** Unknown tool: the JSON-RPC error, with the nearest name among tools and aliases. */
-function unknownTool (id: unknown, name: string, byName: ReadonlyMap<string, ToolDefinition>): Response {
+function unknownTool (id: unknown, name: string, byName: ReadonlyMap<string, ToolMetadata>): Response {
   const guess = closestName(name, [...byName.keys(), ...Object.keys(ALIASES)])
   const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name
   return {
@@ -165,7 +199,7 @@ function unwrap (response: Response): Response {
 }
 
 /** `tools/list`: each tool's title and annotations, which `addTool` has no place for. */
-function decorateList (response: Response, byName: ReadonlyMap<string, ToolDefinition>): Response {
+function decorateList (response: Response, byName: ReadonlyMap<string, ToolMetadata>): Response {
   const result = response?.result
   if (!isObject(result) || !Array.isArray(result.tools)) return response
   const listed = result.tools.map(entry => {
@@ -208,20 +242,22 @@ function paramsOf (message: Message): Record<string, unknown> | undefined {
 }
 
 /** `prompts/list`: the prompts, one page. */
-function listPrompts (message: Message): Response {
+async function listPrompts (message: Message): Promise<Response> {
   const params = paramsOf(message)
   if (params === undefined) return rpcError(message.id, -32602, 'Invalid params: "params" must be an object')
   if (params.cursor !== undefined) return rpcError(message.id, -32602, 'prompts/list: invalid cursor (the list has a single page)')
+  const { PROMPTS } = await loadPrompts()
   return rpcResult(message.id, {
     prompts: PROMPTS.map(p => ({ name: p.name, title: p.title, description: p.description, arguments: p.arguments.map(a => ({ ...a })) }))
   })
 }
 
 /** `prompts/get`: one prompt's text for its arguments, naming only the tools this server registers; a bad name or argument is -32602. */
-function getPrompt (mcp: McpServer, message: Message): Response {
+async function getPrompt (mcp: McpServer, message: Message): Promise<Response> {
   const params = paramsOf(message)
   if (params === undefined || typeof params.name !== 'string') return rpcError(message.id, -32602, 'prompts/get: params.name must be a string')
   const { byName } = servedBy(mcp)
+  const { PromptError, renderPrompt, toolCatalog } = await loadPrompts()
   const catalog = toolCatalog(Object.fromEntries([...byName.values()].map(t => [t.name, Object.keys(t.params)])))
   try {
     const prompt = renderPrompt(params.name, params.arguments ?? {}, catalog)
@@ -233,7 +269,7 @@ function getPrompt (mcp: McpServer, message: Message): Response {
 }
 
 /** The resources as `resources/list` shows them, for a platform without `addResource`. */
-function listResources (message: Message): Response {
+function listResources (message: Message, { RESOURCES }: ResourcesModule): Response {
   const params = paramsOf(message)
   if (params?.cursor !== undefined) return rpcError(message.id, -32602, 'resources/list: invalid cursor (the list has a single page)')
   const resources = RESOURCES.map(r => ({ uri: r.uri, name: r.name, title: r.title, description: r.description, mimeType: r.mimeType }))
@@ -247,12 +283,13 @@ function listResources (message: Message): Response {
  */
 async function readResource (mcp: McpServer, message: Message): Promise<Response> {
   const params = paramsOf(message)
+  const { module, context } = await resourcesOf(mcp)
   if (params === undefined || typeof params.uri !== 'string') return mcp.handle(message)
+  const { docPathOf, readDoc, ResourceError, RESOURCES } = module
   const uri = params.uri
   const path = docPathOf(uri)
   const listed = RESOURCES.find(r => r.uri === uri)
   if (path === undefined && (listed === undefined || typeof mcp.addResource === 'function')) return mcp.handle(message)
-  const { context } = servedBy(mcp)
   try {
     const text = path === undefined ? await listed!.read(context()) : await readDoc(context(), path)
     return rpcResult(message.id, { contents: [{ uri, mimeType: 'text/markdown', text }] })
@@ -263,7 +300,7 @@ async function readResource (mcp: McpServer, message: Message): Promise<Response
 }
 
 /** `resources/list` from the platform: each of our resources with its title, which `addResource` has no place for. */
-function decorateResources (response: Response): Response {
+function decorateResources (response: Response, { RESOURCES }: ResourcesModule): Response {
   const result = response?.result
   if (!isObject(result) || !Array.isArray(result.resources)) return response
   const titles = new Map(RESOURCES.map(r => [r.uri, r.title]))
@@ -275,11 +312,18 @@ function decorateResources (response: Response): Response {
 }
 
 /** `resources/templates/list`: the documentation template, after the platform's own templates. */
-function addTemplate (response: Response): Response {
+function addTemplate (response: Response, { DOC_TEMPLATE }: ResourcesModule): Response {
   const result = response?.result
   if (!isObject(result)) return response
   const theirs = Array.isArray(result.resourceTemplates) ? result.resourceTemplates : []
   return { ...response, result: { ...result, resourceTemplates: [...theirs, { ...DOC_TEMPLATE }] } }
+}
+
+/** `resources/list` and `resources/templates/list`, with the resources loaded (and registered) first. */
+async function resourceList (mcp: McpServer, message: Message): Promise<Response> {
+  const { module } = await resourcesOf(mcp)
+  if (message.method === 'resources/templates/list') return addTemplate(await mcp.handle(message), module)
+  return typeof mcp.addResource === 'function' ? decorateResources(await mcp.handle(message), module) : listResources(message, module)
 }
 
 /** One JSON-RPC message through our front and the platform's server. */
@@ -291,9 +335,9 @@ export async function handleMessage (mcp: McpServer, data: unknown): Promise<Res
     case 'initialize': return addInstructions(await mcp.handle(data))
     case 'prompts/list': return listPrompts(data)
     case 'prompts/get': return getPrompt(mcp, data)
-    case 'resources/list': return typeof mcp.addResource === 'function' ? decorateResources(await mcp.handle(data)) : listResources(data)
+    case 'resources/list': return resourceList(mcp, data)
     case 'resources/read': return readResource(mcp, data)
-    case 'resources/templates/list': return addTemplate(await mcp.handle(data))
+    case 'resources/templates/list': return resourceList(mcp, data)
     default: return mcp.handle(data)
   }
 }

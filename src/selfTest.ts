@@ -2,7 +2,7 @@ import type { McpServer } from 'cxMcpServer'
 import { connexcs } from './connexcs/client'
 import { HARD_CAP_BYTES, utf8Length } from './lib/bounded'
 import type { Fixtures, KnownCall, KnownCustomer, SelfTestCase } from './lib/selfTestCase'
-import { createMcpServer, handleMessage, tools } from './mcp'
+import { createMcpServer, handleMessage, LOADING, loadTool, tools } from './mcp'
 import { findCallWith, findCustomer, findRecentCall, type Discovery } from './selfTestDiscovery'
 
 /**
@@ -13,8 +13,10 @@ import { findCallWith, findCustomer, findRecentCall, type Discovery } from './se
  * (`selfTest` in its `defineTool`); a listed tool without one fails.
  */
 
-/** Every registered tool's case, from its record. */
-export const CASES: Readonly<Record<string, SelfTestCase>> = Object.fromEntries(tools.map(t => [t.name, t.selfTest]))
+/** Every registered tool's case, from its record (which loads each tool's code, as its first call would). */
+export async function loadCases (): Promise<Readonly<Record<string, SelfTestCase>>> {
+  return Object.fromEntries(await Promise.all(tools.map(async t => [t.name, (await loadTool(t.name)).tool.selfTest] as const)))
+}
 
 /** Identifiers that exist nowhere: used when the account has no call or customer to offer. */
 const MADE_UP: Pick<Fixtures, 'call' | 'customer'> = {
@@ -61,6 +63,8 @@ export interface SelfTestOptions {
   log (line: string, failed: boolean): void
   /** Also log each tool's answer. */
   verbose: boolean
+  /** How the platform loaded the tools' code ({@link probeLoading}), reported after the platform's behaviour. */
+  loading?: SelfTestLine
 }
 
 const DAY_MS = 86_400_000
@@ -169,6 +173,36 @@ export async function probePlatform (server: McpServer): Promise<string> {
   ].join('; ')
 }
 
+/**
+ * Which way this platform loads the tools' code, and what it costs, as one line: the on-demand
+ * build `import()`s the first tool's file (before anything else has loaded it) and times it; the
+ * one-file build says that every request compiles every tool.
+ */
+export async function probeLoading (): Promise<SelfTestLine> {
+  const first = tools[0]!.name
+  const started = Date.now()
+  try {
+    await loadTool(first)
+    const ms = Date.now() - started
+    return {
+      name: 'tool loading',
+      ok: true,
+      ms,
+      detail: LOADING === 'on demand'
+        ? `dynamic import() works: each tool's code is its own file, loaded on its first call (${first}'s took ${ms} ms); a request compiles only the front and the tools' metadata`
+        : `one file (cx.config.json "loading": "bundle"): every request compiles the code of all ${tools.length} tools before it answers`
+    }
+  } catch (error) {
+    return {
+      name: 'tool loading',
+      ok: false,
+      ms: Date.now() - started,
+      detail: `dynamic import() failed (${error instanceof Error ? error.message : String(error)}): no tool can run; ` +
+        'set "loading": "bundle" in cx.config.json and npm run deploy (the one-file build needs no import())'
+    }
+  }
+}
+
 /** Runs every case against the server and reports one line per tool, plus the protocol check. */
 export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestReport> {
   const { server, cases, log } = options
@@ -214,6 +248,7 @@ export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestRe
   started = Date.now()
   const behaviour = await probePlatform(server)
   record({ name: 'platform behaviour', ok: true, ms: Date.now() - started, detail: behaviour })
+  if (options.loading !== undefined) record(options.loading)
   if (!Array.isArray(listed)) return finish({})
   const toolNames = new Set(listed.map(t => String(t.name)))
 
@@ -280,9 +315,12 @@ export async function runSelfTest (options: SelfTestOptions): Promise<SelfTestRe
  */
 export async function main (): Promise<SelfTestReport> {
   const nowMs = Date.now()
+  // First, before any tool's code is loaded: how the platform loads it.
+  const loading = await probeLoading()
   const report = await runSelfTest({
     server: createMcpServer(),
-    cases: CASES,
+    cases: loading.ok ? await loadCases() : {},
+    loading,
     discover: {
       // connexcs() throws when API_USERNAME is missing; the tools then report it, line by line.
       call: () => Promise.resolve().then(() => findRecentCall(connexcs(), nowMs)).catch(error => ({ how: String((error as Error).message) })),

@@ -49,11 +49,24 @@ export interface HostOptions {
    * (the simulated switch's clock, see `clockFrom`). Default: the real time, untouched.
    */
   clock?: () => number
-  /** How the emulated `cxMcpServer` behaves where the real platform's behaviour is unknown. */
-  platform?: Partial<PlatformBehaviour>
+  /** How the emulated platform behaves where the real one's behaviour is unknown. */
+  platform?: Partial<HostPlatform>
   /** The URL under which the sandbox's `fetch` reaches `backend` (default `https://app.connexcs.com/api/cp/`). */
   apiBaseUrl?: string
 }
+
+/**
+ * The unknown behaviours of the platform: the emulated `cxMcpServer`'s, and whether the sandbox
+ * loads an app's file with dynamic `import()` (default true). With `dynamicImport: false`, every
+ * file the script's static imports reach still loads, and any other `import()` rejects, as on a
+ * platform that resolves only the imports it finds before the script runs.
+ */
+export interface HostPlatform extends PlatformBehaviour {
+  dynamicImport: boolean
+}
+
+/** What `import()` of an app's file rejects with when the emulated platform has no dynamic import. */
+export const NO_DYNAMIC_IMPORT = 'dynamic import() is not supported on this platform (emulated: host option platform.dynamicImport false)'
 
 /** One invocation: the app's files, the file to run, the exported function and its argument. */
 export interface RunRequest {
@@ -204,8 +217,14 @@ export class ScriptForgeHost {
       runtime.setInterruptHandler(() => Date.now() > deadline)
       const files = request.files
       const builtins = await builtinSources()
+      // Set once the entry and its static imports have loaded: any module asked for after that is an import().
+      let staticLoaded = false
+      const dynamicImport = this.options.platform?.dynamicImport ?? true
       runtime.setModuleLoader(
-        name => builtins[name] ?? files[name] ?? { error: new Error(`Cannot find module '${name}': not a built-in module and no file of that name in the app`) },
+        name => {
+          if (staticLoaded && !dynamicImport) return { error: new TypeError(`Cannot load './${name}': ${NO_DYNAMIC_IMPORT}`) }
+          return builtins[name] ?? files[name] ?? { error: new Error(`Cannot find module '${name}': not a built-in module and no file of that name in the app`) }
+        },
         (_base, name) => name.replace(/^\.\//, '').replace(/\.js$/, '')
       )
       const vm = runtime.newContext()
@@ -330,7 +349,7 @@ export class ScriptForgeHost {
         // Read by the emulated cxMcpServer at every call (platformBehaviour()).
         const platform = vm.newObject()
         for (const [key, value] of Object.entries(this.options.platform)) {
-          if (typeof value === 'boolean') vm.setProp(platform, key, value ? vm.true : vm.false)
+          if (typeof value === 'boolean' && key !== 'dynamicImport') vm.setProp(platform, key, value ? vm.true : vm.false)
         }
         vm.setProp(hostObject, 'platform', platform)
         platform.dispose()
@@ -353,6 +372,7 @@ globalThis.__cxRun = async (json) => {
   return out === undefined ? undefined : JSON.stringify(out)
 }`, 'scriptforge-driver.js', { type: 'module' })
       if (driver.error !== undefined) return failWith(driver.error)
+      staticLoaded = true
       deadlineTimer = setTimeout(() => settle(fail('timeout', { name: 'InternalError', message: 'interrupted' })), Math.max(0, deadline - Date.now()))
 
       // Loading may itself be asynchronous (top-level await), so wait for it like for the call.

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { ScriptForgeHost } from './host'
 
 /**
@@ -14,11 +15,15 @@ export interface ScriptSource {
   readonly entry: string
 }
 
-/** The script that serves MCP: a bundle on disk, re-read when it changes (a rebuild needs no restart). */
+/**
+ * The script that serves MCP: a bundle on disk, with the app's other files beside it (every
+ * `*.js` of its folder, as `./name`: the files it loads on demand), re-read when they change (a
+ * rebuild needs no restart).
+ */
 export class BundleFile implements ScriptSource {
   private readonly path: string
   private readonly name: string
-  private cached: { mtime: number, source: string } | undefined
+  private readonly cached = new Map<string, { mtime: number, source: string }>()
 
   constructor (path: string, name: string) {
     this.path = path
@@ -27,9 +32,18 @@ export class BundleFile implements ScriptSource {
 
   /** The app's files as the host wants them. */
   files (): Record<string, string> {
-    const mtime = statSync(this.path).mtimeMs
-    if (this.cached?.mtime !== mtime) this.cached = { mtime, source: readFileSync(this.path, 'utf8') }
-    return { [this.name]: this.cached.source }
+    const dir = dirname(this.path)
+    const names = new Set(readdirSync(dir).filter(f => f.endsWith('.js')).map(f => f.slice(0, -3)))
+    names.add(this.name)
+    const files: Record<string, string> = {}
+    for (const name of [...names].toSorted()) {
+      const path = name === this.name ? this.path : join(dir, `${name}.js`)
+      const mtime = statSync(path).mtimeMs
+      let cached = this.cached.get(name)
+      if (cached?.mtime !== mtime) this.cached.set(name, cached = { mtime, source: readFileSync(path, 'utf8') })
+      files[name] = cached.source
+    }
+    return files
   }
 
   get entry (): string {

@@ -17,6 +17,12 @@ export interface CxConfig {
   apiBaseUrl: string
   outDir: string
   entries: Entry[]
+  /**
+   * How the server's file gets at its tools' code: `lazy` (the default) builds the front with the
+   * tools' metadata and one file per tool, loaded with `import()` on the tool's first call;
+   * `bundle` builds one file with every tool, for a platform without dynamic `import()`.
+   */
+  loading?: 'lazy' | 'bundle'
 }
 
 /** The project root (the folder holding `cx.config.json`). */
@@ -39,7 +45,7 @@ export function validateConfig (value: unknown, file = 'cx.config.json', root = 
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('must be a JSON object with keys app, apiBaseUrl, outDir, entries')
   const config = value as Record<string, unknown>
-  const known = ['app', 'apiBaseUrl', 'outDir', 'entries']
+  const known = ['app', 'apiBaseUrl', 'outDir', 'entries', 'loading']
   for (const key of Object.keys(config)) {
     if (!known.includes(key)) fail(`unknown key "${key}"; the keys are ${known.join(', ')}`)
   }
@@ -49,6 +55,9 @@ export function validateConfig (value: unknown, file = 'cx.config.json', root = 
   }
   if (typeof config.outDir !== 'string' || config.outDir.trim() === '' || config.outDir.startsWith('/') || config.outDir.includes('..')) {
     fail(`"outDir" must be a folder inside the project, e.g. "dist"; got ${JSON.stringify(config.outDir)}`)
+  }
+  if (config.loading !== undefined && config.loading !== 'lazy' && config.loading !== 'bundle') {
+    fail(`"loading" must be "lazy" (each tool's file loaded with import() on its first call) or "bundle" (one file); got ${JSON.stringify(config.loading)}`)
   }
   if (!Array.isArray(config.entries) || config.entries.length === 0) fail('"entries" must be a non-empty array of { "source": "src/<file>.ts", "name": "<ScriptForge file name>" }')
   const entries = config.entries as unknown[]

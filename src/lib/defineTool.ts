@@ -34,13 +34,19 @@ export interface ToolDefinition<P extends ParamSpecs = ParamSpecs> {
   handler (args: ArgsOf<P>, ctx: ToolContext): Promise<ToolResult>
 }
 
+/**
+ * What the MCP front knows of a tool before its code is loaded: everything `initialize`,
+ * `tools/list`, argument validation and the unknown-tool error need, and nothing that runs.
+ */
+export type ToolMetadata = Pick<ToolDefinition, 'name' | 'title' | 'description' | 'readOnly' | 'params'>
+
 /** Declares a tool; the identity function that gives the handler its argument types. */
 export function defineTool<const P extends ParamSpecs> (tool: ToolDefinition<P>): ToolDefinition<P> {
   return tool
 }
 
 /** The MCP `annotations` of a tool, from its record. */
-export function annotationsOf (tool: ToolDefinition): Record<string, boolean> {
+export function annotationsOf (tool: ToolMetadata): Record<string, boolean> {
   return tool.readOnly
     ? { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false }
     : { readOnlyHint: false, destructiveHint: false, openWorldHint: false }
@@ -71,8 +77,20 @@ export async function runTool (tool: ToolDefinition, rawArgs: unknown, ctx: Tool
  * builds each call's context (one call is one request on ScriptForge).
  */
 export function registerTools (server: McpServer, tools: readonly ToolDefinition[], context: () => ToolContext): void {
+  registerToolHandlers(server, tools, tool => args => runTool(tool as ToolDefinition, args, context()))
+}
+
+/**
+ * Registers tools from their metadata alone; `handlerOf` gives each its handler (which may load
+ * the tool's code first).
+ */
+export function registerToolHandlers<T extends ToolMetadata> (
+  server: McpServer,
+  tools: readonly T[],
+  handlerOf: (tool: T) => (args: Record<string, unknown>) => Promise<McpToolResponse>
+): void {
   for (const tool of tools) {
-    let builder = server.addTool(tool.name, tool.description, args => runTool(tool, args, context()))
+    let builder = server.addTool(tool.name, tool.description, handlerOf(tool))
     for (const [name, spec] of Object.entries(tool.params)) {
       const options = spec.type === 'string' && spec.enum !== undefined ? { enum: spec.enum } : undefined
       builder = builder.addParameter(name, spec.type, spec.description, spec.required === true, spec.default, options)

@@ -15,7 +15,8 @@ import { listRtpServers } from './listRtpServers'
 import { lookupRate } from './lookupRate'
 import { searchCarriers } from './searchCarriers'
 import { searchCustomers } from './searchCustomers'
-import { runnableScripts, runScriptForgeFunction } from './runScriptForgeFunction'
+import { OPT_IN } from './optIn'
+import { runScriptForgeFunction } from './runScriptForgeFunction'
 import { searchCallLogs } from './searchCallLogs'
 import { searchCdr } from './searchCdr'
 import { searchDocumentation } from './searchDocumentation'
@@ -52,5 +53,5 @@ export interface OptInTool {
 
 /** Tools that change things: off unless the app asks for them (mcp.ts registers them after the others). */
 export const optInTools: readonly OptInTool[] = [
-  { tool: runScriptForgeFunction, enabled: env => runnableScripts(env).scripts.length > 0 }
+  { tool: runScriptForgeFunction, enabled: OPT_IN.runScriptForgeFunction! }
 ]

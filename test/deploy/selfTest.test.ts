@@ -4,13 +4,15 @@ import { connexcs } from '../../src/connexcs/client'
 import { findCallWith, findCustomer, findRecentCall } from '../../src/selfTestDiscovery'
 import { createMcpServer } from '../../src/mcp'
 import type { SelfTestCase } from '../../src/lib/selfTestCase'
-import { CASES, probePlatform, runSelfTest, type SelfTestOptions } from '../../src/selfTest'
+import { loadCases, probeLoading, probePlatform, runSelfTest, type SelfTestOptions } from '../../src/selfTest'
 import { tools } from '../../src/tools/index'
 import { setPlatformBehaviour } from '../../platform/scriptforge/builtins/cxMcpServer'
-import { installBridge, installFetch, NOW_MS, testSwitch } from '../helpers/platform'
+import { NO_DYNAMIC_IMPORT, ScriptForgeHost } from '../../platform/scriptforge/host'
+import { bundleFiles, installBridge, installFetch, NOW_MS, testSwitch, type Build } from '../helpers/platform'
 
 // The self-test in Node, against the simulated switch: the same code that runs on the platform.
 const sw = testSwitch()
+const CASES = await loadCases()
 let restoreFetch: () => void = () => {}
 
 beforeAll(() => {
@@ -272,5 +274,33 @@ describe('dist/selfTest.js', () => {
     const imports = [...source.matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g)].map(m => m[1])
     expect([...new Set(imports)].toSorted()).toEqual(['./mcp', 'cxRest'])
     for (const tool of tools) expect(source).not.toContain(tool.description.slice(0, 40))
+  })
+
+  it('says in one line how the platform loaded the tools\' code, on either build, and fails when it could not', async () => {
+    const probe = async (build: Build, dynamicImport: boolean) => {
+      const host = new ScriptForgeHost({ backend: sw.api, env: { API_USERNAME: 'ops@example.com' }, platform: { dynamicImport } })
+      const run = await host.run({ files: bundleFiles(build), entry: 'selfTest', fn: 'probeLoading', data: {} })
+      if (!run.ok) throw new Error(run.error.message)
+      return run.value as { name: string, ok: boolean, ms: number, detail: string }
+    }
+    const works = await probe('lazy', true)
+    expect(works).toMatchObject({ name: 'tool loading', ok: true })
+    expect(works.detail).toBe(`dynamic import() works: each tool's code is its own file, loaded on its first call (searchCallLogs's took ${works.ms} ms); ` +
+      'a request compiles only the front and the tools\' metadata')
+    expect(await probe('lazy', false)).toMatchObject({
+      name: 'tool loading',
+      ok: false,
+      detail: `dynamic import() failed (Cannot load './mcpSearchCallLogs': ${NO_DYNAMIC_IMPORT}): no tool can run; ` +
+        'set "loading": "bundle" in cx.config.json and npm run deploy (the one-file build needs no import())'
+    })
+    for (const dynamicImport of [true, false]) {
+      expect(await probe('bundle', dynamicImport)).toMatchObject({
+        name: 'tool loading',
+        ok: true,
+        detail: `one file (cx.config.json "loading": "bundle"): every request compiles the code of all ${tools.length} tools before it answers`
+      })
+    }
+    // In Node, as in the one-file build, every tool is there already.
+    expect((await probeLoading()).detail).toMatch(/^one file /)
   })
 })

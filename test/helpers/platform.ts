@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ApiBackend } from '../../platform/backend'
 import { answerFetch } from '../../platform/scriptforge/apiFetch'
@@ -59,9 +59,16 @@ export async function runInNode (tool: ToolDefinition, args: unknown, ctx: ToolC
   return { result: JSON.parse(text) as Record<string, any>, isError: response.isError === true, bytes: Buffer.byteLength(text) }
 }
 
-/** The built bundle, as it would be deployed. */
-export function bundleFiles (): Record<string, string> {
-  return { mcp: readFileSync(resolve(import.meta.dirname, '../../dist/mcp.js'), 'utf8') }
+/** Which build: the on-demand one (`dist/`, as cx.config.json has it), or the one-file fallback (`dist/bundle/`, built by the test setup). */
+export type Build = 'lazy' | 'bundle'
+
+/** The folder of a build. */
+export const BUILD_DIRS: Readonly<Record<Build, string>> = { lazy: 'dist', bundle: 'dist/bundle' }
+
+/** The app's built files, as they would be deployed: ScriptForge file name → code. */
+export function bundleFiles (build: Build = 'lazy'): Record<string, string> {
+  const dir = resolve(import.meta.dirname, '../..', BUILD_DIRS[build])
+  return Object.fromEntries(readdirSync(dir).filter(f => f.endsWith('.js')).toSorted().map(f => [f.slice(0, -3), readFileSync(resolve(dir, f), 'utf8')]))
 }
 
 /**
@@ -76,11 +83,12 @@ export function switchClock (nowMs = NOW_MS): () => number {
  * A QuickJS host over a backend, and helpers to speak MCP to the bundle through `main(data)`.
  * `options.clock` is the sandbox's clock (default: the test switch's, as `npm start -- --now` makes
  * it, so that the bundle and a tool in Node with `nodeContext()` agree); `options.platform` sets the
- * emulated cxMcpServer's behaviour.
+ * emulated platform's behaviour; `options.build` which build runs (default the on-demand one).
  */
-export function bundleClient (backend: ApiBackend, options: Partial<HostOptions> = {}) {
-  const host = new ScriptForgeHost({ backend, env: { API_USERNAME: 'test@example.com' }, clock: switchClock(), ...options })
-  const files = bundleFiles()
+export function bundleClient (backend: ApiBackend, options: Partial<HostOptions> & { build?: Build } = {}) {
+  const { build, ...hostOptions } = options
+  const host = new ScriptForgeHost({ backend, env: { API_USERNAME: 'test@example.com' }, clock: switchClock(), ...hostOptions })
+  const files = bundleFiles(build)
   let id = 0
   const rpc = async (method: string, params?: unknown): Promise<Record<string, any>> => {
     const run = await host.run({ files, entry: 'mcp', data: { jsonrpc: '2.0', id: ++id, method, ...(params === undefined ? {} : { params }) } })

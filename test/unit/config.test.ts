@@ -16,16 +16,18 @@ function message (config: unknown): string {
 
 describe('cx.config.json', () => {
   it('loads the committed config', () => {
-    expect(loadConfig()).toEqual({ ...good, entries: [...good.entries, { source: 'src/selfTest.ts', name: 'selfTest' }] })
+    expect(loadConfig()).toEqual({ ...good, loading: 'lazy', entries: [...good.entries, { source: 'src/selfTest.ts', name: 'selfTest' }] })
   })
 
   it('names the wrong key and the fix', () => {
     expect(message([])).toBe('cx.config.json: must be a JSON object with keys app, apiBaseUrl, outDir, entries')
-    expect(message({ ...good, name: 'x' })).toBe('cx.config.json: unknown key "name"; the keys are app, apiBaseUrl, outDir, entries')
+    expect(message({ ...good, name: 'x' })).toBe('cx.config.json: unknown key "name"; the keys are app, apiBaseUrl, outDir, entries, loading')
     expect(message({ ...good, app: ' ' })).toBe('cx.config.json: "app" must be the ScriptForge app\'s name, a non-empty string')
     expect(message({ ...good, apiBaseUrl: 'https://app.connexcs.com/api/cp' }))
       .toBe('cx.config.json: "apiBaseUrl" must be an http(s) URL ending in "/", e.g. "https://app.connexcs.com/api/cp/"; got "https://app.connexcs.com/api/cp"')
     expect(message({ ...good, outDir: '../out' })).toBe('cx.config.json: "outDir" must be a folder inside the project, e.g. "dist"; got "../out"')
+    expect(message({ ...good, loading: 'eager' }))
+      .toBe('cx.config.json: "loading" must be "lazy" (each tool\'s file loaded with import() on its first call) or "bundle" (one file); got "eager"')
     expect(message({ ...good, entries: [] })).toBe('cx.config.json: "entries" must be a non-empty array of { "source": "src/<file>.ts", "name": "<ScriptForge file name>" }')
     expect(message({ ...good, entries: [{ source: 'src/tools/getSipTrace.ts', name: 'x' }] }))
       .toBe('cx.config.json: entries[0].source must be a TypeScript file directly in src/, e.g. "src/mcp.ts"; got "src/tools/getSipTrace.ts"')
