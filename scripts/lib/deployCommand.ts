@@ -11,9 +11,12 @@ import {
 } from './scriptForge'
 
 const USAGE = `Usage: npm run deploy [-- options]
-Builds every entry of cx.config.json and pushes each to its ScriptForge file in the app:
-created when missing, updated when changed, left alone when identical. Never touches the app's
-environment variables; --env is the separate step that pushes cx.env.
+Builds the app (cx.config.json) and pushes every file the build makes to the ScriptForge file
+of that name in the app: created when missing, updated when changed, left alone when identical.
+The files the server loads on demand (one per tool, the prompts, the resources) go first, the
+entries last, so that the server's file never names a file the app does not have yet. Files
+of the app that the build no longer makes are left alone. Never touches the app's environment
+variables; --env is the separate step that pushes cx.env.
 
   --dry-run   show what would change, change nothing
   --env       push cx.env to the app's variables instead of the files: shows the difference
@@ -116,9 +119,12 @@ async function deployFiles (io: Io, api: CxApi, config: CxConfig, app: RemoteApp
     if (error instanceof BuildError) throw new CliError(error.message)
     throw error
   }
-  io.out(`Built ${built.map(b => `${relative(io.root, b.file)} (${(b.bytes / 1024).toFixed(1)} KiB)`).join(', ')}.`)
+  const parts = built.filter(b => b.part)
+  io.out(`Built ${built.filter(b => !b.part).map(b => `${relative(io.root, b.file)} (${(b.bytes / 1024).toFixed(1)} KiB)`).join(', ')}` +
+    (parts.length === 0 ? '.' : ` and ${parts.length} files it loads on demand (${(parts.reduce((n, b) => n + b.bytes, 0) / 1024).toFixed(1)} KiB).`))
 
-  const plan = await planFiles(api, appId, built)
+  // What the server's file loads first: a request that comes between two writes finds every file it names.
+  const plan = await planFiles(api, appId, [...parts, ...built.filter(b => !b.part)])
   const width = Math.max(...plan.map(p => p.name.length))
   for (const file of plan) io.out(`  ${file.name.padEnd(width)}  ${file.action.padEnd(9)}  ${kib(file.code)}`)
   const changes = plan.filter(p => p.action !== 'unchanged')

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ScriptForgeStore, scriptForgeApi } from '../../platform/scriptforge/api'
 import { apiRoute, startPlatformServer, type PlatformRoute } from '../../platform/server'
 import { deployCommand } from '../../scripts/lib/deployCommand'
+import { optInTools, tools } from '../../src/tools/index'
 import { APP, captureIo, npmRun, OTHER_APP, SEED_VARS, startFakePlatform, tempProject, USER, writeDotEnv, type FakePlatform } from './helpers'
 
 let fake: FakePlatform
@@ -33,47 +34,58 @@ async function deploy (args: string[] = [], env: Record<string, string> = {}) {
 }
 
 const fileWrites = () => fake.store.writes.filter(w => w.kind === 'file').map(w => `${w.op} ${w.name}`)
+/** The files the server loads on demand, in the order the deploy pushes them (before the entries). */
+const PARTS = [...tools, ...optInTools.map(o => o.tool)].map(t => `mcp${t.name.charAt(0).toUpperCase()}${t.name.slice(1)}`).concat('mcpPrompts', 'mcpResources')
+const FILES = [...PARTS, 'mcp', 'selfTest']
 const stored = (name: string) => fake.store.files.find(f => f.app_id === APP.id && f.name === name)
 const built = (name: string) => readFileSync(join(project.root, 'dist', `${name}.js`), 'utf8')
 const planLines = (lines: string[]) => lines.filter(l => /^ {2}\S+\s+(create|update|unchanged)\s+\d+\.\d KiB$/.test(l)).map(l => l.trim().split(/\s+/).slice(0, 2).join(' '))
 
 describe('npm run deploy', () => {
-  it('creates every file first, then uploads nothing unchanged, and updates only the file a change touches', async () => {
+  it('creates every file first, then uploads nothing unchanged, and updates only the files a change touches', async () => {
     const first = await deploy()
     expect(first.err).toEqual([])
     expect(first.code).toBe(0)
-    expect(planLines(first.out)).toEqual(['mcp create', 'selfTest create'])
-    expect(fileWrites()).toEqual(['create mcp', 'create selfTest'])
-    expect(stored('mcp')!.code).toBe(built('mcp'))
-    expect(stored('selfTest')!.code).toBe(built('selfTest'))
-    expect(first.out).toContain(`  mcp       created (id ${stored('mcp')!.id}, verified)`)
+    expect(first.out.find(l => l.startsWith('Built '))).toMatch(new RegExp(`^Built dist/mcp\\.js \\(\\d+\\.\\d KiB\\), dist/selfTest\\.js \\(\\d+\\.\\d KiB\\) and ${PARTS.length} files it loads on demand \\(\\d+\\.\\d KiB\\)\\.$`))
+    expect(planLines(first.out)).toEqual(FILES.map(f => `${f} create`))
+    // The files the server loads first, the server's own file after them.
+    expect(fileWrites()).toEqual(FILES.map(f => `create ${f}`))
+    for (const name of FILES) expect(stored(name)!.code, name).toBe(built(name))
+    expect(first.out).toContain(`  mcp                        created (id ${stored('mcp')!.id}, verified)`)
     // The vendor CLI pushes ./src/<name>.js of the folder it runs in: from dist/, the same bytes.
-    for (const name of ['mcp', 'selfTest']) expect(readFileSync(join(project.root, 'dist/src', `${name}.js`), 'utf8')).toBe(stored(name)!.code)
-    expect(first.out).toContain('Deployed to app 1 (cx-mcp): 2 created, 0 updated, 0 unchanged.')
+    for (const name of FILES) expect(readFileSync(join(project.root, 'dist/src', `${name}.js`), 'utf8')).toBe(stored(name)!.code)
+    expect(first.out).toContain(`Deployed to app 1 (cx-mcp): ${FILES.length} created, 0 updated, 0 unchanged.`)
 
     // Blank variables count as unset (an unset repository variable reaches CI as ''): .env decides.
     const second = await deploy([], { CX_BASE_URL: '', APP_ID: ' ' })
     expect(second.code).toBe(0)
-    expect(planLines(second.out)).toEqual(['mcp unchanged', 'selfTest unchanged'])
-    expect(fileWrites()).toEqual(['create mcp', 'create selfTest'])
-    expect(second.out).toContain('Deployed to app 1 (cx-mcp): 0 created, 0 updated, 2 unchanged.')
+    expect(planLines(second.out)).toEqual(FILES.map(f => `${f} unchanged`))
+    expect(fileWrites()).toEqual(FILES.map(f => `create ${f}`))
+    expect(second.out).toContain(`Deployed to app 1 (cx-mcp): 0 created, 0 updated, ${FILES.length} unchanged.`)
 
-    // A tool changes: only the server's file holds tool code (the self-test imports ./mcp).
+    // A tool's description changes: its file and the server's (which holds every tool's metadata), not the self-test's.
     const tool = join(project.root, 'src/tools/getRtpServerGroups.ts')
     writeFileSync(tool, readFileSync(tool, 'utf8').replace('List the media (RTP) zones', 'List every media (RTP) zone'))
     const dry = await deploy(['--dry-run'])
     expect(dry.code).toBe(0)
-    expect(planLines(dry.out)).toEqual(['mcp update', 'selfTest unchanged'])
-    expect(dry.out.at(-1)).toBe('Dry run: nothing was changed. A deploy would create 0, update 1 and leave 1 unchanged.')
-    expect(fileWrites()).toEqual(['create mcp', 'create selfTest'])
+    expect(planLines(dry.out)).toEqual(FILES.map(f => `${f} ${f === 'mcpGetRtpServerGroups' || f === 'mcp' ? 'update' : 'unchanged'}`))
+    expect(dry.out.at(-1)).toBe(`Dry run: nothing was changed. A deploy would create 0, update 2 and leave ${FILES.length - 2} unchanged.`)
+    expect(fileWrites()).toEqual(FILES.map(f => `create ${f}`))
     expect(stored('mcp')!.code).not.toContain('List every media (RTP) zone')
 
     const third = await deploy()
     expect(third.code).toBe(0)
-    expect(fileWrites()).toEqual(['create mcp', 'create selfTest', 'update mcp'])
+    expect(fileWrites().slice(FILES.length)).toEqual(['update mcpGetRtpServerGroups', 'update mcp'])
     expect(stored('mcp')!.code).toBe(built('mcp'))
     expect(stored('mcp')!.code).toContain('List every media (RTP) zone')
-    expect(third.out).toContain('Deployed to app 1 (cx-mcp): 0 created, 1 updated, 1 unchanged.')
+    expect(third.out).toContain(`Deployed to app 1 (cx-mcp): 0 created, 2 updated, ${FILES.length - 2} unchanged.`)
+
+    // Its code alone changes: only its file.
+    writeFileSync(tool, readFileSync(tool, 'utf8').replace('media zones, ${active.length} active', 'media zones; ${active.length} active'))
+    const fourth = await deploy()
+    expect(fourth.code).toBe(0)
+    expect(fileWrites().slice(FILES.length + 2)).toEqual(['update mcpGetRtpServerGroups'])
+    expect(stored('mcpGetRtpServerGroups')!.code).toContain('media zones; ')
   })
 
   it('ends with the MCP endpoint and client configs, and never prints a token', async () => {
@@ -162,7 +174,7 @@ describe('npm run deploy', () => {
     expect(run.code).toBe(0)
     expect(run.waits).toEqual([3000])
     expect(run.err).toEqual(['  POST scriptforge: HTTP 429 (Too Many Requests (injected fault)); retrying in 3 s (1 of 4)'])
-    expect(fileWrites()).toEqual(['create mcp', 'create selfTest'])
+    expect(fileWrites()).toEqual(FILES.map(f => `create ${f}`))
   })
 
   it('gives up on a 429 that lasts, or asks for too long a wait, and says nothing was written', async () => {
@@ -170,10 +182,11 @@ describe('npm run deploy', () => {
     const lasting = await deploy()
     expect(lasting.code).toBe(1)
     expect(lasting.waits).toEqual([2000, 2000, 2000, 2000])
-    expect(lasting.err.slice(-3)).toEqual([
-      '  mcp       FAILED to create: POST scriptforge: HTTP 429: Too Many Requests (injected fault)',
-      '  selfTest  not attempted (create)',
-      'Deploy failed: 0 of 2 changed files written; mcp failed, 1 not attempted.'
+    const pad = (name: string) => name.padEnd(Math.max(...FILES.map(f => f.length)))
+    expect(lasting.err.slice(-FILES.length - 1)).toEqual([
+      `  ${pad(FILES[0]!)}  FAILED to create: POST scriptforge: HTTP 429: Too Many Requests (injected fault)`,
+      ...FILES.slice(1).map(f => `  ${pad(f)}  not attempted (create)`),
+      `Deploy failed: 0 of ${FILES.length} changed files written; ${FILES[0]!} failed, ${FILES.length - 1} not attempted.`
     ])
 
     fake.platform.setFaults([{ path: 'scriptforge', status: 429, retryAfterS: 3600 }])
@@ -193,13 +206,14 @@ describe('npm run deploy', () => {
     fake.platform.setFaults([{ method: 'PUT', path: `scriptforge/${stored('selfTest')!.id}`, status: 500 }])
     const run = await deploy()
     expect(run.code).toBe(1)
-    expect(run.out).toContain(`  mcp       updated (id ${stored('mcp')!.id}, verified)`)
+    const pad = (name: string) => name.padEnd(Math.max(...FILES.map(f => f.length)))
+    expect(run.out).toContain(`  ${pad('mcp')}  updated (id ${stored('mcp')!.id}, verified)`)
     expect(run.out.join('\n')).not.toMatch(/selfTest\s+updated|Deployed/)
     expect(run.err).toEqual([
-      `  selfTest  FAILED to update: PUT scriptforge/${stored('selfTest')!.id}: HTTP 500: Internal Server Error (injected fault)`,
-      'Deploy failed: 1 of 2 changed files written (mcp); selfTest failed.'
+      `  ${pad('selfTest')}  FAILED to update: PUT scriptforge/${stored('selfTest')!.id}: HTTP 500: Internal Server Error (injected fault)`,
+      'Deploy failed: 2 of 3 changed files written (mcpGetSipTrace, mcp); selfTest failed.'
     ])
-    expect(fileWrites()).toEqual(['create mcp', 'create selfTest', 'update mcp'])
+    expect(fileWrites().slice(FILES.length)).toEqual(['update mcpGetSipTrace', 'update mcp'])
 
     fake.platform.setFaults([{ method: 'GET', path: 'scriptforge', status: 500 }])
     const listing = await deploy()
@@ -227,7 +241,7 @@ describe('npm run deploy: only what the server really stored counts as done', ()
     try {
       const run = captureIo(project.root, { CX_BASE_URL: platform.baseUrl, CX_REFRESH_TOKEN: platform.issueToken(USER, 'refresh') })
       expect(await deployCommand([], run.io)).toBe(1)
-      expect(run.err[0]).toMatch(/^ {2}mcp {7}FAILED to create: read back, file \d+ does not hold the code sent \(0\.0 KiB stored, \d+\.\d KiB sent\)$/)
+      expect(run.err[0]).toMatch(new RegExp(`^ {2}${FILES[0]!} +FAILED to create: read back, file \\d+ does not hold the code sent \\(0\\.0 KiB stored, \\d+\\.\\d KiB sent\\)$`))
       expect(run.out.join('\n')).not.toMatch(/created|Deployed/)
     } finally {
       await platform.close()
@@ -297,7 +311,7 @@ describe('npm run deploy as CI runs it', () => {
     const ok = await npmRun(project.root, 'deploy', [])
     expect(ok.stderr).toBe('')
     expect(ok.code).toBe(0)
-    expect(ok.stdout).toContain('Deployed to app 1 (cx-mcp): 2 created, 0 updated, 0 unchanged.')
+    expect(ok.stdout).toContain(`Deployed to app 1 (cx-mcp): ${FILES.length} created, 0 updated, 0 unchanged.`)
     const wrong = await npmRun(project.root, 'deploy', ['--bogus'])
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toMatch(/^Unknown option '--bogus'/)

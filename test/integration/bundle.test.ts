@@ -10,22 +10,46 @@ import { getSipTrace } from '../../src/tools/getSipTrace'
 import { INSTRUCTIONS } from '../../src/mcp'
 import { investigateCall } from '../../src/tools/investigateCall'
 import { searchCallLogs } from '../../src/tools/searchCallLogs'
-import { bundleClient, installBridge, NOW_MS, runInNode, testSwitch } from '../helpers/platform'
+import { NO_DYNAMIC_IMPORT } from '../../platform/scriptforge/host'
+import { optInTools, tools as alwaysOn } from '../../src/tools/index'
+import { bundleClient, bundleFiles, installBridge, NOW_MS, runInNode, testSwitch } from '../helpers/platform'
 
 const sw = testSwitch()
 const client = bundleClient(sw.api)
 const byScenario = (scenario: string): SimCall => sw.data.calls.find(c => c.scenario === scenario)!
 const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
 
+/** Every import of a built file: static, re-exports and import(). */
+function importsOf (source: string): string[] {
+  const imports = [...source.matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']|\bexport\s*[*{][^;]*?from\s*["']([^"']+)["']/g)]
+    .map(m => m[1] ?? m[2] ?? m[3]!)
+  return [...new Set(imports)].toSorted()
+}
+
+const tools = [...alwaysOn, ...optInTools.map(o => o.tool)]
+const partFiles = [...tools.map(t => `mcp${t.name.charAt(0).toUpperCase()}${t.name.slice(1)}`), 'mcpPrompts', 'mcpResources']
+
 describe('dist/mcp.js', () => {
   const source = readFileSync('dist/mcp.js', 'utf8')
+  const files = bundleFiles()
 
-  it('imports nothing but cxMcpServer and cxRest, and no Node built-in', () => {
-    const imports = [...source.matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']|\bexport\s*[*{][^;]*?from\s*["']([^"']+)["']/g)]
-      .map(m => m[1] ?? m[2] ?? m[3])
-    expect([...new Set(imports)].toSorted()).toEqual(['cxMcpServer', 'cxRest'])
-    expect(source).not.toMatch(/\brequire\s*\(/)
-    for (const name of builtinModules.filter(m => !m.startsWith('_'))) expect(source).not.toContain(`"node:${name}"`)
+  it('imports nothing but the built-ins and the files of the app it loads on demand, and no Node built-in', () => {
+    expect(importsOf(source)).toEqual(['cxMcpServer', 'cxRest', ...partFiles.map(f => `./${f}`)].toSorted())
+    expect(Object.keys(files)).toEqual(['mcp', ...partFiles, 'selfTest'].toSorted())
+    for (const [name, code] of Object.entries(files)) {
+      // A file loaded on demand is whole: it imports no other file of the app.
+      if (partFiles.includes(name)) expect(importsOf(code).filter(i => i !== 'cxRest'), name).toEqual([])
+      expect(code, name).not.toMatch(/\brequire\s*\(/)
+      for (const builtin of builtinModules.filter(m => !m.startsWith('_'))) expect(code, name).not.toContain(`"node:${builtin}"`)
+    }
+  })
+
+  it('holds the tools\' metadata and none of their code', () => {
+    for (const tool of tools) expect(source).toContain(tool.description.slice(0, 30))
+    // The analysis' tables and the tools' presentation are in the tools' files.
+    expect(source).not.toContain('sequenceDiagram')
+    expect(files.mcpGetSipTrace).toContain('sequenceDiagram')
+    expect(Buffer.byteLength(source)).toBeLessThan(Buffer.byteLength(bundleFiles('bundle').mcp!) / 4)
   })
 
   it('is minified, with its source map beside it', () => {
@@ -33,6 +57,7 @@ describe('dist/mcp.js', () => {
     expect(source.split('\n').filter(line => /^\s+(const|let|var|function|return|if|for|export|import)\b/.test(line))).toEqual([])
     expect(source.split('\n').length).toBeLessThan(150)
     expect(JSON.parse(readFileSync('dist/mcp.js.map', 'utf8')).sources).toContain('../src/mcp.ts')
+    expect(JSON.parse(readFileSync('dist/mcpGetSipTrace.js.map', 'utf8')).sources).toContain('../src/tools/getSipTrace.ts')
   })
 
   it('loads in QuickJS and answers initialize', async () => {
@@ -46,6 +71,76 @@ describe('dist/mcp.js', () => {
         instructions: INSTRUCTIONS
       }
     })
+  })
+})
+
+describe('the two ways of loading the tools\' code', () => {
+  // The on-demand build with dynamic import() (the default), and the one-file build (for a platform without it), with and without import().
+  const env = { API_USERNAME: 'test@example.com', MCP_RUNNABLE_SCRIPTS: 'reports' }
+  const ways = {
+    'on demand': bundleClient(sw.api, { env }),
+    'one file': bundleClient(sw.api, { env, build: 'bundle' }),
+    'one file, no import()': bundleClient(sw.api, { env, build: 'bundle', platform: { dynamicImport: false } })
+  }
+  const noImport = bundleClient(sw.api, { env, platform: { dynamicImport: false } })
+  const initialize = { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'test', version: '1' } }
+  const strip = (response: Record<string, unknown>) => ({ ...response, id: 0 })
+
+  it('answer initialize, tools/list and prompts/list alike, and tools/list as the snapshots have it', async () => {
+    const answers = await Promise.all(Object.values(ways).map(async way => [
+      strip(await way.rpc('initialize', initialize)), strip(await way.rpc('tools/list')), strip(await way.rpc('prompts/list')), strip(await way.rpc('resources/list'))
+    ]))
+    for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0])
+    // Without import(), the on-demand front still answers what needs no tool code.
+    expect([strip(await noImport.rpc('initialize', initialize)), strip(await noImport.rpc('tools/list'))]).toEqual(answers[0]!.slice(0, 2))
+    const listed = (answers[0]![1] as unknown as { result: { tools: { name: string }[] } }).result.tools
+    expect(listed.map(t => t.name)).toEqual(tools.map(t => t.name))
+    for (const entry of listed as Record<string, unknown>[]) {
+      const snapshot = JSON.parse(readFileSync(`test/snapshots/tools/${String(entry.name)}.json`, 'utf8')) as Record<string, unknown>
+      expect({ name: entry.name, title: entry.title, description: entry.description, inputSchema: entry.inputSchema, annotations: entry.annotations }).toEqual(snapshot)
+    }
+  })
+
+  it('run the same tools with the same answers, argument errors and unknown-tool errors included', async () => {
+    const call = byScenario('timeout_408')
+    const calls: [string, Record<string, unknown>][] = [
+      ['getRtpServerGroups', {}],
+      ['searchCallLogs', { search: call.callid }],
+      ['getSipTrace', { callid: call.callid }],
+      ['investigateCall', { callid: call.callid }],
+      ['searchCustomers', { query: 'Acme' }],
+      ['lookupRate', { number: '+44 7700 900123' }],
+      ['lookupRate', { number: 'x' }],
+      ['getProfitability', { currency: 'pounds' }],
+      ['getCustomerBalance', { customerId: 'Acme Telecom' }]
+    ]
+    const first: Record<string, { result: Record<string, any>, isError: boolean }> = {}
+    for (const [name, args] of calls) {
+      const answers = await Promise.all(Object.values(ways).map(way => way.callTool(name, args)))
+      for (const answer of answers.slice(1)) expect(answer, name).toEqual(answers[0])
+      first[name] ??= answers[0]!
+    }
+    expect(first.getRtpServerGroups!.result.summary).toBe('11 media zones, 10 active; not active: Canada (Toronto).')
+    expect([first.getSipTrace!.isError, first.getSipTrace!.result.outcome.final_response.code, first.investigateCall!.isError]).toEqual([false, 408, false])
+    const unknown = await Promise.all(Object.values(ways).map(async way => strip(await way.rpc('tools/call', { name: 'getSipTrac', arguments: {} }))))
+    expect(unknown[0]).toEqual({ jsonrpc: '2.0', id: 0, error: { code: -32602, message: 'Unknown tool: getSipTrac; did you mean getSipTrace? (tools/list lists them)' } })
+    for (const answer of unknown.slice(1)) expect(answer).toEqual(unknown[0])
+    expect((await ways['one file'].callTool('getProfitability', { currency: 'pounds' })).result.error).toMatchObject({ type: 'invalid_argument', parameter: 'currency' })
+  })
+
+  it('say what to deploy when the platform cannot import() a tool\'s file, and still check arguments first', async () => {
+    expect(await noImport.callTool('getRtpServerGroups', {})).toEqual({
+      isError: true,
+      result: {
+        summary: 'Configuration error',
+        error: {
+          type: 'configuration',
+          message: `The code of getRtpServerGroups could not be loaded on this platform (Cannot load './mcpGetRtpServerGroups': ${NO_DYNAMIC_IMPORT}). ` +
+            'This build loads each tool\'s file with import() on its first call; deploy the one-file build instead: set "loading": "bundle" in cx.config.json, then npm run deploy.'
+        }
+      }
+    })
+    expect((await noImport.callTool('getSipTrace', { callid: 42 })).result.error).toMatchObject({ type: 'invalid_argument', parameter: 'callid' })
   })
 })
 
