@@ -1,8 +1,8 @@
 import type { ToolContext } from './lib/context'
 import { runTool, type ToolDefinition, type ToolMetadata } from './lib/defineTool'
 import { requestContext } from './lib/requestContext'
-import * as prompts from './prompts'
-import * as resources from './resources'
+import * as prompts from './frontPrompts'
+import * as resources from './frontResources'
 import { optInTools, tools } from './tools/index'
 
 /**
@@ -26,11 +26,11 @@ export interface ToolCode {
   requestContext: () => ToolContext
 }
 
-/** The prompts' module. */
+/** The front's `prompts/*`, with the prompts. */
 export type PromptsModule = typeof prompts
 
-/** The resources' module, with a request context of its own build. */
-export type ResourcesModule = typeof resources & { requestContext: () => ToolContext }
+/** The front's `resources/*`, with the resources (and a request context of their own build). */
+export type ResourcesModule = typeof resources
 
 const byName = new Map(CATALOG.map(t => [t.name, t as ToolDefinition]))
 
@@ -47,5 +47,5 @@ export function loadPrompts (): Promise<PromptsModule> {
 
 /** The resources (`resources/*` only). */
 export function loadResources (): Promise<ResourcesModule> {
-  return Promise.resolve({ ...resources, requestContext })
+  return Promise.resolve(resources)
 }

@@ -1,11 +1,11 @@
 import { McpServer, type McpToolResponse } from 'cxMcpServer'
-import { toBoundedJson } from './lib/bounded'
 import type { ToolContext } from './lib/context'
 import { annotationsOf, registerToolHandlers, type ToolMetadata } from './lib/defineTool'
 import { ToolError } from './lib/errors'
 import { closestName, parseArgs } from './lib/params'
 import { errorResult } from './lib/result'
-import { CATALOG, LOADING, loadPrompts, loadResources, loadTool, type ResourcesModule } from './loading'
+import { isObject, type Message, type Response } from './lib/rpc'
+import { CATALOG, LOADING, loadPrompts, loadResources, loadTool } from './loading'
 import { ALIASES, resolveAlias } from './tools/aliases'
 import { OPT_IN } from './tools/optIn'
 import { VERSION } from './version'
@@ -54,8 +54,6 @@ interface Served {
   byName: Map<string, ToolMetadata>
   /** The caller's context for each call; without one, the context of the loaded code's own build. */
   context: (() => ToolContext) | undefined
-  /** The resources, once a `resources/*` request has loaded (and registered) them. */
-  resources?: ResourcesModule
 }
 
 const served = new WeakMap<McpServer, Served>()
@@ -66,7 +64,7 @@ function loadFailure (name: string, error: unknown): McpToolResponse {
   const failure = new ToolError('configuration', `The code of ${name} could not be loaded on this platform (${why}). ` +
     'This build loads each tool\'s file with import() on its first call; deploy the one-file build instead: ' +
     'set "loading": "bundle" in cx.config.json, then npm run deploy.')
-  return { content: [{ type: 'text', text: toBoundedJson(errorResult(failure)) }], isError: true }
+  return { content: [{ type: 'text', text: JSON.stringify(errorResult(failure)) }], isError: true }
 }
 
 /** A tool's handler: loads the tool's code on its first call, then runs it with the call's context. */
@@ -84,7 +82,8 @@ function handlerOf (tool: ToolMetadata, context: (() => ToolContext) | undefined
 
 /**
  * A new MCP server with the tools `env` turns on (read once, here), from their metadata: each
- * tool's code is loaded when it is called, and the resources when a `resources/*` request comes.
+ * tool's code is loaded when it is called, the prompts and the resources (registered then) when
+ * a `prompts/*` or `resources/*` request comes.
  * `context` builds each call's context (default: the request's clock, variables and API client).
  */
 export function createMcpServer (context?: () => ToolContext, env: Env = process.env): McpServer {
@@ -95,49 +94,20 @@ export function createMcpServer (context?: () => ToolContext, env: Env = process
   return server
 }
 
-type Message = Record<string, unknown>
-type Response = Record<string, unknown> | null
-
 const alwaysOnByName = new Map<string, ToolMetadata>(activeTools({}).map(t => [t.name, t]))
-const elsewhere = new WeakMap<McpServer, Served>()
 
 /** The tools of a server by name (for a server made elsewhere, the tools every server has), and its context. */
 function servedBy (mcp: McpServer): Served {
-  const ours = served.get(mcp)
-  if (ours !== undefined) return ours
-  let theirs = elsewhere.get(mcp)
-  if (theirs === undefined) elsewhere.set(mcp, theirs = { byName: alwaysOnByName, context: undefined })
-  return theirs
+  return served.get(mcp) ?? { byName: alwaysOnByName, context: undefined }
 }
 
 /**
- * The resources of a server, loaded on the first `resources/*` request and registered with
- * `addResource` where the platform has it.
+ * A tool result that carries our error JSON. An error result is a few hundred bytes (its message
+ * and parameter are clipped), far under the output cap: plain JSON, so the front compiles no
+ * truncation code.
  */
-async function resourcesOf (mcp: McpServer): Promise<{ module: ResourcesModule, context: () => ToolContext }> {
-  const state = servedBy(mcp)
-  if (state.resources === undefined) {
-    const module = await loadResources()
-    if (state.resources === undefined) {
-      state.resources = module
-      if (typeof mcp.addResource === 'function') {
-        const context = state.context ?? module.requestContext
-        for (const r of module.RESOURCES) {
-          mcp.addResource(r.uri, r.name, () => r.read(context()), { description: r.description, mimeType: r.mimeType })
-        }
-      }
-    }
-  }
-  return { module: state.resources, context: state.context ?? state.resources.requestContext }
-}
-
-function isObject (value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
-
-/** A tool result that carries our error JSON. */
 function errorAnswer (id: unknown, error: unknown): Response {
-  return { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: toBoundedJson(errorResult(error)) }], isError: true } }
+  return { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: JSON.stringify(errorResult(error)) }], isError: true } }
 }
 
 /** Unknown tool: the JSON-RPC error, with the nearest name among tools and aliases. */
@@ -228,104 +198,6 @@ function addInstructions (response: Response): Response {
   }
 }
 
-function rpcError (id: unknown, code: number, message: string): Response {
-  return { jsonrpc: '2.0', id, error: { code, message } }
-}
-
-function rpcResult (id: unknown, result: Record<string, unknown>): Response {
-  return { jsonrpc: '2.0', id, result }
-}
-
-/** The params of a request, or the -32602 answer when they are not an object. */
-function paramsOf (message: Message): Record<string, unknown> | undefined {
-  return message.params === undefined ? {} : isObject(message.params) ? message.params : undefined
-}
-
-/** `prompts/list`: the prompts, one page. */
-async function listPrompts (message: Message): Promise<Response> {
-  const params = paramsOf(message)
-  if (params === undefined) return rpcError(message.id, -32602, 'Invalid params: "params" must be an object')
-  if (params.cursor !== undefined) return rpcError(message.id, -32602, 'prompts/list: invalid cursor (the list has a single page)')
-  const { PROMPTS } = await loadPrompts()
-  return rpcResult(message.id, {
-    prompts: PROMPTS.map(p => ({ name: p.name, title: p.title, description: p.description, arguments: p.arguments.map(a => ({ ...a })) }))
-  })
-}
-
-/** `prompts/get`: one prompt's text for its arguments, naming only the tools this server registers; a bad name or argument is -32602. */
-async function getPrompt (mcp: McpServer, message: Message): Promise<Response> {
-  const params = paramsOf(message)
-  if (params === undefined || typeof params.name !== 'string') return rpcError(message.id, -32602, 'prompts/get: params.name must be a string')
-  const { byName } = servedBy(mcp)
-  const { PromptError, renderPrompt, toolCatalog } = await loadPrompts()
-  const catalog = toolCatalog(Object.fromEntries([...byName.values()].map(t => [t.name, Object.keys(t.params)])))
-  try {
-    const prompt = renderPrompt(params.name, params.arguments ?? {}, catalog)
-    return rpcResult(message.id, { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text: prompt.text } }] })
-  } catch (error) {
-    if (error instanceof PromptError) return rpcError(message.id, -32602, error.message)
-    throw error
-  }
-}
-
-/** The resources as `resources/list` shows them, for a platform without `addResource`. */
-function listResources (message: Message, { RESOURCES }: ResourcesModule): Response {
-  const params = paramsOf(message)
-  if (params?.cursor !== undefined) return rpcError(message.id, -32602, 'resources/list: invalid cursor (the list has a single page)')
-  const resources = RESOURCES.map(r => ({ uri: r.uri, name: r.name, title: r.title, description: r.description, mimeType: r.mimeType }))
-  return rpcResult(message.id, { resources })
-}
-
-/**
- * `resources/read`: a documentation page (any path, through the template) is read here, so that
- * a refused path is -32602 and a missing page -32002; the reference tables are the platform's
- * (registered with `addResource`), or read here on a platform without it.
- */
-async function readResource (mcp: McpServer, message: Message): Promise<Response> {
-  const params = paramsOf(message)
-  const { module, context } = await resourcesOf(mcp)
-  if (params === undefined || typeof params.uri !== 'string') return mcp.handle(message)
-  const { docPathOf, readDoc, ResourceError, RESOURCES } = module
-  const uri = params.uri
-  const path = docPathOf(uri)
-  const listed = RESOURCES.find(r => r.uri === uri)
-  if (path === undefined && (listed === undefined || typeof mcp.addResource === 'function')) return mcp.handle(message)
-  try {
-    const text = path === undefined ? await listed!.read(context()) : await readDoc(context(), path)
-    return rpcResult(message.id, { contents: [{ uri, mimeType: 'text/markdown', text }] })
-  } catch (error) {
-    if (error instanceof ResourceError) return rpcError(message.id, error.code, error.message)
-    return rpcError(message.id, -32603, `Internal error: reading ${uri} failed: ${error instanceof Error ? error.message : String(error)}`)
-  }
-}
-
-/** `resources/list` from the platform: each of our resources with its title, which `addResource` has no place for. */
-function decorateResources (response: Response, { RESOURCES }: ResourcesModule): Response {
-  const result = response?.result
-  if (!isObject(result) || !Array.isArray(result.resources)) return response
-  const titles = new Map(RESOURCES.map(r => [r.uri, r.title]))
-  const listed = result.resources.map(entry => {
-    const title = isObject(entry) && typeof entry.uri === 'string' ? titles.get(entry.uri) : undefined
-    return title === undefined ? entry : { ...entry, title }
-  })
-  return { ...response, result: { ...result, resources: listed } }
-}
-
-/** `resources/templates/list`: the documentation template, after the platform's own templates. */
-function addTemplate (response: Response, { DOC_TEMPLATE }: ResourcesModule): Response {
-  const result = response?.result
-  if (!isObject(result)) return response
-  const theirs = Array.isArray(result.resourceTemplates) ? result.resourceTemplates : []
-  return { ...response, result: { ...result, resourceTemplates: [...theirs, { ...DOC_TEMPLATE }] } }
-}
-
-/** `resources/list` and `resources/templates/list`, with the resources loaded (and registered) first. */
-async function resourceList (mcp: McpServer, message: Message): Promise<Response> {
-  const { module } = await resourcesOf(mcp)
-  if (message.method === 'resources/templates/list') return addTemplate(await mcp.handle(message), module)
-  return typeof mcp.addResource === 'function' ? decorateResources(await mcp.handle(message), module) : listResources(message, module)
-}
-
 /** One JSON-RPC message through our front and the platform's server. */
 export async function handleMessage (mcp: McpServer, data: unknown): Promise<Response> {
   if (!isObject(data) || typeof data.method !== 'string' || data.id === undefined) return mcp.handle(data)
@@ -333,11 +205,11 @@ export async function handleMessage (mcp: McpServer, data: unknown): Promise<Res
     case 'tools/call': return callTool(mcp, data)
     case 'tools/list': return decorateList(await mcp.handle(data), servedBy(mcp).byName)
     case 'initialize': return addInstructions(await mcp.handle(data))
-    case 'prompts/list': return listPrompts(data)
-    case 'prompts/get': return getPrompt(mcp, data)
-    case 'resources/list': return resourceList(mcp, data)
-    case 'resources/read': return readResource(mcp, data)
-    case 'resources/templates/list': return resourceList(mcp, data)
+    case 'prompts/list': return (await loadPrompts()).listPrompts(data)
+    case 'prompts/get': return (await loadPrompts()).getPrompt(data, [...servedBy(mcp).byName.values()])
+    case 'resources/list':
+    case 'resources/read':
+    case 'resources/templates/list': return (await loadResources()).answerResources(mcp, data, servedBy(mcp).context)
     default: return mcp.handle(data)
   }
 }

@@ -228,8 +228,8 @@ function partSources (root: string, catalog: CatalogEntry[]): Record<string, { s
       contents: `export { ${tool.name} as tool } from ${at(source)}\nexport { runTool } from ${at('src/lib/defineTool.ts')}\n${context}`
     }
   }
-  parts.prompts = { source: 'src/prompts.ts', contents: `export * from ${at('src/prompts.ts')}` }
-  parts.resources = { source: 'src/resources.ts', contents: `export * from ${at('src/resources.ts')}\n${context}` }
+  parts.prompts = { source: 'src/prompts.ts', contents: `export * from ${at('src/frontPrompts.ts')}` }
+  parts.resources = { source: 'src/resources.ts', contents: `export * from ${at('src/frontResources.ts')}` }
   return parts
 }
 
