@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSwitch } from '../../platform/switch/index'
 import { APP, startFakePlatform, tempProject, writeDotEnv, type FakePlatform } from '../deploy/helpers'
@@ -72,8 +74,10 @@ describe('npm run deploy | head -3', () => {
     expect(run.stdout.split('\n')).toHaveLength(4)
     expect(run.stderr).not.toContain('EPIPE')
     expect(run.stderr.trim()).toBe('deploy exited 0')
-    // The update landed whole: both files are there, as the build made them.
-    expect(fake.store.files.filter(f => f.app_id === APP.id).map(f => f.name).sort()).toEqual(['mcp', 'selfTest'])
+    // The update landed whole: every file the build made is there (the entries and the files loaded on demand).
+    const built = readdirSync(join(project.root, 'dist')).filter(n => n.endsWith('.js')).map(n => n.slice(0, -3)).sort()
+    expect(built).toEqual(expect.arrayContaining(['mcp', 'mcpGetSipTrace', 'selfTest']))
+    expect(fake.store.files.filter(f => f.app_id === APP.id).map(f => f.name).sort()).toEqual(built)
   })
 
   it('and a failed deploy still exits 1', async () => {
