@@ -49,6 +49,16 @@ export const INSTRUCTIONS = [
   'Dates are YYYY-MM-DD in UTC. Every answer starts with a plain summary and ends with next_steps to follow.'
 ].join('\n')
 
+/**
+ * The instructions of a server with these tools: {@link INSTRUCTIONS}, whose first line says which
+ * tools are not read-only when any is registered (the opt-in runScriptForgeFunction runs code).
+ */
+export function instructionsFor (tools: readonly ToolMetadata[]): string {
+  const writers = tools.filter(t => !t.readOnly).map(t => t.name)
+  if (writers.length === 0) return INSTRUCTIONS
+  return INSTRUCTIONS.replace('(read-only)', `(read-only, except ${writers.join(', ')}, which can change the account: ask the user before each call)`)
+}
+
 /** What the front knows of a server it made: its tools by name, and how to make a request's context. */
 interface Served {
   byName: Map<string, ToolMetadata>
@@ -180,7 +190,7 @@ function decorateList (response: Response, byName: ReadonlyMap<string, ToolMetad
 }
 
 /** `initialize`: the server's instructions and the prompts capability, which the platform has no place for. */
-function addInstructions (response: Response): Response {
+function addInstructions (response: Response, tools: readonly ToolMetadata[]): Response {
   const result = response?.result
   if (!isObject(result)) return response
   const capabilities = isObject(result.capabilities) ? result.capabilities : {}
@@ -193,7 +203,7 @@ function addInstructions (response: Response): Response {
         resources: capabilities.resources ?? { listChanged: false, subscribe: false },
         prompts: { listChanged: false }
       },
-      ...(result.instructions === undefined ? { instructions: INSTRUCTIONS } : {})
+      ...(result.instructions === undefined ? { instructions: instructionsFor(tools) } : {})
     }
   }
 }
@@ -204,7 +214,7 @@ export async function handleMessage (mcp: McpServer, data: unknown): Promise<Res
   switch (data.method) {
     case 'tools/call': return callTool(mcp, data)
     case 'tools/list': return decorateList(await mcp.handle(data), servedBy(mcp).byName)
-    case 'initialize': return addInstructions(await mcp.handle(data))
+    case 'initialize': return addInstructions(await mcp.handle(data), [...servedBy(mcp).byName.values()])
     case 'prompts/list': return (await loadPrompts()).listPrompts(data)
     case 'prompts/get': return (await loadPrompts()).getPrompt(data, [...servedBy(mcp).byName.values()])
     case 'resources/list':

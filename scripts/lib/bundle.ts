@@ -149,7 +149,7 @@ async function catalogOf (root: string): Promise<CatalogEntry[]> {
       write: false,
       stdin: {
         contents: `import { CATALOG } from ${JSON.stringify(resolve(root, LOADING_MODULE))}
-export const catalog = CATALOG.map(({ name, title, description, readOnly, params }) => ({ name, title, description, readOnly, params }))`,
+export const catalog = CATALOG.map(({ name, title, description, readOnly, destructive, params }) => ({ name, title, description, readOnly, ...(destructive === true ? { destructive } : {}), params }))`,
         resolveDir: root,
         loader: 'ts'
       },

@@ -24,6 +24,11 @@ export interface ToolDefinition<P extends ParamSpecs = ParamSpecs> {
    * (`annotations.readOnlyHint`).
    */
   readOnly: boolean
+  /**
+   * True when a call may change or delete things on the account (`annotations.destructiveHint`):
+   * clients then ask before each call. Only for a tool that is not read-only; absent is false.
+   */
+  destructive?: boolean
   params: P
   /** How the on-platform self-test calls the tool and what its answer must hold. */
   selfTest: SelfTestCase
@@ -38,7 +43,7 @@ export interface ToolDefinition<P extends ParamSpecs = ParamSpecs> {
  * What the MCP front knows of a tool before its code is loaded: everything `initialize`,
  * `tools/list`, argument validation and the unknown-tool error need, and nothing that runs.
  */
-export type ToolMetadata = Pick<ToolDefinition, 'name' | 'title' | 'description' | 'readOnly' | 'params'>
+export type ToolMetadata = Pick<ToolDefinition, 'name' | 'title' | 'description' | 'readOnly' | 'destructive' | 'params'>
 
 /** Declares a tool; the identity function that gives the handler its argument types. */
 export function defineTool<const P extends ParamSpecs> (tool: ToolDefinition<P>): ToolDefinition<P> {
@@ -49,7 +54,7 @@ export function defineTool<const P extends ParamSpecs> (tool: ToolDefinition<P>)
 export function annotationsOf (tool: ToolMetadata): Record<string, boolean> {
   return tool.readOnly
     ? { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false }
-    : { readOnlyHint: false, destructiveHint: false, openWorldHint: false }
+    : { readOnlyHint: false, destructiveHint: tool.destructive === true, openWorldHint: false }
 }
 
 /**

@@ -11,11 +11,17 @@ import type { ToolResult } from '../lib/result'
  * that may change things. The app's variable `MCP_RUNNABLE_SCRIPTS` lists what may run
  * (`reports, tools:add, tools:sub`: a script alone allows any of its functions, `script:function`
  * that one only); without it the tool is not registered at all (mcp.ts). The server's own files
- * never run through it: `mcp`, `selfTest` and the file serving the request.
+ * never run through it: `mcp`, the files it loads on demand (`mcpGetSipTrace`, `mcpPrompts`, …),
+ * `selfTest` and the file serving the request.
  */
 
 /** Files that are never runnable, whatever the list says: this server and its self-test. */
 export const NEVER_RUNNABLE: readonly string[] = ['mcp', 'selfTest']
+
+/** Whether a file is this server's own: an entry, or a part the front loads on demand (`mcp` + a capital). */
+export function isOwnFile (name: string): boolean {
+  return NEVER_RUNNABLE.includes(name) || /^mcp[A-Z]/.test(name)
+}
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 const FUNCTION = /^[A-Za-z_$][\w$]{0,63}$/
@@ -47,7 +53,7 @@ export function runnableScripts (env: Readonly<Record<string, string | undefined
       ignored.push(`${clip(entry, 70)}: not a script or script:function`)
       continue
     }
-    if (never.has(script)) {
+    if (never.has(script) || isOwnFile(script)) {
       ignored.push(`${script}: this MCP server's own file, never runnable through it`)
       continue
     }
@@ -67,7 +73,7 @@ function describeList (list: RunnableList): string {
 /** The refusal of a script or function the list does not allow, with the list. */
 function refusal (list: RunnableList, script: string, fn: string): ToolError {
   const allowed = list.scripts.find(s => s.script === script)
-  const own = NEVER_RUNNABLE.includes(script) ? ` ${script} is this MCP server's own file, which never runs through this tool.` : ''
+  const own = isOwnFile(script) ? ` ${script} is this MCP server's own file, which never runs through this tool.` : ''
   if (allowed === undefined) {
     return invalidArgument('script', `script ${JSON.stringify(clip(script, 64))} is not runnable here.${own} MCP_RUNNABLE_SCRIPTS allows: ${describeList(list)}`)
   }
@@ -103,6 +109,8 @@ export const runScriptForgeFunction = defineTool({
     '(JSON text) as the function\'s argument; returns its result and console output, bounded.',
   example: 'Run the reports script\'s monthlyInvoices function for November.',
   readOnly: false,
+  // The account's functions may change or delete anything the API lets them: clients ask first.
+  destructive: true,
   // Listing what may run runs nothing.
   selfTest: { args: () => ({}), expect: { runnable: 'array' } },
   params: {

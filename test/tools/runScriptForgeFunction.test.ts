@@ -37,6 +37,10 @@ describe('MCP_RUNNABLE_SCRIPTS', () => {
         'server: this MCP server\'s own file, never runnable through it', '../x: not a script or script:function', 'a:b:c: not a script or script:function',
         'a:1x: not a script or script:function']
     })
+    expect(runnableScripts({ MCP_RUNNABLE_SCRIPTS: 'mcpGetSipTrace mcpPrompts mcphelper', SCRIPTFORGE_NAME: 'server' })).toEqual({
+      scripts: [{ script: 'mcphelper', functions: 'any' }],
+      ignored: ['mcpGetSipTrace: this MCP server\'s own file, never runnable through it', 'mcpPrompts: this MCP server\'s own file, never runnable through it']
+    })
     expect(runnableScripts({})).toEqual({ scripts: [], ignored: [] })
   })
 
@@ -60,7 +64,18 @@ describe('runScriptForgeFunction through the bundle, on the local platform', () 
     expect(listed).not.toContain('runScriptForgeFunction')
     expect((await plain.rpc('tools/call', { name: 'runScriptForgeFunction', arguments: { script: 'hello' } })).error.code).toBe(-32602)
     const on = (await client.rpc('tools/list')).result.tools.find((t: { name: string }) => t.name === 'runScriptForgeFunction')
-    expect(on.annotations).toMatchObject({ readOnlyHint: false })
+    expect(on.annotations).toEqual({ title: on.title, readOnlyHint: false, destructiveHint: true, openWorldHint: false })
+  })
+
+  it('says in initialize which tool is not read-only, only when it is registered', async () => {
+    const instructions = async (c: ReturnType<typeof bundleClient>): Promise<string> =>
+      (await c.rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'test', version: '1' } })).result.instructions
+    const plain = await instructions(bundleClient(counting))
+    const on = await instructions(client)
+    expect(plain.split('\n')[0]).toBe('ConnexCS switch tools (read-only). Start with:')
+    expect(on.split('\n')[0]).toBe('ConnexCS switch tools (read-only, except runScriptForgeFunction, which can change the account: ask the user before each call). Start with:')
+    expect(on.split('\n').slice(1)).toEqual(plain.split('\n').slice(1))
+    expect(on.length).toBeLessThan(2048)
   })
 
   it('lists what may run when no script is given, running nothing', async () => {
