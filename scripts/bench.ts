@@ -305,7 +305,7 @@ async function reportBench (): Promise<void> {
     }
   }
   console.log(`getSwitchHealthReport, last 30 days (${sw.data.calls.length.toLocaleString('en')} calls on the simulated switch), ${reportRuns} runs:`)
-  console.log(`  ${perRun} API requests (3 at a time: the reports, CDR pages and lists, then the call-log searches they point to), answer ${(bytesOut / 1024).toFixed(1)} KiB`)
+  console.log(`  ${perRun} API requests (3 at a time: the reports, CDR pages and lists, then the call-log searches they point to, then the addresses those met refused), answer ${(bytesOut / 1024).toFixed(1)} KiB`)
   console.log(`  time in QuickJS, API included      ${stats(samples)}`)
   console.log(`  of which with no request in flight  ${stats(apiSamples)} (the bundle's own work: parsing, analysis, presenting)`)
 }

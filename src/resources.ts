@@ -58,7 +58,8 @@ export async function readDoc (ctx: ToolContext, path: string): Promise<string> 
   if (!check.ok) throw new ResourceError(-32602, `Invalid documentation path ${JSON.stringify(path.slice(0, 80))}: ${check.reason}`)
   const page = await getDoc(ctx.api, check.path, fetchReader(ctx.api, { baseUrl: apiBaseUrl(ctx.env) }))
   if (!page.found) throw new ResourceError(-32002, `Resource not found: there is no documentation page ${check.path}`)
-  if (page.complete) return page.markdown
+  // A page that stops mid-line came cut off in transit: the reader is told, not handed half a page as whole.
+  if (page.complete) return page.cut === true ? `> This page's text stops mid-line: it may be cut off; the whole page: https://docs.connexcs.com/${check.path}/\n\n${page.markdown}` : page.markdown
   return `# ${docTitle(check.path, page.excerpt)}
 
 > Only this page's search snippet could be read: ${page.why}.

@@ -77,6 +77,7 @@ export function failureWords (error: ToolError): string {
     case 'configuration': return 'configuration error'
     default:
       if (/invalid JSON/.test(error.message)) return 'invalid JSON'
+      if (/stops mid-line/.test(error.message)) return 'cut off mid-line'
       return status === undefined ? 'failed' : `HTTP ${status}`
   }
 }

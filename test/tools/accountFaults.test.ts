@@ -147,7 +147,7 @@ describe('the documentation tools with their source failing', () => {
     const page = (r: ApiRequest): boolean => pathOf(r) === 'docs/customer/did'
     const { result, isError } = await call(faulting(page, 'malformed'), 'getDocumentation', { path: 'customer/did' })
     expect(isError).toBe(false)
-    expect(result.summary).toMatch(/^Could not read the whole page \(failed\), so this answer may be incomplete\. "DIDs" \(customer\/did\): \d+ characters, cut off mid-line; the whole page is at public_url\.$/)
+    expect(result.summary).toMatch(/^Could not read the whole page \(cut off mid-line\), so this answer may be incomplete\. "DIDs" \(customer\/did\): \d+ characters, cut off mid-line; the whole page is at public_url\.$/)
     expect([result.complete, result.partial, result.unread[0].type]).toEqual([false, true, 'upstream'])
     const section = await call(faulting(page, 'malformed'), 'getDocumentation', { path: 'customer/did', section: 'more-about-dids' })
     expect([section.isError, section.result.error.type]).toEqual([true, 'upstream'])
@@ -155,6 +155,17 @@ describe('the documentation tools with their source failing', () => {
     // The same page whole is the whole page.
     const healthy = await call(sw.api, 'getDocumentation', { path: 'customer/did', section: 'more-about-dids' })
     expect([healthy.isError, healthy.result.partial, healthy.result.section.id]).toEqual([false, undefined, 'more-about-dids'])
+  })
+
+  it('resources/read of a page cut off in transit says so before the text', async () => {
+    const page = (r: ApiRequest): boolean => pathOf(r) === 'docs/customer/did'
+    const read = async (backend: ApiBackend): Promise<string> =>
+      (await bundleClient(backend).rpc('resources/read', { uri: 'connexcs-docs://customer/did' })).result.contents[0].text
+    const cut = await read(faulting(page, 'malformed'))
+    const whole = await read(sw.api)
+    expect(cut.split('\n')[0]).toBe('> This page\'s text stops mid-line: it may be cut off; the whole page: https://docs.connexcs.com/customer/did/')
+    expect(whole.startsWith('>')).toBe(false)
+    expect(whole.startsWith(cut.split('\n\n').slice(1).join('\n\n').slice(0, 100))).toBe(true)
   })
 
   it('getDocumentation: a missing page whose suggestions\' search failed is still missing, and says the search failed', async () => {
