@@ -42,8 +42,10 @@ describe('tools/list', () => {
       expect(tool.example.length, tool.name).toBeGreaterThan(10)
       expect(typeof tool.selfTest.args, tool.name).toBe('function')
       const entry = listed.find(t => t.name === tool.name)!
-      expect([entry.title, entry.annotations?.readOnlyHint, entry.annotations?.destructiveHint, entry.annotations?.openWorldHint]).toEqual([tool.title, tool.readOnly, false, false])
+      expect([entry.title, entry.annotations?.readOnlyHint, entry.annotations?.destructiveHint, entry.annotations?.openWorldHint]).toEqual([tool.title, tool.readOnly, tool.destructive === true, false])
     }
+    // Only the function runner may change the account.
+    expect(tools.filter(t => t.destructive === true || !t.readOnly).map(t => t.name)).toEqual(['runScriptForgeFunction'])
   })
 
   it('names tools in camelCase and describes every parameter', () => {
