@@ -247,18 +247,6 @@ function branchOf (viaLine: string | undefined): string | undefined {
  */
 const SHALLOW = new Set(['OPTIONS', 'INFO', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PUBLISH'])
 
-/**
- * The value of the first `\nName: ` line from `from` on (the name as searched, in its usual
- * spelling only: the shallow read of a keep-alive); `undefined` sends the caller to the whole parse.
- */
-function usualLine (raw: string, search: string, from = 0): { value: string, end: number } | undefined {
-  const at = raw.indexOf(search, from)
-  if (at < 0) return undefined
-  const start = at + search.length
-  const end = raw.indexOf('\r\n', start)
-  return end < 0 ? undefined : { value: raw.slice(start, end), end }
-}
-
 const VIA_LINE = '\r\nVia: '
 const CSEQ_LINE = '\r\nCSeq: '
 
@@ -279,9 +267,13 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
   const reason = response ? m.reply_reason ?? '' : ''
   // The start line as the API's fields say it is, the reason phrase included, so the label is the message's.
   if (response ? !raw.startsWith(`SIP/2.0 ${method} ${reason}\r\n`) : !SHALLOW.has(method) || !raw.startsWith(`${method} `)) return undefined
-  const via = usualLine(raw, VIA_LINE)
-  if (via === undefined) return undefined
-  const value = via.value
+  // Lines are found by index, without a record per line: a keep-alive costs a few searches of its text.
+  const viaAt = raw.indexOf(VIA_LINE)
+  if (viaAt < 0) return undefined
+  const viaStart = viaAt + VIA_LINE.length
+  const viaEnd = raw.indexOf('\r\n', viaStart)
+  if (viaEnd < 0) return undefined
+  const value = raw.slice(viaStart, viaEnd)
   const at = value.indexOf(';branch=')
   if (at < 0 || value.includes(',')) return undefined
   const semi = value.indexOf(';', at + 8)
@@ -291,8 +283,8 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
   let cseq: { seq: number, method: string } | undefined
   if (response) cseq = requests.get(branch)
   else {
-    cseq = parseCseq(usualLine(raw, CSEQ_LINE, via.end)?.value)
-    if (cseq === undefined || cseq.method !== method) return undefined
+    cseq = requestCseq(raw, method, viaEnd)
+    if (cseq === undefined) return undefined
     requests.set(branch, cseq)
   }
   if (cseq === undefined) return undefined
@@ -302,6 +294,26 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
     cseq, branch, false, undefined, transport, raw, undefined, m.ruri_user, value)
   packet.label = response ? `${method}${reason === '' ? '' : ' ' + reason} (${cseq.method})` : method
   return packet
+}
+
+/**
+ * The CSeq of a shallow request, from its first usual `CSeq: ` line after `from`, when its method
+ * is the request's; `undefined` sends the caller to the whole parse. The usual `1000 OPTIONS` is
+ * read by index ({@link parseCseq} reads the same), anything else by {@link parseCseq}.
+ */
+function requestCseq (raw: string, method: string, from: number): { seq: number, method: string } | undefined {
+  const at = raw.indexOf(CSEQ_LINE, from)
+  if (at < 0) return undefined
+  const start = at + CSEQ_LINE.length
+  const end = raw.indexOf('\r\n', start)
+  if (end < 0) return undefined
+  const space = raw.indexOf(' ', start)
+  if (space > start && space + 1 + method.length === end && raw.startsWith(method, space + 1)) {
+    const seq = Number(raw.slice(start, space))
+    if (Number.isInteger(seq) && seq >= 0) return { seq, method }
+  }
+  const cseq = parseCseq(raw.slice(start, end))
+  return cseq === undefined || cseq.method !== method ? undefined : cseq
 }
 
 /** The leg keys of a trace, made once per Call-ID and pair of addresses (keep-alives repeat the same few). */
@@ -387,24 +399,24 @@ function orderMessages (messages: readonly TraceMessage[]): { kept: { m: TraceMe
   // The API gives the trace in time order already: sort only when it is not.
   let sorted = true
   for (let i = 1; i < micros.length && sorted; i++) sorted = micros[i - 1]! <= micros[i]!
-  const timed = sorted
-    ? messages.map((m, i) => ({ m, micro: micros[i]! }))
-    : messages.map((m, i) => ({ m, i, micro: micros[i]! })).sort((a, b) => a.micro - b.micro || a.i - b.i)
   let duplicates = 0
   const kept: { m: TraceMessage, micro: number }[] = []
-  for (const { m, micro } of timed) {
+  const consider = (m: TraceMessage, micro: number): void => {
     // A copy is the same packet on the same path within the window: compare with the packets just before it.
-    let copy = false
     for (let j = kept.length - 1; j >= 0 && micro - kept[j]!.micro < DUPLICATE_WINDOW_US; j--) {
       const other = kept[j]!.m
       if (other.msg === m.msg && other.source_ip === m.source_ip && other.source_port === m.source_port &&
         other.destination_ip === m.destination_ip && other.destination_port === m.destination_port) {
-        copy = true
-        break
+        duplicates++
+        return
       }
     }
-    if (copy) duplicates++
-    else kept.push({ m, micro })
+    kept.push({ m, micro })
+  }
+  if (sorted) for (let i = 0; i < messages.length; i++) consider(messages[i]!, micros[i]!)
+  else {
+    const timed = messages.map((m, i) => ({ m, i, micro: micros[i]! })).sort((a, b) => a.micro - b.micro || a.i - b.i)
+    for (const { m, micro } of timed) consider(m, micro)
   }
   return { kept, duplicates }
 }
