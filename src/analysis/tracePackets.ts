@@ -150,8 +150,29 @@ const NO_VIA: unique symbol = Symbol('no via')
  * nobody looks at twice.
  */
 class TracePacket implements Packet {
-  repeats?: number
-  label = ''
+  // Fields are declared, not defined: a class field costs QuickJS a definition per packet on top of
+  // the constructor's assignment, and a long trace makes thousands of packets.
+  declare repeats?: number
+  declare label: string
+  declare readonly index: number
+  declare readonly t_ms: number
+  declare readonly src: Endpoint
+  declare readonly dst: Endpoint
+  declare readonly callid: string
+  declare readonly leg: string
+  declare readonly parsed: boolean
+  declare readonly what: string
+  declare readonly code: number | undefined
+  declare readonly reason: string
+  declare readonly cseq: { seq: number, method: string } | undefined
+  declare readonly branch: string | undefined
+  declare readonly credentials: boolean
+  declare readonly sdp: Sdp | undefined
+  declare readonly transport: string
+  declare readonly raw: string
+  declare private headRead: SipHead | undefined
+  declare readonly ruriUser: string | undefined
+  declare private readonly viaLine: string | undefined
   declare private topVia: Via | typeof NO_VIA | undefined
   declare private tag: string | null | undefined
   declare private sourceText: string | undefined
@@ -159,26 +180,47 @@ class TracePacket implements Packet {
   declare private bodyText: string | undefined
 
   constructor (
-    readonly index: number,
-    readonly t_ms: number,
-    readonly src: Endpoint,
-    readonly dst: Endpoint,
-    readonly callid: string,
-    readonly leg: string,
-    readonly parsed: boolean,
-    readonly what: string,
-    readonly code: number | undefined,
-    readonly reason: string,
-    readonly cseq: { seq: number, method: string } | undefined,
-    readonly branch: string | undefined,
-    readonly credentials: boolean,
-    readonly sdp: Sdp | undefined,
-    readonly transport: string,
-    readonly raw: string,
-    private headRead: SipHead | undefined,
-    readonly ruriUser: string | undefined,
-    private readonly viaLine: string | undefined
-  ) {}
+    index: number,
+    t_ms: number,
+    src: Endpoint,
+    dst: Endpoint,
+    callid: string,
+    leg: string,
+    parsed: boolean,
+    what: string,
+    code: number | undefined,
+    reason: string,
+    cseq: { seq: number, method: string } | undefined,
+    branch: string | undefined,
+    credentials: boolean,
+    sdp: Sdp | undefined,
+    transport: string,
+    raw: string,
+    headRead: SipHead | undefined,
+    ruriUser: string | undefined,
+    viaLine: string | undefined
+  ) {
+    this.index = index
+    this.t_ms = t_ms
+    this.src = src
+    this.dst = dst
+    this.callid = callid
+    this.leg = leg
+    this.parsed = parsed
+    this.what = what
+    this.code = code
+    this.reason = reason
+    this.cseq = cseq
+    this.branch = branch
+    this.credentials = credentials
+    this.sdp = sdp
+    this.transport = transport
+    this.raw = raw
+    this.headRead = headRead
+    this.ruriUser = ruriUser
+    this.viaLine = viaLine
+    this.label = ''
+  }
 
   get shallow (): boolean {
     return this.parsed && this.headRead === undefined && this.sdp === undefined && SHALLOW.has(this.cseq?.method ?? '')
