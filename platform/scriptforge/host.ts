@@ -10,6 +10,7 @@ import {
 } from 'quickjs-emscripten-core'
 import type { ApiBackend } from '../backend'
 import { answerFetch, FETCH_PRELUDE, type FetchCall } from './apiFetch'
+import { bridgeAnswer } from './builtins/cxRest'
 import { builtinSources } from './builtins'
 import type { PlatformBehaviour } from './builtins/cxMcpServer'
 
@@ -294,7 +295,7 @@ export class ScriptForgeHost {
           const deferred = vm.newPromise()
           const apiRequest = JSON.parse(vm.getString(requestJson)) as Parameters<ApiBackend>[0]
           this.options.backend(apiRequest, { signal: calls.signal })
-            .then(response => JSON.stringify(response))
+            .then(bridgeAnswer)
             .then(text => {
               if (finished) return
               const value = vm.newString(text)

@@ -5,7 +5,7 @@ import { answerFetch } from '../../platform/scriptforge/apiFetch'
 import { clockFrom } from '../../platform/scriptforge/clock'
 import { ScriptForgeHost, type HostOptions } from '../../platform/scriptforge/host'
 import { createSwitch, type SimulatedSwitch } from '../../platform/switch/index'
-import cxRest from '../../platform/scriptforge/builtins/cxRest'
+import cxRest, { bridgeAnswer } from '../../platform/scriptforge/builtins/cxRest'
 import { Connexcs } from '../../src/connexcs/client'
 import type { ToolContext } from '../../src/lib/context'
 import { runTool, type ToolDefinition } from '../../src/lib/defineTool'
@@ -22,7 +22,7 @@ export function testSwitch (seed = SEED, nowMs = NOW_MS): SimulatedSwitch {
 /** Points the Node-side `cxRest` emulation at a backend, as the QuickJS host does inside the sandbox. */
 export function installBridge (backend: ApiBackend): void {
   (globalThis as { __cxHost?: unknown }).__cxHost = {
-    rest: async (request: string) => JSON.stringify(await backend(JSON.parse(request) as Parameters<ApiBackend>[0]))
+    rest: async (request: string) => bridgeAnswer(await backend(JSON.parse(request) as Parameters<ApiBackend>[0]))
   }
 }
 

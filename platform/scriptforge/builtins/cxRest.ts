@@ -4,12 +4,22 @@
  *
  * Like `cxMcpServer` it runs in QuickJS and in Node. It reaches the backend (simulated switch or
  * live API) through one bridge function the host installs as `globalThis.__cxHost.rest`,
- * which takes and returns JSON text so that nothing but strings crosses the sandbox boundary.
+ * which takes and returns text so that nothing but strings crosses the sandbox boundary: the
+ * request as JSON in, {@link bridgeAnswer} out.
  */
 import type { ApiRequest, ApiResponse } from '../../backend'
 
 interface Bridge {
   rest (request: string): Promise<string>
+}
+
+/**
+ * A backend's response as the bridge returns it: the head (status, statusText, retryAfter) as one
+ * line of JSON, a line break, then the body unchanged, so the sandbox parses a body once (as the
+ * platform's client does), not a second time out of an escaped JSON string.
+ */
+export function bridgeAnswer ({ body, ...head }: ApiResponse): string {
+  return `${JSON.stringify(head)}\n${body}`
 }
 
 function bridge (): Bridge {
@@ -39,7 +49,10 @@ function withParams (path: string, params?: Record<string, unknown>): string {
 
 async function send (user: string, method: ApiRequest['method'], path: string, body?: unknown): Promise<unknown> {
   const request: ApiRequest = { user, method, path, ...(body === undefined ? {} : { body }) }
-  const response = JSON.parse(await bridge().rest(JSON.stringify(request))) as ApiResponse
+  const raw = await bridge().rest(JSON.stringify(request))
+  // The head, a line break, the body: see bridgeAnswer.
+  const cut = raw.indexOf('\n')
+  const response = { ...JSON.parse(raw.slice(0, cut)), body: raw.slice(cut + 1) } as ApiResponse
   if (response.status < 200 || response.status >= 300) {
     let detail = response.body
     try {
@@ -52,7 +65,16 @@ async function send (user: string, method: ApiRequest['method'], path: string, b
     throw new Error(`${response.status} ${response.statusText}${retry}: ${detail}`)
   }
   // Like the platform's client: an empty body is {}, anything else must be JSON or the call rejects.
-  return response.body.trim() === '' ? {} : JSON.parse(response.body)
+  return isBlank(response.body) ? {} : JSON.parse(response.body)
+}
+
+/** Whether a text is empty or only white space, without copying it (a trace's body is megabytes). */
+function isBlank (text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false
+  }
+  return true
 }
 
 /** A client authenticated as one ConnexCS user. */
