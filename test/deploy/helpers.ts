@@ -104,12 +104,12 @@ export interface CommandRun {
 }
 
 /**
- * Runs `npm run <script> -- <args>` in `cwd`, as CI does (CI=true, no terminal), with only the
- * given variables added to a clean environment; killed after `timeoutMs`.
+ * Runs a command in `cwd` as CI does (CI=true, no terminal), with only the given variables added to
+ * a clean environment; its process group is killed after `timeoutMs`.
  */
-export function npmRun (cwd: string, script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CommandRun> {
+export function runCommand (cwd: string, file: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CommandRun> {
   return new Promise((done, reject) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
+    const child = spawn(file, args, {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CI: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -121,7 +121,7 @@ export function npmRun (cwd: string, script: string, args: string[], env: Record
     child.stderr.on('data', chunk => (stderr += String(chunk)))
     const timer = setTimeout(() => {
       process.kill(-child.pid!, 'SIGKILL')
-      reject(new Error(`npm run ${script} did not finish within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`))
+      reject(new Error(`${[file, ...args].join(' ')} did not finish within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`))
     }, timeoutMs)
     child.once('error', reject)
     child.once('close', code => {
@@ -129,4 +129,9 @@ export function npmRun (cwd: string, script: string, args: string[], env: Record
       done({ code, stdout, stderr })
     })
   })
+}
+
+/** Runs `npm run <script> -- <args>` in `cwd` with {@link runCommand}. */
+export function npmRun (cwd: string, script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CommandRun> {
+  return runCommand(cwd, 'npm', ['run', '--silent', script, '--', ...args], env, timeoutMs)
 }

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSwitch } from '../../platform/switch/index'
-import { APP, startFakePlatform, tempProject, writeDotEnv, type FakePlatform } from '../deploy/helpers'
+import { APP, runCommand, startFakePlatform, tempProject, writeDotEnv, type CommandRun, type FakePlatform } from '../deploy/helpers'
 import { ROOT } from '../helpers/server'
 
 /**
@@ -12,28 +11,8 @@ import { ROOT } from '../helpers/server'
  */
 
 /** Runs a shell pipeline in `cwd` as CI would; its stdout and stderr, and how it exited. */
-function shell (cwd: string, command: string, env: Record<string, string> = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn('bash', ['-c', command], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CI: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', chunk => (stdout += String(chunk)))
-    child.stderr.on('data', chunk => (stderr += String(chunk)))
-    const timer = setTimeout(() => {
-      process.kill(-child.pid!, 'SIGKILL')
-      reject(new Error(`${command} did not finish within 90 s.\nstdout:\n${stdout}\nstderr:\n${stderr}`))
-    }, 90_000)
-    child.once('error', reject)
-    child.once('close', code => {
-      clearTimeout(timer)
-      done({ code, stdout, stderr })
-    })
-  })
+function shell (cwd: string, command: string, env: Record<string, string> = {}): Promise<CommandRun> {
+  return runCommand(cwd, 'bash', ['-c', command], env, 90_000)
 }
 
 describe('npm run switch -- --list-scenarios into a pipe', () => {
