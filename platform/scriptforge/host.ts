@@ -253,6 +253,23 @@ export class ScriptForgeHost {
         }
       }
 
+      /** A sandbox promise settled by a host promise of text: resolved with the text, or rejected with `error`'s handle. */
+      const answerInSandbox = (text: Promise<string>, error: (e: unknown) => QuickJSHandle): QuickJSHandle => {
+        const deferred = vm.newPromise()
+        const settleWith = (value: QuickJSHandle, how: 'resolve' | 'reject'): void => {
+          deferred[how](value)
+          value.dispose()
+        }
+        text.then(t => {
+          if (!finished) settleWith(vm.newString(t), 'resolve')
+        }, (e: unknown) => {
+          if (!finished) settleWith(error(e), 'reject')
+        }).finally(() => {
+          if (!finished) deferred.dispose()
+          pump()
+        })
+        return deferred.handle
+      }
       const hostObject = vm.newObject()
       const hooks: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
         log: (level, args) => {
@@ -292,48 +309,19 @@ export class ScriptForgeHost {
           return undefined
         },
         rest: requestJson => {
-          const deferred = vm.newPromise()
           const apiRequest = JSON.parse(vm.getString(requestJson)) as Parameters<ApiBackend>[0]
-          this.options.backend(apiRequest, { signal: calls.signal })
-            .then(bridgeAnswer)
-            .then(text => {
-              if (finished) return
-              const value = vm.newString(text)
-              deferred.resolve(value)
-              value.dispose()
-            }, (error: unknown) => {
-              if (finished) return
-              const value = vm.newError(error instanceof Error ? error.message : String(error))
-              deferred.reject(value)
-              value.dispose()
-            })
-            .finally(() => {
-              if (!finished) deferred.dispose()
-              pump()
-            })
-          return deferred.handle
+          return answerInSandbox(this.options.backend(apiRequest, { signal: calls.signal }).then(bridgeAnswer),
+            error => vm.newError(error instanceof Error ? error.message : String(error)))
         },
         fetch: callJson => {
           // The API's URLs only, answered by the same backend as cxRest (apiFetch.ts).
-          const deferred = vm.newPromise()
           const call = JSON.parse(vm.getString(callJson)) as FetchCall
-          answerFetch(this.options.backend, call, { user: this.options.env?.API_USERNAME ?? '', ...(this.options.apiBaseUrl === undefined ? {} : { baseUrl: this.options.apiBaseUrl }) })
-            .then(answer => {
-              if (finished) return
-              const value = vm.newString(JSON.stringify(answer))
-              deferred.resolve(value)
-              value.dispose()
-            }, (error: unknown) => {
-              if (finished) return
-              const value = vm.newError({ name: error instanceof TypeError ? 'TypeError' : 'Error', message: error instanceof Error ? error.message : String(error) })
-              deferred.reject(value)
-              value.dispose()
-            })
-            .finally(() => {
-              if (!finished) deferred.dispose()
-              pump()
-            })
-          return deferred.handle
+          const answer = answerFetch(this.options.backend, call, {
+            user: this.options.env?.API_USERNAME ?? '',
+            ...(this.options.apiBaseUrl === undefined ? {} : { baseUrl: this.options.apiBaseUrl })
+          })
+          return answerInSandbox(answer.then(a => JSON.stringify(a)),
+            error => vm.newError({ name: error instanceof TypeError ? 'TypeError' : 'Error', message: error instanceof Error ? error.message : String(error) }))
         }
       }
       const clock = this.options.clock
