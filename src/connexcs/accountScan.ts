@@ -1,8 +1,9 @@
+import type { CallRecord } from '../lib/callRecord'
 import { ZERO_DURATION_MAX_S } from '../lib/callOutcome'
 import type { Connexcs } from './client'
 import {
   CALL_RECORD_FIELDS, cdrCallRecord, cdrToEnd, fetchHourlyReport, fetchTrafficReport,
-  type CallFacts, type CdrPages, type HourlyReport, type Period, type ReportResult
+  type CdrPages, type HourlyReport, type Period, type ReportResult
 } from './reports'
 
 /**
@@ -30,10 +31,10 @@ export interface ScanInput {
   customerDays: { customer_id: number, day: string, attempts: number }[]
   days: string[]
   answeredByCustomer: Record<number, number>
-  zeroDurationCalls: CallFacts[]
-  highCostCalls: CallFacts[]
-  answeredCalls: CallFacts[]
-  callLog?: readonly CallFacts[]
+  zeroDurationCalls: CallRecord[]
+  highCostCalls: CallRecord[]
+  answeredCalls: CallRecord[]
+  callLog?: readonly CallRecord[]
   carriers?: { current: CarrierFigures[], previous: CarrierFigures[] }
   unidentifiedHours?: { hour: string, attempts: number, connected: number }[]
 }
@@ -44,7 +45,7 @@ export interface ScanQuery {
   /** The period the drift detector compares with (usually the one just before, as long). */
   previous?: Period
   /** Call-log records the caller could read. */
-  callLog?: readonly CallFacts[]
+  callLog?: readonly CallRecord[]
   /** High-cost calls are priced at this per minute or more (default 0.10, the detector's). */
   minRate?: number
   /**

@@ -1,4 +1,5 @@
 import { asArray, type Connexcs, type Query } from './client'
+import type { CallRecord } from '../lib/callRecord'
 import type { CallRouting } from './types'
 
 /**
@@ -274,25 +275,6 @@ export async function topCdrByProfit (
   return { ...pages, rows: kept, mixed_currency: scored.filter(s => s.p === undefined).length }
 }
 
-/** One call as the detectors read it (the shape of `analysis/`'s `CallRecord`). */
-export interface CallFacts {
-  callid?: string | null
-  /** Start, unix seconds. */
-  time: number
-  customer_id: number | null
-  cli?: string | null
-  dest_number: string
-  sip_code: number
-  sip_reason?: string | null
-  duration_s?: number | null
-  source_ip?: string | null
-  auth_user?: string | null
-  user_agent?: string | null
-  destination?: string | null
-  rate?: number | null
-  card_id?: string | null
-}
-
 /** The CDR fields {@link cdrCallRecord} reads. */
 export const CALL_RECORD_FIELDS = ['callid', 'dt', 'customer_id', 'dest_cli', 'dest_number', 'duration', 'customer_card_rate', 'customer_card_dest_name'] as const
 
@@ -302,7 +284,7 @@ function unixOf (dt: unknown): number {
 }
 
 /** A CDR row (an answered call) as the detectors read it. */
-export function cdrCallRecord (row: Readonly<Record<string, unknown>>): CallFacts {
+export function cdrCallRecord (row: Readonly<Record<string, unknown>>): CallRecord {
   return {
     callid: typeof row.callid === 'string' ? row.callid : null,
     time: unixOf(row.dt),
@@ -317,7 +299,7 @@ export function cdrCallRecord (row: Readonly<Record<string, unknown>>): CallFact
 }
 
 /** A call-log record (`GET log`'s `routing`) as the detectors read it: every attempt, with its final code. */
-export function logCallRecord (routing: CallRouting & { params?: CallRouting['params'] & { au?: string } }): CallFacts {
+export function logCallRecord (routing: CallRouting & { params?: CallRouting['params'] & { au?: string } }): CallRecord {
   return {
     callid: routing.callid,
     time: routing.start_time ?? Number.NaN,

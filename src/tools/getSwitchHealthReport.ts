@@ -7,7 +7,8 @@ import { LOG_RETENTION_DAYS, LOG_SEARCH_CAP, searchCallLogs } from '../connexcs/
 import type { Connexcs } from '../connexcs/client'
 import { limitConcurrency } from '../connexcs/concurrency'
 import { listCarriers, listClis, listCustomers, listSwitchUsers } from '../connexcs/customers'
-import { fetchAccountCurrency, logCallRecord, type CallFacts } from '../connexcs/reports'
+import { fetchAccountCurrency, logCallRecord } from '../connexcs/reports'
+import type { CallRecord } from '../lib/callRecord'
 import type { CallLogEntry, CallRouting } from '../connexcs/types'
 import { dayOf, resolveRange } from '../lib/dates'
 import { HARD_CAP_BYTES, utf8Length } from '../lib/bounded'
@@ -142,7 +143,7 @@ interface Report {
   skipped: { code: string, why: string }[]
   names: { customers: Map<number, string>, carriers: Map<number, string> }
   sweep: LogSweep | undefined
-  records: CallFacts[]
+  records: CallRecord[]
   partial: string[]
   /** Sources that could not be read: the summary's first sentence names them. */
   failed: { what: string, message: string }[]
@@ -152,7 +153,7 @@ interface Report {
 }
 
 /** A Call-ID for each routing gap, from a swept refusal of a customer whose only refused destination it is. */
-function gapExamples (rows: readonly HealthRow[], records: readonly CallFacts[]): Record<string, string> {
+function gapExamples (rows: readonly HealthRow[], records: readonly CallRecord[]): Record<string, string> {
   const refusedDests = new Map<number, Set<string>>()
   for (const r of rows) {
     if (r.provider_id !== 0 || r.destination === '' || r.attempts <= r.connected) continue
@@ -214,7 +215,7 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
   const toS = msOf(period.to) / 1000
   const logStart = nowMs / 1000 - LOG_RETENTION_DAYS * 86_400
   let sweep: LogSweep | undefined
-  let records: CallFacts[] = []
+  let records: CallRecord[] = []
   if (toS >= logStart) {
     const cliList = valueOf(clis) ?? []
     const terms = callLogTerms(rows, {
@@ -223,7 +224,7 @@ async function buildReport (api: Connexcs, period: ReportPeriod, nowMs: number):
       carriers: (valueOf(carriers) ?? []).map(c => ({ id: c.id, ips: c.ips ?? [] }))
     }, answered.map(r => String(r.dest_number ?? '')), first.carriers.filter(c => c.enough_data && (c.asr_gap_points ?? 0) < 0).map(c => c.provider_id))
     sweep = await sweepCallLog(api, terms)
-    const ofPeriod = (s: LogSweep): CallFacts[] =>
+    const ofPeriod = (s: LogSweep): CallRecord[] =>
       [...s.entries.values()].filter(r => (r.start_time ?? 0) >= fromS && (r.start_time ?? 0) <= toS).map(r => logCallRecord(r))
     records = ofPeriod(sweep)
     // Callers matched to no customer are counted without their address: one of their calls met above names it, and a search by it finds the rest.

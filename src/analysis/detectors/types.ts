@@ -58,35 +58,8 @@ export interface AccountFinding {
   window?: { start: string, end: string }
 }
 
-/**
- * One call as a detector reads it, from the call log (every attempt, with its final code) or from
- * the CDR (answered calls only: `sip_code` 200).
- */
-export interface CallRecord {
-  callid?: string | null
-  /** Start, unix seconds. */
-  time: number
-  /** 0 or null: the switch could not tell who called. */
-  customer_id: number | null
-  cli?: string | null
-  dest_number: string
-  /** The final response the customer got; 200 for an answered call. */
-  sip_code: number
-  sip_reason?: string | null
-  /** Billed seconds of an answered call. */
-  duration_s?: number | null
-  /** The caller's signalling address. */
-  source_ip?: string | null
-  /** The digest username the caller sent, if any. */
-  auth_user?: string | null
-  user_agent?: string | null
-  /** The destination the customer's card rated it as, when known. */
-  destination?: string | null
-  /** The customer's price per minute, in its card's currency, when known (CDR). */
-  rate?: number | null
-  /** The customer card that rated it, when known (call log). */
-  card_id?: string | null
-}
+/** One call as a detector reads it: the shape the API layer fills (src/lib/callRecord.ts). */
+export type { CallRecord } from '../../lib/callRecord'
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 }
 const CODE_RANK = Object.fromEntries(Object.keys(ACCOUNT_FINDING_CODES).map((code, i) => [code, i])) as Record<AccountFindingCode, number>
