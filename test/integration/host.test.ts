@@ -37,6 +37,20 @@ describe('ScriptForge host', () => {
     expect(missing.ok ? '' : missing.error.message).toContain('Cannot find module \'lodash\'')
   })
 
+  it('hands text of every kind into the sandbox unchanged: ASCII, accents, emoji and lone surrogates, short and long', async () => {
+    // Code points and length as the sandbox sees them, so that a wrong byte anywhere shows.
+    const source = 'export function main (d) { return d.texts.map(t => ({ length: t.length, codes: Array.from(t.slice(0, 8), c => c.charCodeAt(0)), tail: t.charCodeAt(t.length - 1) })) }'
+    const texts = ['plain', 'Zürich – café', 'call 📞 ended', 'lone \ud800 high', 'lone \udc00 low', 'x'.repeat(100_000) + 'é']
+    const result = await run(host(), source, { texts })
+    expect(result).toMatchObject({
+      ok: true,
+      value: texts.map(t => ({ length: t.length, codes: Array.from(t.slice(0, 8), c => c.charCodeAt(0)), tail: t.charCodeAt(t.length - 1) }))
+    })
+    // The same through cxRest, whose answer is one long string.
+    const echo = await run(host(), 'import auth from \'cxRest\'\nexport async function main () { return (await auth(\'u@example.com\').get(\'café/📞\')).echo.path }')
+    expect(echo).toMatchObject({ ok: true, value: 'café/📞' })
+  })
+
   it('gives the sandbox the globals ScriptForge has and none of Node\'s', async () => {
     const result = await run(host(), `export function main () {
       return ['console', 'process', 'setTimeout', 'clearTimeout', 'setInterval', 'Intl', 'structuredClone', 'TextEncoder', 'Buffer', 'require']
