@@ -8,7 +8,7 @@ import type {
   NatObservation, HoldEvent, MediaAnalysis, LegAnalysis, CallRelease, TraceAnalysis, TraceOptions
 } from './traceTypes'
 import {
-  endpointText, isResponse, legLabel, packetBytes, readPackets, refOf, transactionsOf, type Endpoint, type Packet, type Transaction
+  endpointText, legLabel, packetBytes, readPackets, refOf, transactionsOf, type Endpoint, type Packet, type Transaction
 } from './tracePackets'
 
 function reasonInfo (sip: SipMessage | undefined): ReasonInfo | null {
@@ -106,12 +106,17 @@ function natObservations (packets: Packet[], ctx: LegContext, partyAt: (src: End
   const publicSide = (source: string): boolean => ctx.switchPublic || addressClass(source) === 'public'
   // Keep-alives repeat the same addresses: each combination of source, Via, Contact and SDP is judged once.
   const judged = new Set<string>()
+  // Before that, the Via last judged for each end (a path's packets share their endpoints, see readPackets).
+  const lastReceived = new Map<Endpoint, string>()
+  const lastShallow = new Map<Endpoint, string>()
   for (const p of packets) {
     if (!p.parsed || p.repeats !== undefined) continue
-    const party = partyAt(p.src)
+    const response = p.code !== undefined
     if (ctx.switchIps.has(p.src.ip)) {
       // Our own responses tell where the requester really was (received/rport, RFC 3261 §18.2.1, RFC 3581).
-      if (!isResponse(p)) continue
+      if (!response) continue
+      if (lastReceived.get(p.dst) === p.viaSentBy) continue
+      lastReceived.set(p.dst, p.viaSentBy)
       const receivedKey = `received|${p.viaSentBy}|${p.dst.ip}|${p.dst.port}`
       if (judged.has(receivedKey)) continue
       judged.add(receivedKey)
@@ -122,11 +127,15 @@ function natObservations (packets: Packet[], ctx: LegContext, partyAt: (src: End
       continue
     }
     // A keep-alive from a sender already judged (same source, same Via) is not read again.
-    const shallowKey = p.shallow ? `shallow|${p.src.ip}|${p.src.port}|${isResponse(p) ? '' : p.viaSentBy}` : undefined
-    if (shallowKey !== undefined) {
+    if (p.shallow) {
+      const sentBy = response ? '' : p.viaSentBy
+      if (lastShallow.get(p.src) === sentBy) continue
+      lastShallow.set(p.src, sentBy)
+      const shallowKey = `shallow|${p.src.ip}|${p.src.port}|${sentBy}`
       if (judged.has(shallowKey)) continue
       judged.add(shallowKey)
     }
+    const party = partyAt(p.src)
     // Behind an edge proxy the packet's source is the proxy; X-Orig-IP names the real sender.
     const origIp = p.head!.get('x-orig-ip')
     const proxied = origIp !== undefined && isIpAddress(origIp)
@@ -135,7 +144,7 @@ function natObservations (packets: Packet[], ctx: LegContext, partyAt: (src: End
     if (flag !== undefined && truthyFlag(flag)) add('switch_nat_flag', party, `X-CX-NAT: ${flag.trim()}`, p)
     const contactValue = p.head!.get('contact')
     const media = p.sdp?.media ?? []
-    const key = `${p.src.ip}|${p.src.port}|${source}|${isResponse(p) ? '' : p.viaSentBy}|${contactValue}|${media.map(m => m.address).join(',')}`
+    const key = `${p.src.ip}|${p.src.port}|${source}|${response ? '' : p.viaSentBy}|${contactValue}|${media.map(m => m.address).join(',')}`
     if (judged.has(key)) continue
     judged.add(key)
     for (const m of media) {
@@ -144,7 +153,7 @@ function natObservations (packets: Packet[], ctx: LegContext, partyAt: (src: End
       if (kind === 'loopback' || kind === 'link_local') add('bad_sdp_address', party, m.address!, p)
     }
     if (!publicSide(source)) continue
-    if (!isResponse(p)) {
+    if (!response) {
       const via = p.via
       if (via !== undefined && isIpAddress(via.host)) {
         if (isUnreachable(via.host)) add('private_via', party, via.host, p)
@@ -185,7 +194,7 @@ function mediaOf (initial: Transaction[], packets: Packet[], partyOf: (p: Packet
   const holds: HoldEvent[] = []
   let onHold = false
   for (const p of packets) {
-    if (p.repeats !== undefined || isResponse(p) || (p.what !== 'INVITE' && p.what !== 'UPDATE') || p.toTag === undefined) continue
+    if (p.repeats !== undefined || p.code !== undefined || (p.what !== 'INVITE' && p.what !== 'UPDATE') || p.toTag === undefined) continue
     const audio = audioOf(p.sdp)
     if (audio === undefined) continue
     const hold = isHold(audio)
@@ -206,7 +215,15 @@ function mediaOf (initial: Transaction[], packets: Packet[], partyOf: (p: Packet
 
 function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
   const { list, ackCopies } = transactionsOf(packets)
-  const initial = list.filter(t => t.initial)
+  // One pass over a long call's thousands of keep-alive transactions for what the leg's outcome needs.
+  const initial: Transaction[] = []
+  const cancels: Transaction[] = []
+  let bye: Transaction | undefined
+  for (const t of list) {
+    if (t.initial) initial.push(t)
+    else if (t.method === 'CANCEL') cancels.push(t)
+    else if (t.method === 'BYE') bye ??= t
+  }
   const firstInvite = initial[0]?.requests[0]
   const caller = firstInvite?.src ?? packets[0]!.src
   const callee = firstInvite?.dst ?? packets[0]!.dst
@@ -218,7 +235,6 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
   const last = initial.at(-1)
   const finalPacket = last?.final
   const final = finalPacket === undefined ? null : { code: finalPacket.code!, reason: finalPacket.reason }
-  const cancels = list.filter(t => t.method === 'CANCEL')
   const challenged = initial.filter(t => t.final !== undefined && (t.final.code === 401 || t.final.code === 407))
   const isStale = (t: Transaction): boolean => {
     const challenge = t.final?.sip === undefined ? undefined : header(t.final.sip, t.final.code === 401 ? 'www-authenticate' : 'proxy-authenticate')
@@ -233,7 +249,6 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
     ? undefined
     : initial.find(t => t.credentials)?.requests[0] ?? initial[initial.indexOf(challenged.at(-1)!) + 1]?.requests[0]
   const ackPacket = answerPacket === undefined ? undefined : initial.find(t => t.final === answerPacket)?.ack
-  const bye = list.find(t => t.method === 'BYE')
   const byePacket = bye?.requests[0]
   const since = (to: Packet | undefined, from: Packet | undefined): number | null =>
     to === undefined || from === undefined ? null : to.t_ms - from.t_ms
@@ -257,13 +272,15 @@ function analyzeLeg (ctx: LegContext, packets: Packet[]): LegAnalysis {
       groups.push(retransmission(tx.requests, tx.method === 'INVITE' ? 'INVITE' : 'request', tx.responses.length > 0))
       copies += tx.requests.length - 1
     }
-    for (const [response, sent] of tx.copies ?? []) {
-      if (sent.length < 2) continue
-      const kind = tx.method !== 'INVITE' ? 'response' : response.code! < 200 ? 'provisional' : response.code! < 300 ? '2xx' : 'final'
-      groups.push(retransmission(sent, kind, tx.method === 'INVITE' && response.code! >= 200 ? tx.ack !== undefined : true))
-      copies += sent.length - 1
+    if (tx.copies !== undefined) {
+      for (const [response, sent] of tx.copies) {
+        if (sent.length < 2) continue
+        const kind = tx.method !== 'INVITE' ? 'response' : response.code! < 200 ? 'provisional' : response.code! < 300 ? '2xx' : 'final'
+        groups.push(retransmission(sent, kind, tx.method === 'INVITE' && response.code! >= 200 ? tx.ack !== undefined : true))
+        copies += sent.length - 1
+      }
     }
-    if (tx.method === 'INVITE' && tx.acks.length > 1 && tx.final !== undefined && tx.final.code! >= 300) {
+    if (tx.acks.length > 1 && tx.final !== undefined && tx.final.code! >= 300) {
       copies += tx.acks.length - 1
     }
   }
@@ -433,15 +450,8 @@ function ladderOf (packets: Packet[], legName: Map<string, string>, maxSteps: nu
  */
 export function analyzeTrace (messages: readonly TraceMessage[], callid?: string, options: TraceOptions = {}): TraceAnalysis {
   const maxLegs = options.maxLegs ?? 20
-  const { packets, t0, duplicates } = readPackets(messages)
-
   // Legs by path (Call-ID and address pair), in order of appearance: the customer's INVITE reaches the switch first.
-  const byLeg = new Map<string, Packet[]>()
-  for (const p of packets) {
-    const list = byLeg.get(p.leg)
-    if (list === undefined) byLeg.set(p.leg, [p])
-    else list.push(p)
-  }
+  const { packets, legs: byLeg, t0, duplicates, unparsed } = readPackets(messages)
   const keys = [...byLeg.keys()]
   const legName = new Map(keys.map((key, i) => [key, legLabel(i)]))
   const first = (key: string): Packet => {
@@ -477,7 +487,7 @@ export function analyzeTrace (messages: readonly TraceMessage[], callid?: string
     ladder: steps,
     ladder_omitted: omitted,
     capture_duplicates: duplicates,
-    unparsed: packets.filter(p => !p.parsed).length
+    unparsed
   }
   const findings = traceFindings(base, { pddWarnMs: options.pddWarnMs ?? 5000 })
   const maxFindings = options.maxFindings ?? 20

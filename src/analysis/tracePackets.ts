@@ -57,7 +57,7 @@ export interface Packet {
   ruriUser: string | undefined
   /** The index of the message this one repeats, when it is a retransmission. */
   repeats?: number
-  label: string
+  readonly label: string
 }
 
 /** A SIP transaction: a request, its retransmissions, its responses, and the ACK of an INVITE. */
@@ -73,6 +73,7 @@ export interface Transaction {
   credentials: boolean
   /** ACK of a non-2xx final (same branch), or of the 2xx (matched by CSeq). */
   ack: Packet | undefined
+  /** Every ACK of an INVITE, copies included; none for other methods. */
   acks: Packet[]
 }
 
@@ -153,7 +154,6 @@ class TracePacket implements Packet {
   // Fields are declared, not defined: a class field costs QuickJS a definition per packet on top of
   // the constructor's assignment, and a long trace makes thousands of packets.
   declare repeats?: number
-  declare label: string
   declare readonly index: number
   declare readonly t_ms: number
   declare readonly src: Endpoint
@@ -172,7 +172,12 @@ class TracePacket implements Packet {
   declare readonly raw: string
   declare private headRead: SipHead | undefined
   declare readonly ruriUser: string | undefined
-  declare private readonly viaLine: string | undefined
+  /** The top Via's value, or where it is in `raw` (`viaAt`…`viaEnd`) until it is asked for. */
+  declare private viaText: string | undefined
+  declare private readonly viaAt: number
+  declare private readonly viaEnd: number
+  declare readonly viaSentBy: string
+  declare private labelText: string | undefined
   declare private topVia: Via | typeof NO_VIA | undefined
   declare private tag: string | null | undefined
   declare private sourceText: string | undefined
@@ -198,7 +203,10 @@ class TracePacket implements Packet {
     raw: string,
     headRead: SipHead | undefined,
     ruriUser: string | undefined,
-    viaLine: string | undefined
+    viaText: string | undefined,
+    viaAt: number,
+    viaEnd: number,
+    viaSentBy: string
   ) {
     this.index = index
     this.t_ms = t_ms
@@ -218,12 +226,24 @@ class TracePacket implements Packet {
     this.raw = raw
     this.headRead = headRead
     this.ruriUser = ruriUser
-    this.viaLine = viaLine
-    this.label = ''
+    this.viaText = viaText
+    this.viaAt = viaAt
+    this.viaEnd = viaEnd
+    this.viaSentBy = viaSentBy
+  }
+
+  private get viaLine (): string | undefined {
+    if (this.viaText === undefined && this.viaAt >= 0) this.viaText = this.raw.slice(this.viaAt, this.viaEnd)
+    return this.viaText
+  }
+
+  get label (): string {
+    return this.labelText ??= labelOf(this)
   }
 
   get shallow (): boolean {
-    return this.parsed && this.headRead === undefined && this.sdp === undefined && SHALLOW.has(this.cseq?.method ?? '')
+    // Only shallowPacket makes a parsed packet without its head.
+    return this.parsed && this.headRead === undefined
   }
 
   get head (): SipHead | undefined {
@@ -242,12 +262,6 @@ class TracePacket implements Packet {
   get via (): Via | undefined {
     if (this.topVia === undefined) this.topVia = parseVia(this.viaLine === undefined ? undefined : splitValues(this.viaLine)[0]) ?? NO_VIA
     return this.topVia === NO_VIA ? undefined : this.topVia
-  }
-
-  get viaSentBy (): string {
-    const line = this.viaLine ?? ''
-    const semi = line.indexOf(';')
-    return semi < 0 ? line : line.slice(0, semi)
   }
 
   get toTag (): string | undefined {
@@ -293,59 +307,171 @@ const VIA_LINE = '\r\nVia: '
 const CSEQ_LINE = '\r\nCSeq: '
 
 /**
+ * How the last keep-alive read on a path was laid out, to read the next one by checking places
+ * instead of searching: QuickJS searches a string one character at a time, and the keep-alives of
+ * a dialog repeat the same start line, Via sent-by and headers, with only the branch and the CSeq
+ * number changing. Every text it holds was found by searching first.
+ */
+interface Layout {
+  /** The API's method and reply reason of that packet. */
+  method: string
+  reason: string
+  /** The message up to the top Via's branch value: the start line, `\r\nVia: `, the sent-by and parameters, `;branch=`. */
+  head: string
+  /** Where the Via's value starts in it, and its sent-by. */
+  viaStart: number
+  sentBy: string
+  /** A request's lines between the Via line and the CSeq line. */
+  middle: string | undefined
+}
+
+/** Where a packet travels: its Call-ID, its two ends, the leg that makes of it, and its last keep-alives' layout. */
+interface Path {
+  callid: string
+  sourceIp: unknown
+  sourcePort: unknown
+  destinationIp: unknown
+  destinationPort: unknown
+  src: Endpoint
+  dst: Endpoint
+  leg: string
+  /** The leg's packets so far. */
+  packets: Packet[]
+  request: Layout | undefined
+  response: Layout | undefined
+}
+
+/** Paths remembered: a long trace is keep-alives to and fro on the same few. */
+const RECENT_PATHS = 8
+
+/**
+ * The paths of a trace's packets, the recent ones remembered, so that a keep-alive on a path
+ * already seen shares its endpoints, leg key and layout instead of finding them again.
+ */
+class Paths {
+  /** Each leg's packets, the legs in order of appearance; {@link toPacket} adds each packet to its leg. */
+  readonly legs = new Map<string, Packet[]>()
+  private readonly recent: Path[] = []
+  private next = 0
+
+  of (callid: string, m: TraceMessage): Path {
+    for (const p of this.recent) {
+      if (p.callid === callid && p.sourceIp === m.source_ip && p.sourcePort === m.source_port &&
+        p.destinationIp === m.destination_ip && p.destinationPort === m.destination_port) return p
+    }
+    const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
+    const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
+    const leg = legKey(callid, src.ip, dst.ip)
+    let packets = this.legs.get(leg)
+    if (packets === undefined) this.legs.set(leg, packets = [])
+    const path: Path = {
+      callid,
+      sourceIp: m.source_ip,
+      sourcePort: m.source_port,
+      destinationIp: m.destination_ip,
+      destinationPort: m.destination_port,
+      src,
+      dst,
+      leg,
+      packets,
+      request: undefined,
+      response: undefined
+    }
+    this.recent[this.next] = path
+    this.next = (this.next + 1) % RECENT_PATHS
+    return path
+  }
+}
+
+/**
  * A keep-alive or the like, read shallowly: its method or code from the API's fields (checked
- * against the start line), the top Via's branch, and CSeq; a response takes its request's CSeq.
- * `undefined` when anything is not where it usually is (CRLF line ends, the usual spellings):
- * the caller reads the message whole.
+ * against the start line), the top Via's sent-by and branch, and CSeq; a response takes its
+ * request's CSeq. Lines are found by index in the text, without a record per line, and where the
+ * path's last keep-alive had them when that checks out ({@link Layout}). `undefined` when anything
+ * is not where it usually is (CRLF line ends, the usual spellings): the caller reads the message whole.
  *
  * @param requests the CSeq of each shallow request by branch, so far.
  */
-function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, src: Endpoint, dst: Endpoint,
-  requests: Map<string, { seq: number, method: string }>, legs: LegKeys): Packet | undefined {
+function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, requests: Map<string, { seq: number, method: string }>,
+  paths: Paths): Packet | undefined {
   const callid = m.callid
   const method = m.method
   if (typeof callid !== 'string' || callid === '' || typeof method !== 'string') return undefined
   const response = method.length === 3 && method >= '100' && method <= '699'
   const reason = response ? m.reply_reason ?? '' : ''
-  // The start line as the API's fields say it is, the reason phrase included, so the label is the message's.
-  if (response ? !raw.startsWith(`SIP/2.0 ${method} ${reason}\r\n`) : !SHALLOW.has(method) || !raw.startsWith(`${method} `)) return undefined
-  // Lines are found by index, without a record per line: a keep-alive costs a few searches of its text.
-  const viaAt = raw.indexOf(VIA_LINE)
-  if (viaAt < 0) return undefined
-  const viaStart = viaAt + VIA_LINE.length
-  const viaEnd = raw.indexOf('\r\n', viaStart)
-  if (viaEnd < 0) return undefined
-  const value = raw.slice(viaStart, viaEnd)
-  const at = value.indexOf(';branch=')
-  if (at < 0 || value.includes(',')) return undefined
-  const semi = value.indexOf(';', at + 8)
-  const branch = semi < 0 ? value.slice(at + 8) : value.slice(at + 8, semi)
-  if (branch === '') return undefined
+  const path = paths.of(callid, m)
+  const layout = response ? path.response : path.request
+  let viaStart = -1
+  let viaEnd = -1
+  let sentBy = ''
+  let branch = ''
+  if (layout !== undefined && method === layout.method && reason === layout.reason && raw.startsWith(layout.head)) {
+    // Laid out as the path's last keep-alive up to the branch: the branch runs to the next parameter or the line's end.
+    const branchAt = layout.head.length
+    viaEnd = raw.indexOf('\r\n', branchAt)
+    const semi = raw.indexOf(';', branchAt)
+    branch = viaEnd < 0 ? '' : raw.slice(branchAt, semi >= 0 && semi < viaEnd ? semi : viaEnd)
+    // A comma in it is a second Via value: searched for below, like any other message.
+    if (branch !== '' && !branch.includes(',')) {
+      viaStart = layout.viaStart
+      sentBy = layout.sentBy
+    }
+  }
+  let fresh: Layout | undefined
+  if (viaStart < 0) {
+    // The start line as the API's fields say it is, the reason phrase included, so the label is the message's.
+    if (response ? !raw.startsWith(`SIP/2.0 ${method} ${reason}\r\n`) : !SHALLOW.has(method) || !raw.startsWith(`${method} `)) return undefined
+    // The top Via: one value (no comma), with a branch.
+    const at = raw.indexOf(VIA_LINE)
+    if (at < 0) return undefined
+    viaStart = at + VIA_LINE.length
+    viaEnd = raw.indexOf('\r\n', viaStart)
+    if (viaEnd < 0) return undefined
+    const value = raw.slice(viaStart, viaEnd)
+    const branchAt = value.indexOf(';branch=')
+    if (branchAt < 0 || value.includes(',')) return undefined
+    const semi = value.indexOf(';', branchAt + 8)
+    branch = semi < 0 ? value.slice(branchAt + 8) : value.slice(branchAt + 8, semi)
+    if (branch === '') return undefined
+    sentBy = value.slice(0, value.indexOf(';'))
+    fresh = { method, reason, head: raw.slice(0, viaStart + branchAt + 8), viaStart, sentBy, middle: undefined }
+  }
   // RFC 3261 branches are unique to their transaction: the branch alone finds the request.
   let cseq: { seq: number, method: string } | undefined
   if (response) cseq = requests.get(branch)
   else {
-    cseq = requestCseq(raw, method, viaEnd)
+    // The first CSeq line after the Via: after the same lines as last time, else searched for (and those lines kept).
+    const known = (fresh ?? layout)!
+    let cseqAt: number
+    if (known.middle !== undefined && raw.startsWith(known.middle, viaEnd)) cseqAt = viaEnd + known.middle.length
+    else {
+      cseqAt = raw.indexOf(CSEQ_LINE, viaEnd)
+      if (cseqAt >= 0) known.middle = raw.slice(viaEnd, cseqAt)
+    }
+    cseq = cseqAt < 0 ? undefined : requestCseq(raw, method, cseqAt)
     if (cseq === undefined) return undefined
     requests.set(branch, cseq)
   }
   if (cseq === undefined) return undefined
-  const transport = (m.protocol ?? parseVia(value)?.transport ?? 'UDP').toUpperCase()
-  const code = response ? Number(method) : undefined
-  const packet = new TracePacket(index, t, src, dst, callid, legs.key(callid, src.ip, dst.ip), true, method, code, reason,
-    cseq, branch, false, undefined, transport, raw, undefined, m.ruri_user, value)
-  packet.label = response ? `${method}${reason === '' ? '' : ' ' + reason} (${cseq.method})` : method
+  if (fresh !== undefined) {
+    if (response) path.response = fresh
+    else path.request = fresh
+  }
+  const protocol = m.protocol
+  const transport = protocol === 'UDP' || protocol === 'TCP' || protocol === 'TLS' ? protocol : (protocol ?? parseVia(raw.slice(viaStart, viaEnd))?.transport ?? 'UDP').toUpperCase()
+  const packet = new TracePacket(index, t, path.src, path.dst, callid, path.leg, true, method, response ? Number(method) : undefined, reason,
+    cseq, branch, false, undefined, transport, raw, undefined, m.ruri_user, undefined, viaStart, viaEnd, sentBy)
+  path.packets.push(packet)
   return packet
 }
 
 /**
- * The CSeq of a shallow request, from its first usual `CSeq: ` line after `from`, when its method
- * is the request's; `undefined` sends the caller to the whole parse. The usual `1000 OPTIONS` is
- * read by index ({@link parseCseq} reads the same), anything else by {@link parseCseq}.
+ * The CSeq of a shallow request, from the usual `CSeq: ` line at `at`, when its method is the
+ * request's; `undefined` sends the caller to the whole parse. The usual `1000 OPTIONS` is read by
+ * index ({@link parseCseq} reads the same), anything else by {@link parseCseq}.
  */
-function requestCseq (raw: string, method: string, from: number): { seq: number, method: string } | undefined {
-  const at = raw.indexOf(CSEQ_LINE, from)
-  if (at < 0) return undefined
+function requestCseq (raw: string, method: string, at: number): { seq: number, method: string } | undefined {
+  if (!raw.startsWith(CSEQ_LINE, at)) return undefined
   const start = at + CSEQ_LINE.length
   const end = raw.indexOf('\r\n', start)
   if (end < 0) return undefined
@@ -358,29 +484,12 @@ function requestCseq (raw: string, method: string, from: number): { seq: number,
   return cseq === undefined || cseq.method !== method ? undefined : cseq
 }
 
-/** The leg keys of a trace, made once per Call-ID and pair of addresses (keep-alives repeat the same few). */
-class LegKeys {
-  private readonly keys = new Map<string, Map<string, Map<string, string>>>()
-
-  key (callid: string, a: string, b: string): string {
-    let byA = this.keys.get(callid)
-    if (byA === undefined) this.keys.set(callid, byA = new Map())
-    let byB = byA.get(a)
-    if (byB === undefined) byA.set(a, byB = new Map())
-    let key = byB.get(b)
-    if (key === undefined) byB.set(b, key = legKey(callid, a, b))
-    return key
-  }
-}
-
 /** Reads one captured message; `index` is its place in time order, `t0` the first packet's µs. */
 function toPacket (m: TraceMessage, index: number, micro: number, t0: number, requests: Map<string, { seq: number, method: string }>,
-  legs: LegKeys): Packet {
+  paths: Paths): Packet {
   const raw = typeof m.msg === 'string' ? m.msg : ''
-  const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
-  const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
   const t = Math.round((micro - t0) / 1000)
-  const shallow = shallowPacket(m, raw, index, t, src, dst, requests, legs)
+  const shallow = shallowPacket(m, raw, index, t, requests, paths)
   if (shallow !== undefined) return shallow
   const head = raw === '' ? undefined : SipHead.read(raw)
   const start = head?.start
@@ -398,14 +507,15 @@ function toPacket (m: TraceMessage, index: number, micro: number, t0: number, re
   const contentType = body === '' ? undefined : head!.get('content-type')
   const sdp = body !== '' && (contentType === undefined || /application\/sdp/i.test(contentType)) ? parseSdp(body) : undefined
   const viaLine = head?.get('via')
-  const callid = callidOf(m, head)
+  const path = paths.of(callidOf(m, head), m)
+  const semi = viaLine === undefined ? -1 : viaLine.indexOf(';')
   const packet = new TracePacket(
     index,
     t,
-    src,
-    dst,
-    callid,
-    legKey(callid, src.ip, dst.ip),
+    path.src,
+    path.dst,
+    path.callid,
+    path.leg,
     head !== undefined,
     what,
     code,
@@ -418,9 +528,12 @@ function toPacket (m: TraceMessage, index: number, micro: number, t0: number, re
     raw,
     head,
     m.ruri_user,
-    viaLine
+    viaLine,
+    -1,
+    -1,
+    viaLine === undefined ? '' : semi < 0 ? viaLine : viaLine.slice(0, semi)
   )
-  packet.label = labelOf(packet)
+  path.packets.push(packet)
   return packet
 }
 
@@ -432,47 +545,85 @@ function txKey (p: Packet, method: string): string {
   return `-|${seq}|${method}|${fromTag}`
 }
 
+/** A trace's messages in the order the analysis numbers them, each with its capture time in µs. */
+interface Ordered {
+  kept: TraceMessage[]
+  micros: number[]
+  duplicates: number
+}
+
 /**
  * The messages of a trace in the order the analysis numbers them: time order (ties keep their
  * input order), the capture duplicates dropped. Position `i` here is message `i` everywhere.
  */
-function orderMessages (messages: readonly TraceMessage[]): { kept: { m: TraceMessage, micro: number }[], duplicates: number } {
-  const micros = messages.map(microOf)
-  // The API gives the trace in time order already: sort only when it is not.
-  let sorted = true
-  for (let i = 1; i < micros.length && sorted; i++) sorted = micros[i - 1]! <= micros[i]!
+function orderMessages (messages: readonly TraceMessage[]): Ordered {
   let duplicates = 0
-  const kept: { m: TraceMessage, micro: number }[] = []
+  const kept: TraceMessage[] = []
+  const micros: number[] = []
   const consider = (m: TraceMessage, micro: number): void => {
     // A copy is the same packet on the same path within the window: compare with the packets just before it.
-    for (let j = kept.length - 1; j >= 0 && micro - kept[j]!.micro < DUPLICATE_WINDOW_US; j--) {
-      const other = kept[j]!.m
+    for (let j = kept.length - 1; j >= 0 && micro - micros[j]! < DUPLICATE_WINDOW_US; j--) {
+      const other = kept[j]!
       if (other.msg === m.msg && other.source_ip === m.source_ip && other.source_port === m.source_port &&
         other.destination_ip === m.destination_ip && other.destination_port === m.destination_port) {
         duplicates++
         return
       }
     }
-    kept.push({ m, micro })
+    kept.push(m)
+    micros.push(micro)
   }
-  if (sorted) for (let i = 0; i < messages.length; i++) consider(messages[i]!, micros[i]!)
-  else {
-    const timed = messages.map((m, i) => ({ m, i, micro: micros[i]! })).sort((a, b) => a.micro - b.micro || a.i - b.i)
-    for (const { m, micro } of timed) consider(m, micro)
+  // The API gives the trace in time order already: sort only when it is not.
+  let last = -Infinity
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!
+    const micro = microOf(m)
+    if (micro < last) {
+      // Out of order: start again from the sorted messages.
+      const timed = messages.map((message, at) => ({ message, at, micro: microOf(message) })).sort((a, b) => a.micro - b.micro || a.at - b.at)
+      duplicates = 0
+      kept.length = 0
+      micros.length = 0
+      for (const t of timed) consider(t.message, t.micro)
+      break
+    }
+    last = micro
+    consider(m, micro)
   }
-  return { kept, duplicates }
+  return { kept, micros, duplicates }
+}
+
+/** A trace's packets read ({@link readPackets}). */
+export interface ReadTrace {
+  /** In time order, numbered from 0. */
+  packets: Packet[]
+  /** Each leg's packets ({@link legKey}), the legs in order of appearance. */
+  legs: Map<string, Packet[]>
+  /** The first packet's capture time, µs. */
+  t0: number
+  /** Capture duplicates dropped. */
+  duplicates: number
+  /** Packets whose text is not SIP. */
+  unparsed: number
 }
 
 /**
  * The packets of a trace in time order (ties keep their input order), the capture duplicates
- * dropped, each parsed once. `t0` is the first packet's capture time in µs.
+ * dropped, each parsed once, and grouped by leg.
  */
-export function readPackets (messages: readonly TraceMessage[]): { packets: Packet[], t0: number, duplicates: number } {
-  const { kept, duplicates } = orderMessages(messages)
-  const t0 = kept[0]?.micro ?? 0
+export function readPackets (messages: readonly TraceMessage[]): ReadTrace {
+  const { kept, micros, duplicates } = orderMessages(messages)
+  const t0 = micros[0] ?? 0
   const requests = new Map<string, { seq: number, method: string }>()
-  const legs = new LegKeys()
-  return { packets: kept.map(({ m, micro }, index) => toPacket(m, index, micro, t0, requests, legs)), t0, duplicates }
+  const paths = new Paths()
+  const packets: Packet[] = []
+  let unparsed = 0
+  for (let i = 0; i < kept.length; i++) {
+    const packet = toPacket(kept[i]!, i, micros[i]!, t0, requests, paths)
+    if (!packet.parsed) unparsed++
+    packets.push(packet)
+  }
+  return { packets, legs: paths.legs, t0, duplicates, unparsed }
 }
 
 /** One captured message as the platform stored it, at the position findings cite. */
@@ -500,21 +651,21 @@ export function legLabel (i: number): string {
  * costs little.
  */
 export function rawMessages (messages: readonly TraceMessage[], from = 0, to = Infinity): { messages: RawMessage[], total: number } {
-  const { kept } = orderMessages(messages)
-  const t0 = kept[0]?.micro ?? 0
+  const { kept, micros } = orderMessages(messages)
+  const t0 = micros[0] ?? 0
   const legs = new Map<string, string>()
-  const keys = kept.map(({ m }) => {
+  const keys = kept.map(m => {
     const key = legKey(callidOf(m), String(m.source_ip ?? ''), String(m.destination_ip ?? ''))
     if (!legs.has(key)) legs.set(key, legLabel(legs.size))
     return key
   })
-  const page = kept.slice(from, to).map(({ m, micro }, i): RawMessage => {
+  const page = kept.slice(from, to).map((m, i): RawMessage => {
     const src = { ip: String(m.source_ip ?? ''), port: Number(m.source_port) }
     const dst = { ip: String(m.destination_ip ?? ''), port: Number(m.destination_port) }
     const reason = m.reply_reason ?? ''
     return {
       message: from + i,
-      t_ms: Math.round((micro - t0) / 1000),
+      t_ms: Math.round((micros[from + i]! - t0) / 1000),
       leg: legs.get(keys[from + i]!)!,
       from: endpointText(src),
       to: endpointText(dst),
@@ -525,18 +676,28 @@ export function rawMessages (messages: readonly TraceMessage[], from = 0, to = I
   return { messages: page, total: kept.length }
 }
 
+/** The ACKs of a transaction other than an INVITE: none, ever (an ACK belongs to an INVITE). */
+const NO_ACKS: Packet[] = Object.freeze([]) as unknown as Packet[]
+
+/** The response `p` repeats, if any: the same code from the same end, with the same body and To tag. */
+function originalOf (responses: Packet[], p: Packet): Packet | undefined {
+  for (const r of responses) if (r.code === p.code && sameEndpoint(r.src, p.src) && r.body === p.body && r.toTag === p.toTag) return r
+  return undefined
+}
+
 /**
  * Groups a leg's packets into transactions (top-Via branch, CSeq number and method; RFC 2543
  * peers by CSeq and From tag) and marks each retransmission with the message it repeats.
  */
 export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCopies: Packet[][] } {
   const byKey = new Map<string, Transaction>()
-  // The last transaction of each CSeq number and method, for responses and ACKs without a matching branch.
-  const bySeq = new Map<string, Transaction>()
+  // The last transaction of each method and CSeq number, for responses and ACKs without a matching branch.
+  const bySeq = new Map<string, Map<number, Transaction>>()
+  const seqOf = (method: string, seq: number | undefined): Transaction | undefined => seq === undefined ? undefined : bySeq.get(method)?.get(seq)
   const list: Transaction[] = []
   const acks = new Map<string, Packet[]>()
   for (const p of packets) {
-    if (!isResponse(p)) {
+    if (p.code === undefined) {
       if (p.what === 'ACK') {
         const invite = byKey.get(txKey(p, 'INVITE'))
         if (invite !== undefined && invite.final !== undefined && invite.final.code! >= 300) {
@@ -546,7 +707,7 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
           continue
         }
         // An ACK of a 2xx is its own transaction; it belongs to the INVITE with its CSeq number.
-        const owner = bySeq.get(`${p.cseq?.seq}|INVITE`)
+        const owner = seqOf('INVITE', p.cseq?.seq)
         if (owner !== undefined && owner.final !== undefined && owner.final.code! < 300) {
           owner.ack ??= p
           owner.acks.push(p)
@@ -577,18 +738,22 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
         final: undefined,
         credentials: p.credentials,
         ack: undefined,
-        acks: []
+        acks: p.what === 'INVITE' ? [] : NO_ACKS
       }
       byKey.set(key, tx)
-      if (tx.seq !== undefined) bySeq.set(`${tx.seq}|${tx.method}`, tx)
+      if (tx.seq !== undefined) {
+        let numbers = bySeq.get(tx.method)
+        if (numbers === undefined) bySeq.set(tx.method, numbers = new Map())
+        numbers.set(tx.seq, tx)
+      }
       list.push(tx)
       continue
     }
     const method = p.cseq?.method ?? 'INVITE'
-    const tx = byKey.get(txKey(p, method)) ?? (p.cseq === undefined ? undefined : bySeq.get(`${p.cseq.seq}|${method}`))
+    const tx = byKey.get(txKey(p, method)) ?? seqOf(method, p.cseq?.seq)
     if (tx === undefined) continue
     // A retransmission is the same response again; a second 183 with new SDP is a new response.
-    const original = tx.responses.find(r => r.code === p.code && sameEndpoint(r.src, p.src) && r.body === p.body && r.toTag === p.toTag)
+    const original = tx.responses.length === 0 ? undefined : originalOf(tx.responses, p)
     if (original !== undefined) {
       p.repeats = original.index
       tx.copies ??= new Map()
@@ -598,7 +763,7 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
       continue
     }
     tx.responses.push(p)
-    if (p.code! >= 200) tx.final ??= p
+    if (p.code >= 200) tx.final ??= p
   }
   return { list, ackCopies: [...acks.values()] }
 }
