@@ -545,6 +545,31 @@ function txKey (p: Packet, method: string): string {
   return `-|${seq}|${method}|${fromTag}`
 }
 
+/**
+ * Transactions by key ({@link txKey}), looked up by the branch alone first: a branch is nearly
+ * always one transaction's, and building the whole key for each of thousands of keep-alives costs
+ * more than the lookup. Transactions that share a branch (an INVITE and its CANCEL) are kept by
+ * the whole key.
+ */
+class TransactionIndex {
+  private readonly byBranch = new Map<string, Transaction>()
+  private readonly byKey = new Map<string, Transaction>()
+
+  get (p: Packet, method: string): Transaction | undefined {
+    const branch = p.branch
+    if (branch === undefined || branch === '') return this.byKey.get(txKey(p, method))
+    const first = this.byBranch.get(branch)
+    if (first === undefined) return undefined
+    return first.method === method && first.seq === p.cseq?.seq ? first : this.byKey.get(txKey(p, method))
+  }
+
+  add (p: Packet, tx: Transaction): void {
+    const branch = p.branch
+    if (branch !== undefined && branch !== '' && !this.byBranch.has(branch)) this.byBranch.set(branch, tx)
+    else this.byKey.set(txKey(p, tx.method), tx)
+  }
+}
+
 /** A trace's messages in the order the analysis numbers them, each with its capture time in µs. */
 interface Ordered {
   kept: TraceMessage[]
@@ -690,7 +715,7 @@ function originalOf (responses: Packet[], p: Packet): Packet | undefined {
  * peers by CSeq and From tag) and marks each retransmission with the message it repeats.
  */
 export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCopies: Packet[][] } {
-  const byKey = new Map<string, Transaction>()
+  const byKey = new TransactionIndex()
   // The last transaction of each method and CSeq number, for responses and ACKs without a matching branch.
   const bySeq = new Map<string, Map<number, Transaction>>()
   const seqOf = (method: string, seq: number | undefined): Transaction | undefined => seq === undefined ? undefined : bySeq.get(method)?.get(seq)
@@ -699,7 +724,7 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
   for (const p of packets) {
     if (p.code === undefined) {
       if (p.what === 'ACK') {
-        const invite = byKey.get(txKey(p, 'INVITE'))
+        const invite = byKey.get(p, 'INVITE')
         if (invite !== undefined && invite.final !== undefined && invite.final.code! >= 300) {
           if (invite.ack === undefined) invite.ack = p
           else p.repeats = invite.ack.index
@@ -721,8 +746,7 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
         }
         continue
       }
-      const key = txKey(p, p.what)
-      const existing = byKey.get(key)
+      const existing = byKey.get(p, p.what)
       if (existing !== undefined) {
         p.repeats = existing.requests[0]!.index
         existing.requests.push(p)
@@ -740,7 +764,7 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
         ack: undefined,
         acks: p.what === 'INVITE' ? [] : NO_ACKS
       }
-      byKey.set(key, tx)
+      byKey.add(p, tx)
       if (tx.seq !== undefined) {
         let numbers = bySeq.get(tx.method)
         if (numbers === undefined) bySeq.set(tx.method, numbers = new Map())
@@ -750,7 +774,7 @@ export function transactionsOf (packets: Packet[]): { list: Transaction[], ackCo
       continue
     }
     const method = p.cseq?.method ?? 'INVITE'
-    const tx = byKey.get(txKey(p, method)) ?? seqOf(method, p.cseq?.seq)
+    const tx = byKey.get(p, method) ?? seqOf(method, p.cseq?.seq)
     if (tx === undefined) continue
     // A retransmission is the same response again; a second 183 with new SDP is a new response.
     const original = tx.responses.length === 0 ? undefined : originalOf(tx.responses, p)
