@@ -321,7 +321,7 @@ interface Layout {
   /** Where the Via's value starts in it, and its sent-by. */
   viaStart: number
   sentBy: string
-  /** A request's lines between the Via line and the CSeq line. */
+  /** The lines between the Via line and the CSeq line. */
   middle: string | undefined
 }
 
@@ -385,14 +385,14 @@ class Paths {
 
 /**
  * A keep-alive or the like, read shallowly: its method or code from the API's fields (checked
- * against the start line), the top Via's sent-by and branch, and CSeq; a response takes its
- * request's CSeq. Lines are found by index in the text, without a record per line, and where the
+ * against the start line), the top Via's sent-by and branch, and CSeq; a response must repeat
+ * its request's CSeq line. Lines are found by index in the text, without a record per line, and where the
  * path's last keep-alive had them when that checks out ({@link Layout}). `undefined` when anything
  * is not where it usually is (CRLF line ends, the usual spellings): the caller reads the message whole.
  *
- * @param requests the CSeq of each shallow request by branch, so far.
+ * @param requests each shallow request so far, by branch.
  */
-function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, requests: Map<string, { seq: number, method: string }>,
+function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, requests: Map<string, ShallowRequest>,
   paths: Paths): Packet | undefined {
   const callid = m.callid
   const method = m.method
@@ -421,9 +421,9 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
   if (viaStart < 0) {
     // The start line as the API's fields say it is, the reason phrase included, so the label is the message's.
     if (response ? !raw.startsWith(`SIP/2.0 ${method} ${reason}\r\n`) : !SHALLOW.has(method) || !raw.startsWith(`${method} `)) return undefined
-    // The top Via: one value (no comma), with a branch.
-    const at = raw.indexOf(VIA_LINE)
-    if (at < 0) return undefined
+    // The top Via: the first header (so no other spelling of Via comes before it), one value (no comma), with a branch.
+    const at = raw.indexOf('\r\n')
+    if (at < 0 || !raw.startsWith(VIA_LINE, at)) return undefined
     viaStart = at + VIA_LINE.length
     viaEnd = raw.indexOf('\r\n', viaStart)
     if (viaEnd < 0) return undefined
@@ -436,23 +436,20 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
     sentBy = value.slice(0, value.indexOf(';'))
     fresh = { method, reason, head: raw.slice(0, viaStart + branchAt + 8), viaStart, sentBy, middle: undefined }
   }
-  // RFC 3261 branches are unique to their transaction: the branch alone finds the request.
+  const cseqAt = cseqLineAt(raw, viaEnd, (fresh ?? layout)!)
+  if (cseqAt < 0) return undefined
   let cseq: { seq: number, method: string } | undefined
-  if (response) cseq = requests.get(branch)
-  else {
-    // The first CSeq line after the Via: after the same lines as last time, else searched for (and those lines kept).
-    const known = (fresh ?? layout)!
-    let cseqAt: number
-    if (known.middle !== undefined && raw.startsWith(known.middle, viaEnd)) cseqAt = viaEnd + known.middle.length
-    else {
-      cseqAt = raw.indexOf(CSEQ_LINE, viaEnd)
-      if (cseqAt >= 0) known.middle = raw.slice(viaEnd, cseqAt)
-    }
-    cseq = cseqAt < 0 ? undefined : requestCseq(raw, method, cseqAt)
+  if (response) {
+    // RFC 3261 branches are unique to their transaction: the branch finds the request, whose CSeq line the response repeats.
+    const request = requests.get(branch)
+    if (request === undefined || !raw.startsWith(request.line, cseqAt + CSEQ_LINE.length)) return undefined
+    cseq = request.cseq
+  } else {
+    cseq = requestCseq(raw, method, cseqAt)
     if (cseq === undefined) return undefined
-    requests.set(branch, cseq)
+    const valueAt = cseqAt + CSEQ_LINE.length
+    requests.set(branch, { cseq, line: raw.slice(valueAt, raw.indexOf('\r\n', valueAt) + 2) })
   }
-  if (cseq === undefined) return undefined
   if (fresh !== undefined) {
     if (response) path.response = fresh
     else path.request = fresh
@@ -463,6 +460,23 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
     cseq, branch, false, undefined, transport, raw, undefined, m.ruri_user, undefined, viaStart, viaEnd, sentBy)
   path.packets.push(packet)
   return packet
+}
+
+/**
+ * Where the first `CSeq: ` line after the Via line is: after the same lines as in the path's last
+ * keep-alive, else searched for (and those lines kept for the next one); -1 when there is none.
+ */
+function cseqLineAt (raw: string, viaEnd: number, layout: Layout): number {
+  if (layout.middle !== undefined && raw.startsWith(layout.middle, viaEnd)) return viaEnd + layout.middle.length
+  const at = raw.indexOf(CSEQ_LINE, viaEnd)
+  if (at >= 0) layout.middle = raw.slice(viaEnd, at)
+  return at
+}
+
+/** A shallow request as its responses are matched to it: its CSeq, and its CSeq line's value with the line end. */
+interface ShallowRequest {
+  cseq: { seq: number, method: string }
+  line: string
 }
 
 /**
@@ -485,7 +499,7 @@ function requestCseq (raw: string, method: string, at: number): { seq: number, m
 }
 
 /** Reads one captured message; `index` is its place in time order, `t0` the first packet's µs. */
-function toPacket (m: TraceMessage, index: number, micro: number, t0: number, requests: Map<string, { seq: number, method: string }>,
+function toPacket (m: TraceMessage, index: number, micro: number, t0: number, requests: Map<string, ShallowRequest>,
   paths: Paths): Packet {
   const raw = typeof m.msg === 'string' ? m.msg : ''
   const t = Math.round((micro - t0) / 1000)
@@ -639,7 +653,7 @@ export interface ReadTrace {
 export function readPackets (messages: readonly TraceMessage[]): ReadTrace {
   const { kept, micros, duplicates } = orderMessages(messages)
   const t0 = micros[0] ?? 0
-  const requests = new Map<string, { seq: number, method: string }>()
+  const requests = new Map<string, ShallowRequest>()
   const paths = new Paths()
   const packets: Packet[] = []
   let unparsed = 0
