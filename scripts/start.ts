@@ -38,6 +38,8 @@ Serves the MCP server (dist/<entry>.js) locally, on the simulated ConnexCS switc
   --platform-no-validation
                        the emulated cxMcpServer passes arguments to the handler unchecked
                        (default: it checks required, type and enum first, with its own errors)
+  --platform-no-import the emulated platform has no dynamic import(): try the one-file build
+                       ("loading": "bundle" in cx.config.json) as such a platform would run it
   --help               show this
 
 The sandbox's clock is the switch's: --now and real time since start (with --live, the API's,
@@ -67,6 +69,7 @@ const args = parseOptions({
   'memory-limit': { type: 'string' },
   'platform-wraps-results': { type: 'boolean', default: false },
   'platform-no-validation': { type: 'boolean', default: false },
+  'platform-no-import': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false }
 }, USAGE, fail)
 
@@ -160,9 +163,13 @@ if (args.live) {
 }
 const wrapsResults = args['platform-wraps-results']
 const validatesFirst = !args['platform-no-validation']
+const dynamicImport = !args['platform-no-import']
 if (wrapsResults || !validatesFirst) {
   const what = [wrapsResults ? 'wraps every tool result as JSON text' : '', validatesFirst ? '' : 'does not check arguments before the handler'].filter(w => w !== '')
   notes.push(`The emulated cxMcpServer ${what.join(' and ')}.`)
+}
+if (!dynamicImport) {
+  notes.push(`The emulated platform has no dynamic import(): ${(config.loading ?? 'lazy') === 'bundle' ? 'the one-file build runs as it is' : 'every tools/call fails until cx.config.json says "loading": "bundle"'}.`)
 }
 const runnable = variable(io, 'MCP_RUNNABLE_SCRIPTS')
 if (runnable !== undefined && args.live) notes.push('MCP_RUNNABLE_SCRIPTS is set: runScriptForgeFunction runs those scripts of the live account.')
@@ -179,7 +186,7 @@ const host = new ScriptForgeHost({
   timeLimitMs,
   memoryLimitBytes,
   clock: sandboxClock,
-  platform: { wrapsResults, validatesFirst },
+  platform: { wrapsResults, validatesFirst, dynamicImport },
   onLog: event => log(`[script ${event.level}] ${event.args.join(' ')}`)
 })
 const bundleFile = new BundleFile(resolve(ROOT, config.outDir, `${entry.name}.js`), entry.name)

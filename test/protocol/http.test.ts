@@ -196,3 +196,22 @@ describe('npm start -- --platform-no-validation', () => {
     }
   })
 })
+
+describe('npm start -- --platform-no-import', () => {
+  it('says so; the on-demand build lists its tools, and a tools/call says to deploy the one-file build', async () => {
+    const noImport = await startServer(['--port', '0', '--platform-no-import', ...FIXED_ARGS])
+    const other = new Client({ name: 'protocol-test-no-import', version: '1.0.0' })
+    try {
+      expect(noImport.stdout()).toContain('\nThe emulated platform has no dynamic import(): every tools/call fails until cx.config.json says "loading": "bundle".\n')
+      await other.connect(new StreamableHTTPClientTransport(new URL(noImport.url)))
+      expect((await other.listTools()).tools.map(t => t.name)).toContain('getRtpServerGroups')
+      const answer = await other.callTool({ name: 'getRtpServerGroups', arguments: {} })
+      expect(answer.isError).toBe(true)
+      expect(text(answer).error).toMatchObject({ type: 'configuration' })
+      expect(text(answer).error.message).toContain('set "loading": "bundle" in cx.config.json, then npm run deploy.')
+    } finally {
+      await other.close()
+      await noImport.stop()
+    }
+  })
+})
