@@ -41,10 +41,21 @@ interface PlannedFile {
 
 const kib = (text: string): string => `${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB`
 
-/** Compares each bundle with the app's file of the same name. */
-async function planFiles (api: CxApi, appId: string, built: BuiltEntry[]): Promise<PlannedFile[]> {
+/**
+ * The app's files that an earlier build made and this one does not (a removed tool's file): named
+ * like a file an entry loads on demand (`mcp` + a capital), of the type we deploy. Nothing loads
+ * them; the API to delete a file is not known, so they are listed, not deleted.
+ */
+function staleFiles (remote: RemoteFile[], built: BuiltEntry[], fronts: string[]): RemoteFile[] {
+  const names = new Set(built.map(b => b.name))
+  return remote.filter(f => !names.has(f.name) && (f.type === undefined || DEPLOYABLE_TYPES.includes(f.type)) &&
+    fronts.some(front => f.name.startsWith(front) && /^[A-Z]/.test(f.name.slice(front.length))))
+}
+
+/** Compares each bundle with the app's file of the same name, and finds the files no build makes any more. */
+async function planFiles (api: CxApi, appId: string, built: BuiltEntry[], fronts: string[]): Promise<{ plan: PlannedFile[], stale: RemoteFile[] }> {
   const remote = await listFiles(api, appId)
-  return Promise.all(built.map(async entry => {
+  const plan = await Promise.all(built.map(async entry => {
     const code = readFileSync(entry.file, 'utf8')
     const named = remote.filter(f => f.name === entry.name)
     if (named.length > 1) {
@@ -58,6 +69,7 @@ async function planFiles (api: CxApi, appId: string, built: BuiltEntry[]): Promi
     const current = await getFile(api, match.id)
     return { name: entry.name, code, action: current.code === code ? 'unchanged' as const : 'update' as const, remote: match }
   }))
+  return { plan, stale: staleFiles(remote, built, fronts) }
 }
 
 /** Writes one file, then reads it back: only a file whose stored code is what we sent counts as done. */
@@ -124,9 +136,10 @@ async function deployFiles (io: Io, api: CxApi, config: CxConfig, app: RemoteApp
     (parts.length === 0 ? '.' : ` and ${parts.length} files it loads on demand (${(parts.reduce((n, b) => n + b.bytes, 0) / 1024).toFixed(1)} KiB).`))
 
   // What the server's file loads first: a request that comes between two writes finds every file it names.
-  const plan = await planFiles(api, appId, [...parts, ...built.filter(b => !b.part)])
-  const width = Math.max(...plan.map(p => p.name.length))
+  const { plan, stale } = await planFiles(api, appId, [...parts, ...built.filter(b => !b.part)], config.entries.map(e => e.name))
+  const width = Math.max(...plan.map(p => p.name.length), ...stale.map(f => f.name.length))
   for (const file of plan) io.out(`  ${file.name.padEnd(width)}  ${file.action.padEnd(9)}  ${kib(file.code)}`)
+  for (const file of stale) io.out(`  ${file.name.padEnd(width)}  stale      id ${file.id}: no build makes it and nothing loads it; delete it in the ScriptForge IDE`)
   const changes = plan.filter(p => p.action !== 'unchanged')
   const count = (action: Action, list = plan): number => list.filter(p => p.action === action).length
   if (dryRun) {
@@ -148,7 +161,8 @@ async function deployFiles (io: Io, api: CxApi, config: CxConfig, app: RemoteApp
       return 1
     }
   }
-  io.out(`Deployed to app ${appId} (${app.name}): ${count('create')} created, ${count('update')} updated, ${count('unchanged')} unchanged.`)
+  io.out(`Deployed to app ${appId} (${app.name}): ${count('create')} created, ${count('update')} updated, ${count('unchanged')} unchanged` +
+    (stale.length === 0 ? '.' : `; ${stale.length} stale left on the app (${stale.map(f => f.name).join(', ')}), listed above.`))
   const server = config.entries[0]!.name
   io.out('')
   for (const line of clientConfigs(config.app, mcpEndpoint(api.baseUrl, ids.get(server)!))) io.out(line)

@@ -88,6 +88,19 @@ describe('npm run deploy', () => {
     expect(stored('mcpGetRtpServerGroups')!.code).toContain('media zones; ')
   })
 
+  it('lists the files an earlier build made that this one does not (a removed tool\'s), and leaves them', async () => {
+    const removed = fake.store.addFile(APP.id, 'mcpRemovedTool', 'export const tool = {}', 'quickjs')
+    fake.store.addFile(APP.id, 'helper', 'export const x = 1', 'quickjs')
+    const run = await deploy()
+    expect(run.code).toBe(0)
+    expect(run.out.filter(l => l.includes('stale'))).toEqual([
+      `  mcpRemovedTool             stale      id ${removed.id}: no build makes it and nothing loads it; delete it in the ScriptForge IDE`,
+      `Deployed to app 1 (cx-mcp): ${FILES.length} created, 0 updated, 0 unchanged; 1 stale left on the app (mcpRemovedTool), listed above.`
+    ])
+    expect(fileWrites()).toEqual(FILES.map(f => `create ${f}`))
+    expect(stored('mcpRemovedTool')!.code).toBe('export const tool = {}')
+  })
+
   it('ends with the MCP endpoint and client configs, and never prints a token', async () => {
     const { code, out, text } = await deploy()
     expect(code).toBe(0)
