@@ -323,6 +323,8 @@ interface Layout {
   sentBy: string
   /** The lines between the Via line and the CSeq line. */
   middle: string | undefined
+  /** A request's CSeq line after its number: ` OPTIONS\r\n`. */
+  cseqTail: string
 }
 
 /** Where a packet travels: its Call-ID, its two ends, the leg that makes of it, and its last keep-alives' layout. */
@@ -434,7 +436,7 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
     branch = semi < 0 ? value.slice(branchAt + 8) : value.slice(branchAt + 8, semi)
     if (branch === '') return undefined
     sentBy = value.slice(0, value.indexOf(';'))
-    fresh = { method, reason, head: raw.slice(0, viaStart + branchAt + 8), viaStart, sentBy, middle: undefined }
+    fresh = { method, reason, head: raw.slice(0, viaStart + branchAt + 8), viaStart, sentBy, middle: undefined, cseqTail: ` ${method}\r\n` }
   }
   const cseqAt = cseqLineAt(raw, viaEnd, (fresh ?? layout)!)
   if (cseqAt < 0) return undefined
@@ -445,9 +447,16 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
     if (request === undefined || !raw.startsWith(request.line, cseqAt + CSEQ_LINE.length)) return undefined
     cseq = request.cseq
   } else {
-    cseq = requestCseq(raw, method, cseqAt)
-    if (cseq === undefined) return undefined
     const valueAt = cseqAt + CSEQ_LINE.length
+    // The usual `1005 OPTIONS`: the number, then the method and the line end the path's keep-alives have.
+    const known = (fresh ?? layout)!
+    const space = raw.indexOf(' ', valueAt)
+    const seq = space > valueAt && raw.startsWith(known.cseqTail, space) ? Number(raw.slice(valueAt, space)) : NaN
+    if (Number.isInteger(seq) && seq >= 0) cseq = { seq, method }
+    else {
+      cseq = requestCseq(raw, method, cseqAt)
+      if (cseq === undefined) return undefined
+    }
     requests.set(branch, { cseq, line: raw.slice(valueAt, raw.indexOf('\r\n', valueAt) + 2) })
   }
   if (fresh !== undefined) {
@@ -467,7 +476,9 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
  * keep-alive, else searched for (and those lines kept for the next one); -1 when there is none.
  */
 function cseqLineAt (raw: string, viaEnd: number, layout: Layout): number {
-  if (layout.middle !== undefined && raw.startsWith(layout.middle, viaEnd)) return viaEnd + layout.middle.length
+  if (layout.middle !== undefined && raw.startsWith(layout.middle, viaEnd) && raw.startsWith(CSEQ_LINE, viaEnd + layout.middle.length)) {
+    return viaEnd + layout.middle.length
+  }
   const at = raw.indexOf(CSEQ_LINE, viaEnd)
   if (at >= 0) layout.middle = raw.slice(viaEnd, at)
   return at
