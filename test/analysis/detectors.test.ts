@@ -27,10 +27,12 @@ describe('detectCarrierOutages', () => {
       severity: 'critical',
       title: 'Carrier 311 connected 0 of 20 attempts from 2026-11-23T10:00:00Z to 2026-11-23T11:00:00Z (usually 48.94 % of its attempts), while the other carriers connected 50 % of theirs',
       subject: { provider_id: 311 },
-      evidence: { attempts: 20, connected: 0, usual_asr_pct: 48.94, others_attempts: 50, others_asr_pct: 50, hours: 1, p_value: Number(binomialAtMost(0, 20, usual).toPrecision(3)), hours_tested: 48 },
+      evidence: { attempts: 20, connected: 0, usual_asr_pct: 48.94, others_attempts: 50, others_asr_pct: 50, hours: 1, hour_attempts: [20], hour_connected: [0], partial: false,
+        p_value: Number(binomialAtMost(0, 20, usual).toPrecision(3)), hours_tested: 48, pairs_tested: 46, tests: 94 },
       window: { start: '2026-11-23T10:00:00Z', end: '2026-11-23T11:00:00Z' }
     })
-    expect(f!.threshold).toMatch(/^An hour alarms when at most 20 % of its attempts connected and chance at the carrier's own rate is below 2\.1e-4 \(0\.01 over the 48 carrier-hours that could reach it, Tarone\)/)
+    // 48 hours and 46 pairs of adjacent hours, every one able to reach 0.01 / 94.
+    expect(f!.threshold).toMatch(/^An hour alarms when at most 20 % of its attempts connected and chance at the carrier's own rate is below 1\.1e-4 \(0\.01 over 94 tests, Tarone: the 48 carrier-hours and 46 pairs of adjacent hours that could reach it\)/)
   })
 
   it('never alarms on a handful of attempts, however many hours are tested', () => {
