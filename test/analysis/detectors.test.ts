@@ -91,25 +91,27 @@ describe('detectCarrierOutages, whatever the outage\'s phase against the hours',
         partial: !(length === 60 && minute === 0)
       }
     })
-    expect(f!.title).toMatch(length === 60 && minute === 0 ? /of theirs$/ : /: an outage of part of (this hour|these hours) \(the report counts by hour, so its exact start and end are not known\)$/)
+    expect(f!.title).toMatch(length === 60 && minute === 0
+      ? /^Carrier 311 connected 0 of 60 attempts from /
+      : new RegExp(`^Carrier 311 had an outage in part of ${iso(first)} to ${iso(last + 1)}, connecting .*; the report counts by hour, so its exact start and end are not known$`))
   })
 
   it('says what the hours show: counts by hour, the usual rate, and that only part of them was down', () => {
     const usual = (down: number): number => Math.round((48 * 54 - down) / 2880 * 10_000) / 100
     // 21:27 to 22:27: 33 minutes of the first hour (24 of its 27 healthy attempts connect), 27 of the second (30 of 33).
     const [straddling] = detectCarrierOutages(rowsWith({ from: 21 * 60 + 27, to: 22 * 60 + 27 }))
-    expect(straddling!.title).toBe('Carrier 311 connected 24 of 60 attempts' +
-      ` from 2026-11-23T21:00:00Z to 2026-11-23T22:00:00Z and 30 of 60 from 2026-11-23T22:00:00Z to 2026-11-23T23:00:00Z (usually ${usual(54)} % of its attempts), ` +
-      'while the other carriers connected 50 % of theirs: an outage of part of these hours (the report counts by hour, so its exact start and end are not known)')
+    expect(straddling!.title).toBe('Carrier 311 had an outage in part of 2026-11-23T21:00:00Z to 2026-11-23T23:00:00Z, connecting 24 of 60 attempts in the hour from 21:00 ' +
+      `and 30 of 60 in the hour from 22:00 (usually ${usual(54)} % of its attempts), while the other carriers connected 50 % of theirs; ` +
+      'the report counts by hour, so its exact start and end are not known')
     expect(straddling!.threshold).toMatch(/^An hour alarms when at most 20 % of its attempts connected or it lost at least 20 % of the answers the carrier's own rate gives it, and two adjacent hours pooled alarm alike when each fell short on its own \(chance at most 0\.01\)/)
     // 21:45 to 23:15: a quarter of the first hour (40 of its 45 healthy attempts connect) and of the last (41 of 45), the one between whole.
     const [three] = detectCarrierOutages(rowsWith({ from: 21 * 60 + 45, to: 23 * 60 + 15 }))
-    expect(three!.title).toBe('Carrier 311 connected 40 of 60 attempts from 2026-11-23T21:00:00Z to 2026-11-23T22:00:00Z, 0 of 60 from 2026-11-23T22:00:00Z to 2026-11-23T23:00:00Z ' +
-      `and 41 of 60 from 2026-11-23T23:00:00Z to 2026-11-24T00:00:00Z (usually ${usual(14 + 54 + 13)} % of its attempts), while the other carriers connected 50 % of theirs: ` +
-      'an outage of part of these hours (the report counts by hour, so its exact start and end are not known)')
+    expect(three!.title).toBe('Carrier 311 had an outage in part of 2026-11-23T21:00:00Z to 2026-11-24T00:00:00Z, connecting 40 of 60 attempts in the hour from 21:00, ' +
+      `0 of 60 in the hour from 22:00 and 41 of 60 in the hour from 23:00 (usually ${usual(14 + 54 + 13)} % of its attempts), while the other carriers connected 50 % of theirs; ` +
+      'the report counts by hour, so its exact start and end are not known')
     // 21:15 to 21:45, inside one hour.
     const [inside] = detectCarrierOutages(rowsWith({ from: 21 * 60 + 15, to: 21 * 60 + 45 }))
-    expect(inside!.title).toMatch(/^Carrier 311 connected 27 of 60 attempts from 2026-11-23T21:00:00Z to 2026-11-23T22:00:00Z \(usually [\d.]+ % of its attempts\), while the other carriers connected 50 % of theirs: an outage of part of this hour /)
+    expect(inside!.title).toMatch(/^Carrier 311 had an outage in part of 2026-11-23T21:00:00Z to 2026-11-23T22:00:00Z, connecting 27 of 60 attempts in the hour from 21:00 \(usually [\d.]+ % of its attempts\), while the other carriers connected 50 % of theirs; /)
     // On the hour, the words of a whole-hour outage.
     const [whole] = detectCarrierOutages(rowsWith({ from: 21 * 60, to: 22 * 60 }))
     expect(whole!.title).toBe(`Carrier 311 connected 0 of 60 attempts from 2026-11-23T21:00:00Z to 2026-11-23T22:00:00Z (usually ${usual(54)} % of its attempts), while the other carriers connected 50 % of theirs`)
@@ -133,8 +135,8 @@ describe('detectCarrierOutages, whatever the outage\'s phase against the hours',
     const [f, ...more] = detectCarrierOutages(rows)
     expect(more).toEqual([])
     expect(f).toMatchObject({
-      title: 'Carrier 314 connected 9 of 40 attempts from 2026-11-23T21:00:00Z to 2026-11-23T22:00:00Z and 11 of 40 from 2026-11-23T22:00:00Z to 2026-11-23T23:00:00Z ' +
-        '(usually 48.96 % of its attempts): an outage of part of these hours (the report counts by hour, so its exact start and end are not known)',
+      title: 'Carrier 314 had an outage in part of 2026-11-23T21:00:00Z to 2026-11-23T23:00:00Z, connecting 9 of 40 attempts in the hour from 21:00 and 11 of 40 in the hour from 22:00 ' +
+        '(usually 48.96 % of its attempts); the report counts by hour, so its exact start and end are not known',
       evidence: { attempts: 80, connected: 20, hour_attempts: [40, 40], hour_connected: [9, 11], partial: true, p_value: Number(binomialAtMost(20, 80, usual).toPrecision(3)), tests: 95 },
       window: { start: '2026-11-23T21:00:00Z', end: '2026-11-23T23:00:00Z' }
     })

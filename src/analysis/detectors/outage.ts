@@ -153,8 +153,9 @@ export function detectCarrierOutages (rows: readonly CarrierHourRow[], options: 
     const othersText = othersAsr === null ? '' : `, while the other carriers connected ${othersAsr} % of theirs`
     const title = whole
       ? `Carrier ${provider} connected ${k} of ${count(n, 'attempt')} from ${isoSeconds(start)} to ${isoSeconds(end)} (usually ${usualPct} % of its attempts)${othersText}`
-      : `Carrier ${provider} connected ${segmentsText(window, maxShare)} (usually ${usualPct} % of its attempts)${othersText}: ` +
-        `an outage of part of ${window.length === 1 ? 'this hour' : 'these hours'} (the report counts by hour, so its exact start and end are not known)`
+      // The conclusion first: a report's summary shows the start of a title only.
+      : `Carrier ${provider} had an outage in part of ${isoSeconds(start)} to ${isoSeconds(end)}, connecting ${segmentsText(window, maxShare)} ` +
+        `(usually ${usualPct} % of its attempts)${othersText}; the report counts by hour, so its exact start and end are not known`
     return {
       code: 'carrier_outage',
       severity: 'critical',
@@ -187,7 +188,7 @@ export function detectCarrierOutages (rows: readonly CarrierHourRow[], options: 
 
 /**
  * A window's counts by stretch: hours that failed whole together, each other hour on its own
- * (`8 of 35 attempts from … to … and 6 of 29 from … to …`).
+ * (`8 of 35 attempts in the hour from 09:00, 0 of 60 in the 2 hours from 10:00 and 6 of 29 in the hour from 12:00`).
  */
 function segmentsText (window: readonly Cell[], maxShare: number): string {
   const segments: Cell[][] = []
@@ -200,7 +201,8 @@ function segmentsText (window: readonly Cell[], maxShare: number): string {
   const parts = segments.map((segment, i) => {
     const n = segment.reduce((s, c) => s + c.n, 0)
     const k = segment.reduce((s, c) => s + c.k, 0)
-    return `${k} of ${i === 0 ? count(n, 'attempt') : count(n, '', '').trim()} from ${isoSeconds(segment[0]!.hour)} to ${isoSeconds(segment.at(-1)!.hour + HOUR_S)}`
+    const from = isoSeconds(segment[0]!.hour).slice(11, 16)
+    return `${k} of ${i === 0 ? count(n, 'attempt') : count(n, '', '').trim()} in the ${segment.length === 1 ? 'hour' : `${segment.length} hours`} from ${from}`
   })
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`
 }
