@@ -1,4 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { Random } from '../../platform/switch/random'
 import {
   detectAuthFailureBursts, detectCarrierDrift, detectCarrierOutages, detectHighCostBursts, detectMalformedNumbers, detectRepeatedNoRoute,
   detectRoutingGaps, detectSequentialNumbers, detectTrafficSpikes, detectUnauthorisedIps, detectUnidentifiedCallers, detectZeroDurationCalls, numberMistakes, numberPrefix,
@@ -27,10 +29,12 @@ describe('detectCarrierOutages', () => {
       severity: 'critical',
       title: 'Carrier 311 connected 0 of 20 attempts from 2026-11-23T10:00:00Z to 2026-11-23T11:00:00Z (usually 48.94 % of its attempts), while the other carriers connected 50 % of theirs',
       subject: { provider_id: 311 },
-      evidence: { attempts: 20, connected: 0, usual_asr_pct: 48.94, others_attempts: 50, others_asr_pct: 50, hours: 1, p_value: Number(binomialAtMost(0, 20, usual).toPrecision(3)), hours_tested: 48 },
+      evidence: { attempts: 20, connected: 0, usual_asr_pct: 48.94, others_attempts: 50, others_asr_pct: 50, hours: 1, hour_attempts: [20], hour_connected: [0], partial: false,
+        p_value: Number(binomialAtMost(0, 20, usual).toPrecision(3)), hours_tested: 48, pairs_tested: 46, tests: 94 },
       window: { start: '2026-11-23T10:00:00Z', end: '2026-11-23T11:00:00Z' }
     })
-    expect(f!.threshold).toMatch(/^An hour alarms when at most 20 % of its attempts connected and chance at the carrier's own rate is below 2\.1e-4 \(0\.01 over the 48 carrier-hours that could reach it, Tarone\)/)
+    // 48 hours and 46 pairs of adjacent hours, every one able to reach 0.01 / 94.
+    expect(f!.threshold).toMatch(/^An hour alarms when at most 20 % of its attempts connected and chance at the carrier's own rate is below 1\.1e-4 \(0\.01 over 94 tests, Tarone: the 48 carrier-hours and 46 pairs of adjacent hours that could reach it\)/)
   })
 
   it('never alarms on a handful of attempts, however many hours are tested', () => {
@@ -46,6 +50,124 @@ describe('detectCarrierOutages', () => {
     expect(f!.window).toEqual({ start: '2026-11-23T10:00:00Z', end: '2026-11-23T12:00:00Z' })
     expect(f!.evidence).toMatchObject({ attempts: 40, connected: 1, hours: 2, others_attempts: 100, others_asr_pct: 4 })
     expect(f!.meaning).toMatch(/^The carrier failed, but the other carriers did badly in the same hours too/)
+  })
+})
+
+describe('detectCarrierOutages, whatever the outage\'s phase against the hours', () => {
+  // Two days a minute at a time: carrier 311 gets an attempt every minute and connects all but those
+  // of minutes ending in 0 (9 in 10), and none while it is down; carrier 312 gets two a minute and
+  // connects one. The detector sees only the hourly sums, as the traffic report gives them.
+  const rowsWith = (down?: { from: number, to: number }): CarrierHourRow[] => Array.from({ length: 48 }, (_, h) => {
+    let connected = 0
+    for (let m = h * 60; m < h * 60 + 60; m++) if (m % 10 !== 0 && (down === undefined || m < down.from || m >= down.to)) connected++
+    return [{ provider_id: 311, hour: hour(h), attempts: 60, connected }, { provider_id: 312, hour: hour(h), attempts: 120, connected: 60 }]
+  }).flat()
+  const iso = (h: number): string => `${hour(h).replace(' ', 'T')}Z`
+  const cases = [0, 15, 27, 45].flatMap(minute => [30, 60, 90].map(length => [length, minute] as [number, number]))
+
+  it.each(cases)('finds %i minutes down from 21:%i with the hours that hold them and their counts', (length, minute) => {
+    const from = 21 * 60 + minute
+    const to = from + length
+    const rows = rowsWith({ from, to })
+    // The hours the outage touches, as the minutes above fill them.
+    const first = Math.floor(from / 60)
+    const last = Math.floor((to - 1) / 60)
+    const held = rows.filter(r => r.provider_id === 311 && r.hour >= hour(first) && r.hour <= hour(last))
+    const [f, ...more] = detectCarrierOutages(rows)
+    expect(more).toEqual([])
+    expect(f).toMatchObject({
+      code: 'carrier_outage',
+      subject: { provider_id: 311 },
+      window: { start: iso(first), end: iso(last + 1) },
+      evidence: {
+        attempts: 60 * held.length,
+        connected: held.reduce((s, r) => s + r.connected, 0),
+        hours: held.length,
+        hour_attempts: held.map(r => r.attempts),
+        hour_connected: held.map(r => r.connected),
+        others_attempts: 120 * held.length,
+        others_asr_pct: 50,
+        // Whole when every hour held failed at least 80 % of its attempts: only the hour from 21:00 to 22:00.
+        partial: !(length === 60 && minute === 0)
+      }
+    })
+    expect(f!.title).toMatch(length === 60 && minute === 0
+      ? /^Carrier 311 connected 0 of 60 attempts from /
+      : new RegExp(`^Carrier 311 had an outage in part of ${iso(first)} to ${iso(last + 1)}, connecting .*; the report counts by hour, so its exact start and end are not known$`))
+  })
+
+  it('says what the hours show: counts by hour, the usual rate, and that only part of them was down', () => {
+    const usual = (down: number): number => Math.round((48 * 54 - down) / 2880 * 10_000) / 100
+    // 21:27 to 22:27: 33 minutes of the first hour (24 of its 27 healthy attempts connect), 27 of the second (30 of 33).
+    const [straddling] = detectCarrierOutages(rowsWith({ from: 21 * 60 + 27, to: 22 * 60 + 27 }))
+    expect(straddling!.title).toBe('Carrier 311 had an outage in part of 2026-11-23T21:00:00Z to 2026-11-23T23:00:00Z, connecting 24 of 60 attempts in the hour from 21:00 ' +
+      `and 30 of 60 in the hour from 22:00 (usually ${usual(54)} % of its attempts), while the other carriers connected 50 % of theirs; ` +
+      'the report counts by hour, so its exact start and end are not known')
+    expect(straddling!.threshold).toMatch(/^An hour alarms when at most 20 % of its attempts connected or it lost at least 20 % of the answers the carrier's own rate gives it, and two adjacent hours pooled alarm alike when each fell short on its own \(chance at most 0\.01\)/)
+    // 21:45 to 23:15: a quarter of the first hour (40 of its 45 healthy attempts connect) and of the last (41 of 45), the one between whole.
+    const [three] = detectCarrierOutages(rowsWith({ from: 21 * 60 + 45, to: 23 * 60 + 15 }))
+    expect(three!.title).toBe('Carrier 311 had an outage in part of 2026-11-23T21:00:00Z to 2026-11-24T00:00:00Z, connecting 40 of 60 attempts in the hour from 21:00, ' +
+      `0 of 60 in the hour from 22:00 and 41 of 60 in the hour from 23:00 (usually ${usual(14 + 54 + 13)} % of its attempts), while the other carriers connected 50 % of theirs; ` +
+      'the report counts by hour, so its exact start and end are not known')
+    // 21:15 to 21:45, inside one hour.
+    const [inside] = detectCarrierOutages(rowsWith({ from: 21 * 60 + 15, to: 21 * 60 + 45 }))
+    expect(inside!.title).toMatch(/^Carrier 311 had an outage in part of 2026-11-23T21:00:00Z to 2026-11-23T22:00:00Z, connecting 27 of 60 attempts in the hour from 21:00 \(usually [\d.]+ % of its attempts\), while the other carriers connected 50 % of theirs; /)
+    // On the hour, the words of a whole-hour outage.
+    const [whole] = detectCarrierOutages(rowsWith({ from: 21 * 60, to: 22 * 60 }))
+    expect(whole!.title).toBe(`Carrier 311 connected 0 of 60 attempts from 2026-11-23T21:00:00Z to 2026-11-23T22:00:00Z (usually ${usual(54)} % of its attempts), while the other carriers connected 50 % of theirs`)
+    expect(whole!.evidence).toMatchObject({ partial: false, hours_tested: 96, pairs_tested: 94, tests: 190 })
+  })
+
+  it('finds an outage across the hour where neither hour is conclusive alone: the two pooled are', () => {
+    // Carrier 314 gets an attempt every minute and a half and connects every other one (40 an hour, 20 connected), none from 21:27 to 22:27:
+    // 9 of the 18 attempts before it connect, 11 of the 22 after.
+    const rows = Array.from({ length: 48 }, (_, h) => {
+      let connected = 0
+      for (let i = 0; i < 40; i++) {
+        const minute = h * 60 + Math.floor(i * 1.5)
+        if (i % 2 === 0 && (minute < 21 * 60 + 27 || minute >= 22 * 60 + 27)) connected++
+      }
+      return { provider_id: 314, hour: hour(h), attempts: 40, connected }
+    })
+    const usual = 940 / 1920
+    // Each hour short at 0.01, neither at 0.01 over the 95 tests (48 hours, 47 pairs).
+    expect([binomialAtMost(9, 40, usual), binomialAtMost(11, 40, usual)].map(p => p > 0.01 / 95 && p <= 0.01)).toEqual([true, true])
+    const [f, ...more] = detectCarrierOutages(rows)
+    expect(more).toEqual([])
+    expect(f).toMatchObject({
+      title: 'Carrier 314 had an outage in part of 2026-11-23T21:00:00Z to 2026-11-23T23:00:00Z, connecting 9 of 40 attempts in the hour from 21:00 and 11 of 40 in the hour from 22:00 ' +
+        '(usually 48.96 % of its attempts); the report counts by hour, so its exact start and end are not known',
+      evidence: { attempts: 80, connected: 20, hour_attempts: [40, 40], hour_connected: [9, 11], partial: true, p_value: Number(binomialAtMost(20, 80, usual).toPrecision(3)), tests: 95 },
+      window: { start: '2026-11-23T21:00:00Z', end: '2026-11-23T23:00:00Z' }
+    })
+  })
+
+  it('leaves alone a busy hour a few points under the carrier\'s rate, and a bad hour of few attempts', () => {
+    // 1,000 attempts an hour connecting 900; one hour 860 (far beyond chance, but 4 % of its answers lost) and one 8 of 14.
+    const rows = Array.from({ length: 48 }, (_, h) => ({ provider_id: 313, hour: hour(h), attempts: h === 30 ? 14 : 1000, connected: h === 10 ? 860 : h === 30 ? 8 : 900 }))
+    expect(binomialAtMost(860, 1000, 0.9)).toBeLessThan(1e-4)
+    expect(detectCarrierOutages(rows)).toEqual([])
+    // A quarter of the hour's answers lost is part of an hour down.
+    const quarter = detectCarrierOutages(rows.map(r => r.hour === hour(10) ? { ...r, connected: 675 } : r))
+    expect(quarter.map(f => [f.window, f.evidence.partial])).toEqual([[{ start: '2026-11-23T10:00:00Z', end: '2026-11-23T11:00:00Z' }, true]])
+  })
+
+  it('raises no outage on healthy carriers, whatever their rates and volumes, through binomial noise', () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ rate: fc.double({ min: 0.2, max: 0.95, noNaN: true }), volume: fc.integer({ min: 1, max: 300 }) }), { minLength: 1, maxLength: 4 }),
+      fc.integer({ min: 24, max: 7 * 24 }),
+      fc.integer(),
+      (carriers, hours, seed) => {
+        const random = new Random(seed)
+        // Each hour between none and twice the carrier's volume, as a day's traffic rises and falls; each attempt connects at the carrier's rate.
+        const rows = carriers.flatMap((c, i) => Array.from({ length: hours }, (_, h) => {
+          const attempts = random.int(0, 2 * c.volume)
+          let connected = 0
+          for (let a = 0; a < attempts; a++) if (random.chance(c.rate)) connected++
+          return { provider_id: 400 + i, hour: hour(h), attempts, connected }
+        }))
+        expect(detectCarrierOutages(rows)).toEqual([])
+      }), { seed: 20_261_123, numRuns: 300 })
   })
 })
 

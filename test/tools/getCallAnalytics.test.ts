@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { ApiBackend, ApiRequest } from '../../platform/backend'
 import { HARD_CAP_BYTES } from '../../src/lib/bounded'
+import { createSwitch } from '../../platform/switch/index'
 import { getCallAnalytics } from '../../src/tools/getCallAnalytics'
-import { testSwitch } from '../helpers/platform'
+import { installBridge, nodeContext, runInNode, SEED, testSwitch } from '../helpers/platform'
 import { scenario } from '../helpers/switchApi'
 import { bothRunners, nodeRunner, type Runner } from './runners'
 
@@ -94,6 +95,39 @@ describe('getCallAnalytics on the simulated switch', () => {
     const { result } = await nodeRunner(sw.api).call(getCallAnalytics, { customer_id: 999_999, start_date: '2026-11-20', end_date: '2026-11-24' })
     expect(result).toMatchObject({ summary: 'No calls for customer 999999 in 2026-11-20 to 2026-11-24.', found: false, range: { start_date: '2026-11-20', end_date: '2026-11-24' }, filters: { customer_id: 999_999 } })
     expect(result.why).toMatch(/^No attempt in the traffic report or the call log and no answered call in the CDR matched\. .* Some sources failed: The ConnexCS API \(GET customer\/999999\) found nothing \(HTTP 404\)/)
+  })
+})
+
+describe('getCallAnalytics with the clock off the hour', () => {
+  // At 15:27 the outage scenario's hour runs from 09:27 to 10:27 on 2026-11-23, across the report's hours.
+  const now = Date.UTC(2026, 10, 24, 15, 27)
+  const offHour = createSwitch({ seed: SEED, nowMs: now })
+
+  it('ranks the carrier with the outage worst, by name, with the two hours that hold part of it', async () => {
+    installBridge(offHour.api)
+    process.env.API_USERNAME = 'test@example.com'
+    const outage = scenario(offHour, 'carrier_outage')
+    expect(outage.window).toEqual({ start: '2026-11-23T09:27:00Z', end: '2026-11-23T10:27:00Z' })
+    const { result } = await runInNode(getCallAnalytics, { start_date: '2026-11-23', group_by: 'carrier', top: 3 }, nodeContext(now))
+    // Crown's tries on the switch: every carrier attempt of a call begun in the day, or in an hour of it.
+    const tries = (from: number, to: number) => offHour.data.calls.filter(c => c.start_ms >= from && c.start_ms < to).flatMap(c => c.attempts)
+      .filter(a => a.provider_id === outage.provider_id)
+    const day = tries(Date.UTC(2026, 10, 23), Date.UTC(2026, 10, 24))
+    const [nine, ten] = [9, 10].map(h => tries(Date.UTC(2026, 10, 23, h), Date.UTC(2026, 10, 23, h + 1))).map(t => [t.filter(a => a.result === 'answered').length, t.length])
+    expect(result.groups.top[0]).toMatchObject({
+      provider_id: outage.provider_id,
+      name: 'Crown Fixed Lines',
+      attempts: day.length,
+      answered: day.filter(a => a.result === 'answered').length,
+      outage: { start: '2026-11-23T09:00:00Z', end: '2026-11-23T11:00:00Z' }
+    })
+    expect(result.summary).toMatch(new RegExp(`Worst carrier: Crown Fixed Lines \\(${outage.provider_id}\\), ASR [\\d.]+ % against [\\d.]+ % for the same destinations, ` +
+      'outage from 2026-11-23T09:00:00Z to 2026-11-23T11:00:00Z\\.'))
+    const outages = result.findings.filter((f: { code: string }) => f.code === 'outage')
+    expect(outages).toHaveLength(1)
+    expect(outages[0].title).toMatch(new RegExp(`^Carrier ${outage.provider_id} had an outage in part of 2026-11-23T09:00:00Z to 2026-11-23T11:00:00Z, ` +
+      `connecting ${nine![0]} of ${nine![1]} attempts in the hour from 09:00 and ${ten![0]} of ${ten![1]} in the hour from 10:00 \\(usually [\\d.]+ % of its attempts\\)`))
+    expect([nine, ten]).toEqual([[8, 35], [6, 29]])
   })
 })
 

@@ -6,7 +6,7 @@ import { cdrRows } from '../../platform/switch/cdr'
 import { createSwitch } from '../../platform/switch/index'
 import { HARD_CAP_BYTES } from '../../src/lib/bounded'
 import { getSwitchHealthReport } from '../../src/tools/getSwitchHealthReport'
-import { NOW_MS, SEED, testSwitch } from '../helpers/platform'
+import { installBridge, nodeContext, NOW_MS, runInNode, SEED, testSwitch } from '../helpers/platform'
 import { scenario } from '../helpers/switchApi'
 import { bothRunners, nodeRunner } from './runners'
 
@@ -154,6 +154,52 @@ describe.each(bothRunners(quiet.api).map((r, i) => [r.name, i] as [string, numbe
     expect(result.detectors).toEqual({ ran: 11 })
     expect(result.sources[2]).toBe('call log (GET log): 4444, 440, 9191, 192.0.2.80, 192.0.2.130')
     expect(sent.length).toBe(21)
+  })
+})
+
+describe('getSwitchHealthReport with the clock off the hour', () => {
+  // At 15:27 the outage scenario's hour (30 to 29 hours before the clock) runs from 09:27 to 10:27:
+  // the report's hours from 09:00 and from 10:00 each hold part of it, and neither failed whole.
+  const now = Date.UTC(2026, 10, 24, 15, 27)
+  const offHour = createSwitch({ seed: SEED, nowMs: now })
+  const HOUR = 3_600_000
+
+  it('finds the outage across the hour boundary, with the switch\'s own counts of the hours that hold it', async () => {
+    installBridge(offHour.api)
+    process.env.API_USERNAME = 'test@example.com'
+    const { result } = await runInNode(getSwitchHealthReport, { period: 'last_30_days' }, nodeContext(now))
+    const outage = scenario(offHour, 'carrier_outage')
+    expect(outage.window).toEqual({ start: '2026-11-23T09:27:00Z', end: '2026-11-23T10:27:00Z' })
+    const crown = outage.provider_id!
+    // Every carrier try of the switch's calls, by the hour its call began, as the traffic report counts them.
+    const tries = offHour.data.calls.flatMap(c => c.attempts.map(a => ({ start: c.start_ms, provider: a.provider_id, answered: a.result === 'answered' })))
+    const inHour = (h: number) => tries.filter(t => t.start >= h && t.start < h + HOUR)
+    const hours = [Date.UTC(2026, 10, 23, 9), Date.UTC(2026, 10, 23, 10)]
+    const crownTries = hours.map(h => inHour(h).filter(t => t.provider === crown))
+    const answered = crownTries.map(ts => ts.filter(t => t.answered).length)
+    // Crown failed every try inside the outage, and answered about half of the others in those hours.
+    expect(crownTries.flat().filter(t => t.start >= Date.parse(outage.window!.start) && t.start < Date.parse(outage.window!.end)).map(t => t.answered).includes(true)).toBe(false)
+    expect(crownTries.map(ts => [ts.length, ts.filter(t => t.answered).length])).toEqual([[35, 8], [29, 6]])
+    const month = tries.filter(t => t.provider === crown && t.start >= Date.UTC(2026, 9, 26))
+    const usual = Math.round(month.filter(t => t.answered).length / month.length * 10_000) / 100
+    // The other carriers: not Crown, and not provider 0 (calls the switch's own Class 5 apps answered).
+    const others = hours.flatMap(h => inHour(h).filter(t => t.provider !== crown && t.provider !== 0))
+    const othersAsr = Math.round(others.filter(t => t.answered).length / others.length * 10_000) / 100
+
+    const found = (result.findings as Finding[]).filter(f => f.code === 'carrier_outage')
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({
+      severity: 'critical',
+      about: `carrier Crown Fixed Lines (${crown})`,
+      window: { start: '2026-11-23T09:00:00Z', end: '2026-11-23T11:00:00Z' },
+      evidence: { attempts: 64, connected: 14, hour_attempts: [35, 29], hour_connected: answered, partial: true, others_attempts: others.length, usual_asr_pct: usual, others_asr_pct: othersAsr }
+    })
+    expect(found[0]!.title).toBe(`Carrier Crown Fixed Lines (${crown}) had an outage in part of 2026-11-23T09:00:00Z to 2026-11-23T11:00:00Z, ` +
+      `connecting 8 of 35 attempts in the hour from 09:00 and 6 of 29 in the hour from 10:00 (usually ${usual} % of its attempts), ` +
+      `while the other carriers connected ${othersAsr} % of theirs; the report counts by hour, so its exact start and end are not known`)
+    // The summary shows a title's first 170 characters: the outage and its hours come first.
+    expect(result.summary).toContain(`3 critical: ${found[0]!.title.slice(0, 169)}…; `)
+    expect(result.next_steps[0]).toEqual({ tool: 'getCallAnalytics', args: { provider_id: crown, start_date: '2026-11-23', group_by: 'hour' }, why: 'The carrier hour by hour on the day of the outage.' })
   })
 })
 
