@@ -452,12 +452,16 @@ function shallowPacket (m: TraceMessage, raw: string, index: number, t: number, 
     const known = (fresh ?? layout)!
     const space = raw.indexOf(' ', valueAt)
     const seq = space > valueAt && raw.startsWith(known.cseqTail, space) ? Number(raw.slice(valueAt, space)) : NaN
-    if (Number.isInteger(seq) && seq >= 0) cseq = { seq, method }
-    else {
+    let lineEnd: number
+    if (Number.isInteger(seq) && seq >= 0) {
+      cseq = { seq, method }
+      lineEnd = space + known.cseqTail.length
+    } else {
       cseq = requestCseq(raw, method, cseqAt)
       if (cseq === undefined) return undefined
+      lineEnd = raw.indexOf('\r\n', valueAt) + 2
     }
-    requests.set(branch, { cseq, line: raw.slice(valueAt, raw.indexOf('\r\n', valueAt) + 2) })
+    requests.set(branch, { cseq, line: raw.slice(valueAt, lineEnd) })
   }
   if (fresh !== undefined) {
     if (response) path.response = fresh
