@@ -95,11 +95,6 @@ export function refOf (p: Packet): MessageRef {
   return { message: p.index, t_ms: p.t_ms, label: p.label }
 }
 
-/** A response (a status code), not a request. */
-export function isResponse (p: Packet): boolean {
-  return p.code !== undefined
-}
-
 function labelOf (p: Packet): string {
   if (p.code === undefined) {
     if (p.parsed && p.what === 'INVITE' && p.toTag !== undefined) {
