@@ -180,38 +180,39 @@ describe('protocol revision 2025-03-26', () => {
   })
 })
 
+/** `npm start` with one more flag, and a client of it: `run` gets the client and the server's output so far. */
+async function withFlag (flag: string, run: (client: Client, stdout: string) => Promise<void>): Promise<void> {
+  const flagged = await startServer(['--port', '0', flag, ...FIXED_ARGS])
+  const client = new Client({ name: `protocol-test${flag}`, version: '1.0.0' })
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(flagged.url)))
+    await run(client, flagged.stdout())
+  } finally {
+    await client.close()
+    await flagged.stop()
+  }
+}
+
 describe('npm start -- --platform-no-validation', () => {
   it('says so, and the emulated platform hands a mistyped argument to the server, whose own error names it', async () => {
-    const unchecked = await startServer(['--port', '0', '--platform-no-validation', ...FIXED_ARGS])
-    const other = new Client({ name: 'protocol-test-no-validation', version: '1.0.0' })
-    try {
-      expect(unchecked.stdout()).toContain('\nThe emulated cxMcpServer does not check arguments before the handler.\n')
-      await other.connect(new StreamableHTTPClientTransport(new URL(unchecked.url)))
-      const answer = await other.callTool({ name: 'getSipTrace', arguments: { callid: false } })
+    await withFlag('--platform-no-validation', async (client, stdout) => {
+      expect(stdout).toContain('\nThe emulated cxMcpServer does not check arguments before the handler.\n')
+      const answer = await client.callTool({ name: 'getSipTrace', arguments: { callid: false } })
       expect(answer.isError).toBe(true)
       expect(text(answer).error).toMatchObject({ type: 'invalid_argument', parameter: 'callid' })
-    } finally {
-      await other.close()
-      await unchecked.stop()
-    }
+    })
   })
 })
 
 describe('npm start -- --platform-no-import', () => {
   it('says so; the on-demand build lists its tools, and a tools/call says to deploy the one-file build', async () => {
-    const noImport = await startServer(['--port', '0', '--platform-no-import', ...FIXED_ARGS])
-    const other = new Client({ name: 'protocol-test-no-import', version: '1.0.0' })
-    try {
-      expect(noImport.stdout()).toContain('\nThe emulated platform has no dynamic import(): every tools/call fails until cx.config.json says "loading": "bundle".\n')
-      await other.connect(new StreamableHTTPClientTransport(new URL(noImport.url)))
-      expect((await other.listTools()).tools.map(t => t.name)).toContain('getRtpServerGroups')
-      const answer = await other.callTool({ name: 'getRtpServerGroups', arguments: {} })
+    await withFlag('--platform-no-import', async (client, stdout) => {
+      expect(stdout).toContain('\nThe emulated platform has no dynamic import(): every tools/call fails until cx.config.json says "loading": "bundle".\n')
+      expect((await client.listTools()).tools.map(t => t.name)).toEqual(registered.map(t => t.name))
+      const answer = await client.callTool({ name: 'getRtpServerGroups', arguments: {} })
       expect(answer.isError).toBe(true)
       expect(text(answer).error).toMatchObject({ type: 'configuration' })
       expect(text(answer).error.message).toContain('set "loading": "bundle" in cx.config.json, then npm run deploy.')
-    } finally {
-      await other.close()
-      await noImport.stop()
-    }
+    })
   })
 })
